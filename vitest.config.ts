@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/global-setup.ts'],
+    env: {
+      // A stray require('electron') returns a string instead of downloading a binary.
+      ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron',
+    },
+  },
+})
