@@ -11,7 +11,10 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,js}'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -30,7 +33,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'electron', message: 'Only src/main/platform, main/index.ts and preload import electron.' },
+            {
+              name: 'electron',
+              message: 'Only src/main/platform, main/index.ts and preload import electron.',
+            },
             { name: 'keytar', message: 'Only src/main/platform imports keytar.' },
             { name: 'electron-store', message: 'Only src/main/platform imports electron-store.' },
           ],
@@ -42,7 +48,10 @@ export default tseslint.config(
     // Shared code runs on every side: no Node built-ins.
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'keytar', 'electron-store'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'electron', 'keytar', 'electron-store'] },
+      ],
     },
   },
 )

@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     env: {
       // A stray require('electron') returns a string instead of downloading a binary.
       ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron',

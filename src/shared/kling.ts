@@ -130,8 +130,7 @@ export interface FieldError {
 }
 
 export type ValidationResult =
-  | { ok: true; value: Text2VideoRequest }
-  | { ok: false; errors: FieldError[] }
+  { ok: true; value: Text2VideoRequest } | { ok: false; errors: FieldError[] }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -201,7 +200,12 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
       continue
     }
     const n = config[key]
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < LIMITS.cameraMin || n > LIMITS.cameraMax) {
+    if (
+      typeof n !== 'number' ||
+      !Number.isFinite(n) ||
+      n < LIMITS.cameraMin ||
+      n > LIMITS.cameraMax
+    ) {
       errors.push({
         field: `${field}.config.${key}`,
         message: `${field}.config.${key} must be a number from ${LIMITS.cameraMin} to ${LIMITS.cameraMax}`,
@@ -311,7 +315,12 @@ export function validateRequest(input: unknown): ValidationResult {
   }
   if (has('model_name')) {
     const v = input.model_name
-    if (typeof v !== 'string' || v.trim() === '' || v.length > LIMITS.modelNameMax || /\s/.test(v)) {
+    if (
+      typeof v !== 'string' ||
+      v.trim() === '' ||
+      v.length > LIMITS.modelNameMax ||
+      /\s/.test(v)
+    ) {
       errors.push({
         field: 'model_name',
         message: `model_name must be a model name without spaces, at most ${LIMITS.modelNameMax} characters (for example ${MODEL_CATALOGUE[0]!.name})`,
@@ -331,7 +340,10 @@ export function validateRequest(input: unknown): ValidationResult {
   if (has('callback_url')) {
     const v = input.callback_url
     if (typeof v !== 'string' || v.length > LIMITS.callbackUrlMax || !isHttpUrl(v)) {
-      errors.push({ field: 'callback_url', message: 'callback_url must be an http:// or https:// URL' })
+      errors.push({
+        field: 'callback_url',
+        message: 'callback_url must be an http:// or https:// URL',
+      })
     } else out.callback_url = v
   }
   if (has('external_task_id')) {

@@ -1,0 +1,116 @@
+import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
+import type { KlingApiError } from '../kling/errors'
+
+export const EXIT = {
+  done: 0,
+  taskFailed: 1,
+  usage: 2,
+  api: 3,
+  network: 4,
+} as const
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  /** Whether stderr is a terminal that can redraw a status line in place. */
+  interactive: boolean
+  env: Record<string, string | undefined>
+  now: () => number
+}
+
+export function exitCodeFor(error: KlingApiError): number {
+  switch (error.kind) {
+    case 'network':
+    case 'timeout':
+    case 'aborted':
+    case 'ambiguous_create':
+      return EXIT.network
+    case 'download':
+      return error.mayHaveReachedServer ? EXIT.network : EXIT.api
+    default:
+      return EXIT.api
+  }
+}
+
+/** The task as `--json` prints it: identifiers as strings, times in milliseconds. */
+export function taskJson(task: KlingTask, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    task_id: task.task_id,
+    task_status: task.task_status,
+    task_status_msg: task.task_status_msg,
+    external_task_id: task.external_task_id,
+    videos: task.videos.map((v) => ({ id: v.id, url: v.url, duration: v.duration })),
+    created_at: task.created_at,
+    updated_at: task.updated_at,
+    final_unit_deduction: task.final_unit_deduction,
+    request_id: task.request_id,
+    ...extra,
+  })
+}
+
+export function errorJson(info: ApiErrorInfo): string {
+  return JSON.stringify({ error: info })
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const sec = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`
+}
+
+export function describeTask(task: KlingTask): string {
+  const lines = [
+    `Task ${task.task_id}: ${task.task_status}${task.task_status_msg ? ` (${task.task_status_msg})` : ''}`,
+  ]
+  if (task.external_task_id) lines.push(`  external id: ${task.external_task_id}`)
+  if (task.created_at !== null && task.updated_at !== null && task.updated_at >= task.created_at) {
+    lines.push(
+      `  time: ${formatElapsed(task.updated_at - task.created_at)} from creation to last update`,
+    )
+  }
+  if (task.final_unit_deduction) lines.push(`  units charged: ${task.final_unit_deduction}`)
+  for (const v of task.videos)
+    lines.push(`  video ${v.id}${v.duration ? ` (${v.duration} s)` : ''}: ${v.url}`)
+  if (task.request_id) lines.push(`  request id: ${task.request_id}`)
+  return lines.join('\n')
+}
+
+/**
+ * A one-line live status on a terminal ("processing · 1:23"), redrawn every second and erased
+ * when done. Silent when stderr is not a terminal, so logs and pipes stay clean.
+ */
+export class StatusLine {
+  private status = 'submitting'
+  private timer: NodeJS.Timeout | undefined
+  private readonly started: number
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly label: string,
+  ) {
+    this.started = io.now()
+    if (io.interactive) {
+      this.timer = setInterval(() => this.draw(), 1000)
+      this.timer.unref()
+      this.draw()
+    }
+  }
+
+  update(status: string, note = ''): void {
+    this.status = note ? `${status} · ${note}` : status
+    this.draw()
+  }
+
+  private draw(): void {
+    if (!this.io.interactive) return
+    const text = `${this.label} ${this.status} · ${formatElapsed(this.io.now() - this.started)} elapsed`
+    this.io.stderr(`\r\x1b[2K${text}`)
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    if (this.io.interactive) this.io.stderr('\r\x1b[2K')
+  }
+}
