@@ -241,8 +241,9 @@ export class KlingClient {
         await this.pause(what, posts, failure, options.signal)
         continue
       }
+      // A 3xx or 4xx is the server refusing; a broken 2xx may hide a created task.
       const answeredDefinitively =
-        failure.status !== null && failure.status < 500 && failure.kind !== 'unreadable_response'
+        failure.status !== null && failure.status >= 300 && failure.status < 500
       if (answeredDefinitively && !isDuplicateExternalId(failure)) throw failure
 
       // The server may hold our task: look for it before anything else.

@@ -107,8 +107,10 @@ export function isRetryable(error: KlingApiError): boolean {
       return error.status === null || [500, 502, 503, 504, 524].includes(error.status)
     case 'network':
     case 'timeout':
-    case 'unreadable_response':
       return true
+    case 'unreadable_response':
+      // A garbled answer may be a passing proxy fault; a redirect is a wrong base URL.
+      return error.status === null || error.status < 300 || error.status >= 500
     default:
       return false
   }

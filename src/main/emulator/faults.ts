@@ -1,0 +1,43 @@
+import { seededRandom } from '../../shared/seeded-random'
+
+export const FAULT_KINDS = [
+  'rate_limit',
+  'server_500',
+  'server_503',
+  'server_504',
+  'reset_before_create',
+  'reset_after_create',
+  'slow',
+  'malformed',
+] as const
+export type FaultKind = (typeof FAULT_KINDS)[number]
+
+/**
+ * Decides, request by request, whether and how to misbehave. Seeded, so a failing run can be
+ * replayed; one draw sequence for the whole server, in the order requests arrive.
+ */
+export class FaultPlan {
+  private readonly random: () => number
+  private malformedTurn = 0
+
+  constructor(
+    private readonly rate: number,
+    private readonly kinds: readonly FaultKind[],
+    seed: number,
+  ) {
+    this.random = seededRandom(seed ^ 0x5eed)
+  }
+
+  /** The fault for the next request, or null for a normal answer. */
+  next(): FaultKind | null {
+    if (this.rate <= 0 || this.kinds.length === 0) return null
+    if (this.random() >= this.rate) return null
+    return this.kinds[Math.floor(this.random() * this.kinds.length)] ?? null
+  }
+
+  /** Malformed answers take turns: truncated JSON, an HTML gateway page, an empty body. */
+  nextMalformed(): 'truncated' | 'html' | 'empty' {
+    const shapes = ['truncated', 'html', 'empty'] as const
+    return shapes[this.malformedTurn++ % shapes.length]!
+  }
+}
