@@ -147,27 +147,33 @@ export class KlingClient {
   }
 
   /** A query, repeated on transient failures per CometAPI's retry guide. */
-  private async query(path: string, what: string, signal?: AbortSignal): Promise<KlingTask> {
+  private async query(
+    path: string,
+    what: string,
+    signal?: AbortSignal,
+    attempts = this.queryAttempts,
+  ): Promise<KlingTask> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once('GET', path, what, undefined, signal)
       } catch (error) {
-        if (
-          !(error instanceof KlingApiError) ||
-          !isRetryable(error) ||
-          attempt >= this.queryAttempts
-        )
+        if (!(error instanceof KlingApiError) || !isRetryable(error) || attempt >= attempts)
           throw error
         await this.pause(what, attempt, error, signal)
       }
     }
   }
 
-  getTask(taskId: string, options: { signal?: AbortSignal } = {}): Promise<KlingTask> {
+  /** One task's status. `attempts: 1` leaves retrying to a caller that schedules its own. */
+  getTask(
+    taskId: string,
+    options: { signal?: AbortSignal; attempts?: number } = {},
+  ): Promise<KlingTask> {
     return this.query(
       `${TEXT2VIDEO_PATH}/${encodeURIComponent(taskId)}`,
       `Querying task ${taskId}`,
       options.signal,
+      options.attempts,
     )
   }
 
@@ -177,13 +183,14 @@ export class KlingClient {
    */
   async findByExternalId(
     externalTaskId: string,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; attempts?: number } = {},
   ): Promise<KlingTask | null> {
     try {
       const task = await this.query(
         `${TEXT2VIDEO_PATH}/${encodeURIComponent(externalTaskId)}`,
         `Looking up external id ${externalTaskId}`,
         options.signal,
+        options.attempts,
       )
       // A gateway that echoes another task under this path has not found ours.
       if (

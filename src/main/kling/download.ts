@@ -19,6 +19,8 @@ export interface DownloadOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   onProgress?: (progress: { received: number; total: number | null }) => void
+  /** Where the partial file grows; `<dest>.part` unless given (same file system as dest). */
+  partPath?: string
   /** Checks the finished file; the default insists on an MP4 (an "ftyp" box first). */
   verify?: (path: string) => Promise<void>
 }
@@ -81,7 +83,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   const sleep = options.sleep ?? defaultSleep
   const random = options.random ?? Math.random
   const verify = options.verify ?? verifyMp4
-  const part = partialPath(options.dest)
+  const part = options.partPath ?? partialPath(options.dest)
   let resumes = 0
 
   for (let attempt = 1; ; attempt++) {
