@@ -1,5 +1,5 @@
 import { normalDraw, seededRandom } from '../../shared/seeded-random'
-import type { PollState } from './poll-policy'
+import { normalCdf, type PollState } from './poll-policy'
 
 // Replays task durations through a polling schedule, so a policy can be compared with fixed
 // intervals on the same tasks without waiting for any. Used by tests and by the benchmark.
@@ -16,11 +16,30 @@ export interface ReplayStats {
   queriesPerTask: number
 }
 
+/** The shape of task durations: log-normal, plus a share that fails uniformly early on. */
+export interface TaskDurations {
+  medianSeconds: number
+  sigma: number
+  earlyFailureRate: number
+  earlyWindowSeconds: number
+}
+
+export const DEFAULT_DURATIONS: Readonly<TaskDurations> = {
+  medianSeconds: 180,
+  sigma: 0.5,
+  earlyFailureRate: 0.1,
+  earlyWindowSeconds: 20,
+}
+
 export function sampleTasks(
   count: number,
   seed: number,
-  { medianSeconds = 180, sigma = 0.5, earlyFailureRate = 0.1, earlyWindowSeconds = 20 } = {},
+  options: Partial<TaskDurations> = {},
 ): ReplayTask[] {
+  const { medianSeconds, sigma, earlyFailureRate, earlyWindowSeconds } = {
+    ...DEFAULT_DURATIONS,
+    ...options,
+  }
   const random = seededRandom(seed)
   const tasks: ReplayTask[] = []
   for (let i = 0; i < count; i++) {
@@ -41,11 +60,17 @@ export const fixedInterval =
   (_state: PollState): number =>
     ms
 
+// Nearest rank: the smallest latency that at least p of the tasks do not exceed.
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))
+  return sorted[index]!
 }
 
+/**
+ * Polls each task from elapsed 0 (the first query after the first delay) until the first query
+ * at or after its finish; the latency is that query's time minus the finish.
+ */
 export function replay(
   tasks: readonly ReplayTask[],
   delayFor: (state: PollState) => number,
@@ -58,7 +83,11 @@ export function replay(
     const state: PollState = { elapsedMs: 0, queries: 0, consecutiveErrors: 0 }
     const finishMs = task.finishSeconds * 1000
     for (;;) {
-      state.elapsedMs += Math.max(1, delayFor({ ...state }))
+      const delay = delayFor({ ...state })
+      // A schedule that stands still would spin here for ever.
+      if (!(delay > 0) || !Number.isFinite(delay))
+        throw new RangeError(`delay must be a positive number of ms, got ${delay}`)
+      state.elapsedMs += delay
       state.queries++
       if (state.elapsedMs >= finishMs) break
     }
@@ -77,4 +106,81 @@ export function replay(
     earlyFailureLatencyS: earlyCount > 0 ? early / earlyCount : 0,
     queriesPerTask: queries / Math.max(1, tasks.length),
   }
+}
+
+export interface TradeoffOptions extends TaskDurations {
+  /** Poll times are restricted to this grid; any schedule loses at most this much by rounding. */
+  gridSeconds: number
+  /** Tasks still running here cost nothing more: far beyond any realistic tail. */
+  horizonSeconds: number
+  /** Longest gap between queries considered. */
+  maxIntervalSeconds: number
+}
+
+export interface Tradeoff {
+  meanLatencyS: number
+  queriesPerTask: number
+  /** meanLatencyS + lambda·queriesPerTask, the least any schedule on the grid achieves. */
+  objective: number
+  /** The schedule's query times, in seconds since the task was created. */
+  pollSeconds: number[]
+}
+
+/**
+ * The best any deterministic schedule can do on the exact duration distribution: the schedule
+ * that minimises mean latency + lambda·queries per task, by dynamic programming over query times.
+ * Sweeping lambda traces the frontier, which tells a policy's tuning what is attainable at all:
+ * whatever (latency L, queries Q) a schedule with gaps up to maxIntervalSeconds achieves,
+ * L + lambda·Q >= objective - gridSeconds (rounding its query times up to the grid adds at most
+ * gridSeconds of latency and no query; ignoring tasks past the horizon only lowers the bound).
+ */
+export function optimalTradeoff(lambda: number, options: Partial<TradeoffOptions> = {}): Tradeoff {
+  const o: TradeoffOptions = {
+    ...DEFAULT_DURATIONS,
+    gridSeconds: 0.1,
+    horizonSeconds: 1500,
+    maxIntervalSeconds: 120,
+    ...options,
+  }
+  const dt = o.gridSeconds
+  const n = Math.round(o.horizonSeconds / dt)
+  const maxSteps = Math.max(1, Math.round(o.maxIntervalSeconds / dt))
+  const cdf = (t: number): number =>
+    t <= 0
+      ? 0
+      : (1 - o.earlyFailureRate) * normalCdf(Math.log(t / o.medianSeconds) / o.sigma) +
+        o.earlyFailureRate * Math.min(1, t / o.earlyWindowSeconds)
+  // F[i] = P(T <= i·dt) and G[i] = E[T; T <= i·dt], so that the latency of finishes between two
+  // grid points is a difference of prefix sums.
+  const F = new Float64Array(n + 1)
+  const G = new Float64Array(n + 1)
+  for (let i = 1; i <= n; i++) {
+    F[i] = cdf(i * dt)
+    G[i] = G[i - 1]! + (F[i]! - F[i - 1]!) * (i - 0.5) * dt
+  }
+  const cost = new Float64Array(n + 1)
+  const next = new Int32Array(n + 1).fill(n)
+  for (let s = n - 1; s >= 0; s--) {
+    let best = Infinity
+    const alive = 1 - F[s]!
+    for (let u = s + 1; u <= Math.min(n, s + maxSteps); u++) {
+      const c = u * dt * (F[u]! - F[s]!) - (G[u]! - G[s]!) + lambda * alive + cost[u]!
+      if (c < best) {
+        best = c
+        next[s] = u
+      }
+    }
+    cost[s] = best
+  }
+  let latency = 0
+  let queries = 0
+  const pollSeconds: number[] = []
+  for (let s = 0; s < n;) {
+    const u = next[s]!
+    latency += u * dt * (F[u]! - F[s]!) - (G[u]! - G[s]!)
+    queries += 1 - F[s]!
+    pollSeconds.push(u * dt)
+    s = u
+  }
+  return { meanLatencyS: latency, queriesPerTask: queries, objective: cost[0]!, pollSeconds }
 }

@@ -24,6 +24,7 @@ interface JobRow {
   updated_at: number
   units: string | null
   error_json: string | null
+  request_id: string | null
   video_id: string | null
   video_url: string | null
   video_duration: string | null
@@ -35,6 +36,8 @@ interface JobRow {
 /** A job as main holds it: the shared Job plus where its video lives on disk. */
 export interface JobRecord extends Job {
   file: string | null
+  /** The request id of the service's last answer about this task, for support. */
+  requestId: string | null
 }
 
 export interface NewJob {
@@ -69,6 +72,7 @@ function toRecord(row: JobRow): JobRecord {
     saved: row.file !== null,
     bytes: row.bytes,
     file: row.file,
+    requestId: row.request_id,
     revision: row.revision,
   }
 }
@@ -239,7 +243,7 @@ export class Ledger {
            finished_at = CASE WHEN ? THEN COALESCE(?, finished_at, ?) ELSE finished_at END,
            units = COALESCE(?, units), video_id = COALESCE(?, video_id), video_url = COALESCE(?, video_url),
            video_duration = COALESCE(?, video_duration), error_json = CASE WHEN ? = 'failed' THEN error_json ELSE NULL END,
-           updated_at = ?, revision = ?
+           request_id = COALESCE(?, request_id), updated_at = ?, revision = ?
          WHERE id = ?`,
       ).run(
         task.task_id,
@@ -255,6 +259,7 @@ export class Ledger {
         video?.url ?? null,
         video?.duration ?? null,
         state,
+        task.request_id,
         this.now(),
         revision,
         id,

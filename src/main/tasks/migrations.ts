@@ -22,6 +22,7 @@ const MIGRATIONS: string[] = [
      updated_at INTEGER NOT NULL,
      units TEXT,
      error_json TEXT,
+     request_id TEXT,
      video_id TEXT,
      video_url TEXT,
      video_duration TEXT,

@@ -342,7 +342,8 @@ export class Tracker {
       },
       { random: this.random },
     )
-    return Math.max(delay / scale, slot.retryAfterMs ?? 0)
+    // The policy's intervals are in service time; what the server asked for is in real time.
+    return Math.max(delay / scale, Math.min(slot.retryAfterMs ?? 0, 300_000))
   }
 
   private async poll(job: JobRecord, slot: Slot): Promise<void> {

@@ -1,0 +1,35 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+// Where the app keeps its data, computed the way Electron does (app.getPath('userData') is
+// appData/productName), so the command line finds the same ledger and settings as the app.
+
+export const PRODUCT_NAME = 'Kling Studio'
+
+type Env = Record<string, string | undefined>
+
+export function defaultDataDir(
+  env: Env = process.env,
+  platform = process.platform,
+  home = homedir(),
+): string {
+  if (env.KLING_STUDIO_DATA_DIR) return env.KLING_STUDIO_DATA_DIR
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME)
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME)
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME)
+}
+
+/** The library's default: a "Kling Studio" folder in the person's videos folder. */
+export function defaultLibraryDir(
+  env: Env = process.env,
+  platform = process.platform,
+  home = homedir(),
+): string {
+  if (platform === 'darwin') return join(home, 'Movies', PRODUCT_NAME)
+  if (platform === 'win32') return join(env.USERPROFILE ?? home, 'Videos', PRODUCT_NAME)
+  return join(env.XDG_VIDEOS_DIR || join(home, 'Videos'), PRODUCT_NAME)
+}
+
+export const LEDGER_FILE = 'history.db'
+export const SETTINGS_FILE = 'config.json'

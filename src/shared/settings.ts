@@ -1,0 +1,99 @@
+import { ASPECT_RATIOS, DURATIONS, MODES, type Text2VideoRequest } from './kling'
+
+// What a person can set. The app stores it with electron-store (schema below); the command line
+// reads the same file.
+
+export const LANGUAGES = ['system', 'en', 'id'] as const
+export const THEMES = ['system', 'light', 'dark'] as const
+
+export type DefaultOptions = Pick<
+  Text2VideoRequest,
+  'aspect_ratio' | 'duration' | 'mode' | 'model_name' | 'negative_prompt'
+>
+
+export interface Settings {
+  baseUrl: string
+  /** null: the default folder in the person's videos folder. */
+  libraryFolder: string | null
+  concurrency: number
+  defaults: DefaultOptions
+  language: (typeof LANGUAGES)[number]
+  theme: (typeof THEMES)[number]
+  notifications: boolean
+  /** Use the built-in emulator instead of CometAPI (also what happens while no key is set). */
+  sandboxMode: boolean
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  baseUrl: 'https://api.cometapi.com',
+  libraryFolder: null,
+  concurrency: 3,
+  defaults: {},
+  language: 'system',
+  theme: 'system',
+  notifications: true,
+  sandboxMode: false,
+}
+
+export const CONCURRENCY_MAX = 10
+
+/** JSON Schema for electron-store: a hand-edited file that breaks it is refused, not half-read. */
+export const SETTINGS_SCHEMA = {
+  baseUrl: { type: 'string', pattern: '^https?://' },
+  libraryFolder: { type: ['string', 'null'] },
+  concurrency: { type: 'integer', minimum: 1, maximum: CONCURRENCY_MAX },
+  defaults: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      aspect_ratio: { enum: [...ASPECT_RATIOS] },
+      duration: { enum: [...DURATIONS] },
+      mode: { enum: [...MODES] },
+      model_name: { type: 'string', minLength: 1, maxLength: 64 },
+      negative_prompt: { type: 'string', maxLength: 200 },
+    },
+  },
+  language: { enum: [...LANGUAGES] },
+  theme: { enum: [...THEMES] },
+  notifications: { type: 'boolean' },
+  sandboxMode: { type: 'boolean' },
+} as const
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Settings from untrusted JSON: each field kept only when valid, otherwise its default. */
+export function sanitizeSettings(value: unknown): Settings {
+  const v = isRecord(value) ? value : {}
+  const out: Settings = { ...DEFAULT_SETTINGS, defaults: {} }
+  if (typeof v.baseUrl === 'string' && /^https?:\/\//.test(v.baseUrl)) out.baseUrl = v.baseUrl
+  if (typeof v.libraryFolder === 'string' && v.libraryFolder.trim() !== '')
+    out.libraryFolder = v.libraryFolder
+  if (
+    typeof v.concurrency === 'number' &&
+    Number.isInteger(v.concurrency) &&
+    v.concurrency >= 1 &&
+    v.concurrency <= CONCURRENCY_MAX
+  ) {
+    out.concurrency = v.concurrency
+  }
+  if (isRecord(v.defaults)) {
+    const d = v.defaults
+    if ((ASPECT_RATIOS as readonly unknown[]).includes(d.aspect_ratio))
+      out.defaults.aspect_ratio = d.aspect_ratio as Settings['defaults']['aspect_ratio']
+    if ((DURATIONS as readonly unknown[]).includes(d.duration))
+      out.defaults.duration = d.duration as Settings['defaults']['duration']
+    if ((MODES as readonly unknown[]).includes(d.mode))
+      out.defaults.mode = d.mode as Settings['defaults']['mode']
+    if (typeof d.model_name === 'string' && d.model_name.trim() !== '')
+      out.defaults.model_name = d.model_name
+    if (typeof d.negative_prompt === 'string' && d.negative_prompt.length <= 200)
+      out.defaults.negative_prompt = d.negative_prompt
+  }
+  if ((LANGUAGES as readonly unknown[]).includes(v.language))
+    out.language = v.language as Settings['language']
+  if ((THEMES as readonly unknown[]).includes(v.theme)) out.theme = v.theme as Settings['theme']
+  if (typeof v.notifications === 'boolean') out.notifications = v.notifications
+  if (typeof v.sandboxMode === 'boolean') out.sandboxMode = v.sandboxMode
+  return out
+}
