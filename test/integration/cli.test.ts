@@ -22,7 +22,16 @@ function run(args: string[], env: Record<string, string | undefined> = {}): Prom
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 120_000 },
+      // A home of its own: the history and the library land in the test's folder, never the real ones.
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: dir,
+          KLING_STUDIO_DATA_DIR: join(dir, 'data'),
+          ...env,
+        },
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0
         done({ code, stdout, stderr })

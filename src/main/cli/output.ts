@@ -1,5 +1,6 @@
 import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
 import type { KlingApiError } from '../kling/errors'
+import type { JobRecord } from '../tasks/ledger'
 
 export const EXIT = {
   done: 0,
@@ -113,4 +114,39 @@ export class StatusLine {
     if (this.timer) clearInterval(this.timer)
     if (this.io.interactive) this.io.stderr('\r\x1b[2K')
   }
+}
+
+/** A job of the history as `--json` prints it: the task's fields, then the job's own. */
+export function jobJson(job: JobRecord, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    task_id: job.taskId,
+    task_status: job.taskStatus,
+    task_status_msg: job.statusMessage,
+    external_task_id: job.externalTaskId,
+    videos: job.video ? [job.video] : [],
+    created_at: job.submittedAt,
+    updated_at: job.finishedAt ?? job.updatedAt,
+    final_unit_deduction: job.units,
+    request_id: job.requestId ?? job.error?.request_id ?? null,
+    job_id: job.id,
+    state: job.state,
+    prompt: job.request.prompt,
+    ...extra,
+  })
+}
+
+export function describeJob(job: JobRecord): string {
+  const lines = [
+    `Job ${job.id}: ${job.state}${job.taskId ? ` (task ${job.taskId})` : ''}${job.statusMessage ? `: ${job.statusMessage}` : ''}`,
+    `  prompt: ${job.request.prompt}`,
+    `  external id: ${job.externalTaskId}`,
+  ]
+  if (job.submittedAt !== null && job.finishedAt !== null && job.finishedAt >= job.submittedAt) {
+    lines.push(`  time: ${formatElapsed(job.finishedAt - job.submittedAt)} from creation to finish`)
+  }
+  if (job.units) lines.push(`  units charged: ${job.units}`)
+  if (job.file) lines.push(`  file: ${job.file}`)
+  const requestId = job.requestId ?? job.error?.request_id
+  if (requestId) lines.push(`  request id: ${requestId}`)
+  return lines.join('\n')
 }

@@ -21,11 +21,17 @@ export class FaultPlan {
   private malformedTurn = 0
 
   constructor(
-    private readonly rate: number,
-    private readonly kinds: readonly FaultKind[],
+    private rate: number,
+    private kinds: readonly FaultKind[],
     seed: number,
   ) {
     this.random = seededRandom(seed ^ 0x5eed)
+  }
+
+  /** Changes the plan while the server runs (tests that script a scenario step by step). */
+  configure(rate: number, kinds: readonly FaultKind[] = this.kinds): void {
+    this.rate = rate
+    this.kinds = kinds
   }
 
   /** The fault for the next request, or null for a normal answer. */

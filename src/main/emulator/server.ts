@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { pipeline, Transform } from 'node:stream'
 import { formatFieldErrors, validateRequest } from '../../shared/kling'
 import { seededRandom } from '../../shared/seeded-random'
 import { contentRange, parseRange } from '../library/byte-range'
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   /** How long a 'slow' fault holds its answer, in real milliseconds. */
   slowMs?: number
   retryAfterSeconds?: number
+  /** Serves videos no faster than this, so a test can stop a process in mid-download. */
+  downloadBytesPerSecond?: number
   durations?: { meanSeconds?: number; spread?: number }
   log?: (line: string) => void
 }
@@ -63,6 +66,15 @@ export interface Emulator {
 }
 
 const API_PATH = '/kling/v1/videos/text2video'
+
+/** Passes bytes on at a steady rate. */
+function throttle(bytesPerSecond: number): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      setTimeout(() => done(null, chunk), (chunk.length / bytesPerSecond) * 1000)
+    },
+  })
+}
 const MAX_BODY = 1024 * 1024
 
 class BodyTooLarge extends Error {}
@@ -91,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? 1
   const style: ErrorStyle = options.errorStyle ?? 'kling'
   const samplesDir = options.samplesDir ?? findSamplesDir()
-  const slowMs = options.slowMs ?? 1500
+  let slowMs = options.slowMs ?? 1500
   const retryAfter = options.retryAfterSeconds ?? 1
   const log = options.log ?? (() => {})
   const kinds = options.faultKinds ?? FAULT_KINDS
@@ -246,7 +258,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stream.on('end', () => res.socket?.destroy())
       return
     }
-    createReadStream(file, { start, end }).pipe(res)
+    const source = createReadStream(file, { start, end, highWaterMark: 4096 })
+    const rate = options.downloadBytesPerSecond
+    // pipeline, not pipe: a client that goes away must close the file too.
+    const done = () => {}
+    if (rate) pipeline(source, throttle(rate), res, done)
+    else pipeline(source, res, done)
+  }
+
+  /** POST /__emulator/config: change faults while running, e.g. {"faultRate":1,"faultKinds":["slow"]}. */
+  async function handleConfig(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    let body: Record<string, unknown>
+    try {
+      body = JSON.parse(await readBody(req)) as Record<string, unknown>
+    } catch {
+      return fail(res, 400, 1200, 'config must be JSON', requestId)
+    }
+    const rate =
+      typeof body.faultRate === 'number' && body.faultRate >= 0 && body.faultRate <= 1
+        ? body.faultRate
+        : null
+    const kinds = Array.isArray(body.faultKinds)
+      ? body.faultKinds.filter((k): k is FaultKind =>
+          (FAULT_KINDS as readonly unknown[]).includes(k),
+        )
+      : undefined
+    if (rate === null)
+      return fail(res, 400, 1201, 'faultRate must be a number from 0 to 1', requestId)
+    faults.configure(rate, kinds)
+    if (typeof body.slowMs === 'number' && body.slowMs >= 0) slowMs = body.slowMs
+    send(res, 200, '{"ok":true}', requestId)
   }
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -259,6 +300,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, 200, JSON.stringify(views()), requestId)
     }
     if (path === '/__emulator/health') return send(res, 200, '{"ok":true}', requestId)
+    if (path === '/__emulator/config' && method === 'POST') return handleConfig(req, res, requestId)
     const video = /^\/__emulator\/videos\/(\d+)\.mp4$/.exec(path)
     if (video && (method === 'GET' || method === 'HEAD')) return handleVideo(req, res, video[1]!)
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { ApiErrorInfo, KlingTask, Text2VideoRequest } from '../../shared/kling'
-import { isLive, type Job, type JobPage, type JobQuery, type JobState } from '../../shared/jobs'
+import { isLive, type Job, type JobQuery, type JobState } from '../../shared/jobs'
 import { migrate } from './migrations'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
@@ -394,7 +394,7 @@ export class Ledger {
     ).map(toRecord)
   }
 
-  list(query: JobQuery = {}): JobPage & { jobs: JobRecord[] } {
+  list(query: JobQuery = {}): { jobs: JobRecord[]; total: number } {
     const where: string[] = []
     const args: (string | number | null)[] = []
     const match = query.search ? ftsQuery(query.search) : null

@@ -40,6 +40,8 @@ export interface TrackerOptions {
    * (a command-line generate, which must not take over the app's jobs).
    */
   scope?: 'all' | 'own'
+  /** With scope 'all': which jobs to take (the command line leaves the app's sandbox jobs alone). */
+  accept?: (job: Job) => boolean
   log?: (line: string) => void
 }
 
@@ -102,8 +104,9 @@ export class Tracker {
     if (!isLive(job.state)) this.options.emit({ type: 'finished', job })
   }
 
-  private mine(jobId: string): boolean {
-    return (this.options.scope ?? 'all') === 'all' || this.own.has(jobId)
+  private mine(job: Job): boolean {
+    if (this.own.has(job.id)) return true
+    return (this.options.scope ?? 'all') === 'all' && (this.options.accept?.(job) ?? true)
   }
 
   /** Takes over one existing job (the command line's wait on a job it knows). */
@@ -116,10 +119,10 @@ export class Tracker {
 
   /** Picks up every unfinished job from the ledger: the start of a session, or after a crash. */
   start(): void {
-    for (const job of this.ledger.live()) if (this.mine(job.id)) this.resumeJob(job)
+    for (const job of this.ledger.live()) if (this.mine(job)) this.resumeJob(job)
     // A create that could not be confirmed is looked up again: lookups are free.
     for (const job of this.ledger.list({ states: ['needs_attention'], limit: 500 }).jobs) {
-      if (this.mine(job.id)) this.schedule(job.id, 0)
+      if (this.mine(job)) this.schedule(job.id, 0)
     }
     this.pump()
   }
@@ -155,7 +158,10 @@ export class Tracker {
   /** Jobs holding a slot on the service, counting queued ones already picked to start. */
   private running(): number {
     let n = 0
+    // Only jobs this tracker runs: another process's jobs (a crashed one's, say) must not block
+    // ours for ever. The app's tracker runs them all, so there the cap is the whole account's.
     for (const job of this.ledger.live()) {
+      if (!this.mine(job)) continue
       if (job.state === 'creating' || job.state === 'submitted' || job.state === 'processing') n++
       else if (job.state === 'queued' && this.slots.has(job.id)) n++
     }
@@ -168,7 +174,7 @@ export class Tracker {
     let free = this.concurrency - this.running()
     for (const job of this.ledger.live()) {
       if (free <= 0) break
-      if (job.state !== 'queued' || this.slots.has(job.id) || !this.mine(job.id)) continue
+      if (job.state !== 'queued' || this.slots.has(job.id) || !this.mine(job)) continue
       free--
       this.schedule(job.id, 0)
     }
@@ -517,7 +523,7 @@ export class Tracker {
 
   /** Resolves when no job is live any more (the command line's resume and wait). */
   async idle(pollMs = 50): Promise<void> {
-    const busy = () => this.ledger.live().some((j) => this.mine(j.id)) || this.inFlight.size > 0
+    const busy = () => this.ledger.live().some((j) => this.mine(j)) || this.inFlight.size > 0
     while (!this.stopped && busy()) {
       await new Promise<void>((r) => this.clock.setTimeout(r, pollMs))
     }
