@@ -1,6 +1,6 @@
-import { contextBridge } from 'electron'
+import { contextBridge, ipcRenderer } from 'electron'
+import { createBridge } from '../shared/bridge'
+import { ipcTransport } from './transport'
 
-// The typed bridge arrives with the desktop-core issue; until then the page gets app facts only.
-contextBridge.exposeInMainWorld('api', {
-  version: process.versions.electron,
-})
+// The page gets the contract as window.api: named functions and `on`, nothing else.
+contextBridge.exposeInMainWorld('api', createBridge(ipcTransport(ipcRenderer)))

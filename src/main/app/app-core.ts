@@ -1,0 +1,342 @@
+import type {
+  AppInfo,
+  EventPayloads,
+  EventName,
+  KeyStatus,
+  KeyTest,
+  QueueStats,
+} from '../../shared/contract'
+import type { Job } from '../../shared/jobs'
+import type { Text2VideoRequest } from '../../shared/kling'
+import type { Settings } from '../../shared/settings'
+import type { Emulator, EmulatorOptions } from '../emulator/server'
+import { KlingClient, newExternalTaskId } from '../kling/client'
+import { KlingApiError } from '../kling/errors'
+import type { FetchLike } from '../kling/http'
+import { CallError, type Handlers } from '../ipc/register'
+import type { Library } from '../library/library'
+import { rescanLibrary } from '../library/rescan'
+import { describeKey, type SecretStore } from '../secrets/secret-store'
+import type { SettingsStore } from '../settings/settings-store'
+import type { JobRecord, Ledger } from '../tasks/ledger'
+import { RESULT_LIFETIME_MS, Tracker, type TrackerEvent } from '../tasks/tracker'
+
+// Everything the window can ask for, as plain Node services: the ipc layer binds these to the
+// contract, the browser tests bind them to a WebSocket. Electron-only acts (reveal in folder,
+// drag, trash, notifications) come in as functions.
+
+/** What only the desktop can do; the app passes Electron's, tests pass recorders. */
+export interface DesktopActions {
+  reveal(file: string): void
+  open(file: string): Promise<void>
+  startDrag(file: string): void
+  trash(file: string): Promise<void>
+  notify(job: Job): void
+}
+
+export interface AppCoreOptions {
+  ledger: Ledger
+  library: Library
+  secrets: SecretStore
+  settings: SettingsStore
+  actions: DesktopActions
+  emit: <E extends EventName>(event: E, payload: EventPayloads[E]) => void
+  startEmulator: (options: EmulatorOptions) => Promise<Emulator>
+  info: { version: string; platform: string }
+  fetch?: FetchLike
+  /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
+  sandboxTimeScale?: number
+  log?: (line: string) => void
+}
+
+/** The job as the window may see it: no file path. */
+export function publicJob(job: JobRecord): Job {
+  const { file: _file, requestId: _requestId, ...rest } = job
+  return rest
+}
+
+export class AppCore {
+  private real: Tracker | null = null
+  private sandbox: Tracker | null = null
+  private emulator: Emulator | null = null
+  private emulatorStarting: Promise<Emulator> | null = null
+  private keyCache: string | null = null
+
+  constructor(private readonly o: AppCoreOptions) {}
+
+  /** Starts tracking every unfinished job; call once at launch. */
+  async start(): Promise<void> {
+    this.keyCache = await this.o.secrets.get()
+    // Finished jobs whose file vanished: fetched again while the link lives, else expired.
+    for (const job of this.o.ledger.saved()) {
+      if (!(await this.o.library.exists(job.file))) this.o.ledger.clearFile(job.id)
+    }
+    const refetch: JobRecord[] = []
+    for (const job of this.o.ledger.unsaved()) {
+      if (job.state === 'downloading') continue
+      if (Date.now() - (job.finishedAt ?? job.updatedAt) > RESULT_LIFETIME_MS)
+        this.o.ledger.setState(job.id, 'expired')
+      else refetch.push(job)
+    }
+    await this.o.library.removeStrayParts(new Set(this.o.ledger.live().map((j) => j.id)))
+    const real = this.trackerFor(false)
+    for (const job of refetch.filter((j) => !j.sandbox)) real.retryDownload(job.id)
+    real.start()
+    if (this.o.ledger.live().some((j) => j.sandbox)) (await this.sandboxTracker()).start()
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.real?.stop(), this.sandbox?.stop()])
+    await this.emulator?.close()
+  }
+
+  private onTracker = (event: TrackerEvent): void => {
+    if (event.type === 'job') this.o.emit('tasks.updated', publicJob(event.job))
+    else if (event.type === 'progress') {
+      this.o.emit('download.progress', {
+        jobId: event.jobId,
+        received: event.received,
+        total: event.total,
+      })
+    } else if (event.type === 'finished' && this.o.settings.get().notifications) {
+      this.o.actions.notify(publicJob(event.job))
+    }
+  }
+
+  private trackerFor(sandbox: false): Tracker
+  private trackerFor(sandbox: true, emulator: Emulator): Tracker
+  private trackerFor(sandbox: boolean, emulator?: Emulator): Tracker {
+    const existing = sandbox ? this.sandbox : this.real
+    if (existing) return existing
+    const settings = this.o.settings.get()
+    const client = sandbox
+      ? new KlingClient({ baseUrl: emulator!.url, apiKey: 'sandbox', fetch: this.o.fetch })
+      : new KlingClient({
+          baseUrl: settings.baseUrl,
+          // Read at every request: a key replaced in settings applies at once.
+          apiKey: () => this.keyCache ?? '',
+          fetch: this.o.fetch,
+        })
+    const tracker = new Tracker({
+      ledger: this.o.ledger,
+      library: this.o.library,
+      client,
+      emit: this.onTracker,
+      concurrency: settings.concurrency,
+      accept: (job) => job.sandbox === sandbox,
+      pollScale: sandbox ? (this.o.sandboxTimeScale ?? 30) : 1,
+      log: this.o.log,
+    })
+    if (sandbox) this.sandbox = tracker
+    else this.real = tracker
+    return tracker
+  }
+
+  private async sandboxTracker(): Promise<Tracker> {
+    if (this.sandbox) return this.sandbox
+    this.emulatorStarting ??= this.o.startEmulator({
+      port: 0,
+      timeScale: this.o.sandboxTimeScale ?? 30,
+    })
+    this.emulator = await this.emulatorStarting
+    return this.trackerFor(true, this.emulator)
+  }
+
+  /** Sandbox: chosen in settings, or forced while no key is set. */
+  sandboxState(): { on: boolean; reason: AppInfo['sandboxReason'] } {
+    if (this.o.settings.get().sandboxMode) return { on: true, reason: 'setting' }
+    if (!this.keyCache) return { on: true, reason: 'no_key' }
+    return { on: false, reason: null }
+  }
+
+  private async keyStatus(): Promise<KeyStatus> {
+    return {
+      ...describeKey(this.keyCache),
+      storage: this.o.secrets.kind,
+      warning: this.o.secrets.warning,
+    }
+  }
+
+  private queueStats(): QueueStats {
+    const real = this.real?.stats() ?? {
+      running: 0,
+      queued: 0,
+      concurrency: this.o.settings.get().concurrency,
+      paused: false,
+    }
+    const sand = this.sandbox?.stats()
+    return {
+      running: real.running + (sand?.running ?? 0),
+      queued: real.queued + (sand?.queued ?? 0),
+      concurrency: real.concurrency,
+      paused: real.paused,
+    }
+  }
+
+  private job(id: string): JobRecord {
+    const job = this.o.ledger.get(id)
+    if (!job) throw new CallError('not_found', `No job ${id}`)
+    return job
+  }
+
+  private savedFile(id: string): string {
+    const job = this.job(id)
+    if (!job.file) throw new CallError('not_saved', 'This video is not saved on this computer yet')
+    return job.file
+  }
+
+  async create(request: Text2VideoRequest): Promise<Job> {
+    const { external_task_id: given, ...rest } = request
+    const externalTaskId = given ?? newExternalTaskId()
+    if (this.o.ledger.byExternalId(externalTaskId)) {
+      throw new CallError('invalid_input', `external_task_id ${externalTaskId} was already used`)
+    }
+    const sandbox = this.sandboxState().on
+    const tracker = sandbox ? await this.sandboxTracker() : this.trackerFor(false)
+    const job = tracker.enqueue(rest, externalTaskId, { sandbox })
+    return publicJob(job)
+  }
+
+  /** A query that tells a valid key from an invalid one and creates nothing. */
+  async testKey(): Promise<KeyTest> {
+    if (!this.keyCache) return { valid: false, message: 'No key is set', requestId: null }
+    const client = new KlingClient({
+      baseUrl: this.o.settings.get().baseUrl,
+      apiKey: this.keyCache,
+      fetch: this.o.fetch,
+      queryAttempts: 2,
+      requestTimeoutMs: 15_000,
+    })
+    try {
+      await client.getTask(`ks-key-check-${Date.now()}`)
+      return { valid: true, message: 'The key works', requestId: null }
+    } catch (error) {
+      if (!(error instanceof KlingApiError)) throw error
+      if (error.kind === 'not_found')
+        return { valid: true, message: 'The key works', requestId: error.requestId }
+      if (error.kind === 'authentication') {
+        return {
+          valid: false,
+          message: `The service refused this key: ${error.message}`,
+          requestId: error.requestId,
+        }
+      }
+      throw error
+    }
+  }
+
+  handlers(): Handlers {
+    return {
+      'key.status': () => this.keyStatus(),
+      'key.set': async ({ key }) => {
+        await this.o.secrets.set(key)
+        this.keyCache = key
+        const status = await this.keyStatus()
+        this.o.emit('key.changed', status)
+        return status
+      },
+      'key.clear': async () => {
+        await this.o.secrets.clear()
+        this.keyCache = null
+        const status = await this.keyStatus()
+        this.o.emit('key.changed', status)
+        return status
+      },
+      'key.test': () => this.testKey(),
+      'settings.get': () => this.o.settings.get(),
+      'settings.update': (patch) => {
+        const next = this.o.settings.update(patch)
+        if (patch.concurrency !== undefined) {
+          this.real?.setConcurrency(next.concurrency)
+          this.sandbox?.setConcurrency(next.concurrency)
+        }
+        if (patch.baseUrl !== undefined && this.real) {
+          // The real tracker talks to the old address: rebuild it on the new one.
+          const old = this.real
+          this.real = null
+          void old.stop().then(() => this.trackerFor(false).start())
+        }
+        this.o.emit('settings.changed', next)
+        return next
+      },
+      'tasks.create': ({ request }) => this.create(request),
+      'tasks.list': (query) => {
+        const page = this.o.ledger.list(query)
+        return { jobs: page.jobs.map(publicJob), total: page.total }
+      },
+      'tasks.get': ({ id }) => {
+        const job = this.job(id)
+        const tracker = job.sandbox ? this.sandbox : this.real
+        const estimate = tracker?.estimate(job)
+        return {
+          job: publicJob(job),
+          history: this.o.ledger.history(id),
+          estimateSeconds:
+            estimate && estimate.samples > 0 ? Math.round(estimate.medianSeconds) : null,
+        }
+      },
+      'tasks.retryDownload': async ({ id }) => {
+        const job = this.job(id)
+        const tracker = job.sandbox ? await this.sandboxTracker() : this.trackerFor(false)
+        const next = tracker.retryDownload(id)
+        if (!next)
+          throw new CallError('invalid_state', 'Only a finished task has a video to download')
+        return publicJob(next)
+      },
+      'tasks.recheck': async ({ id }) => {
+        const job = this.job(id)
+        const tracker = job.sandbox ? await this.sandboxTracker() : this.trackerFor(false)
+        tracker.recheck(id)
+        return publicJob(this.job(id))
+      },
+      'tasks.rerun': ({ id, changes }) => {
+        const { external_task_id: _ignored, ...request } = { ...this.job(id).request, ...changes }
+        return this.create(request)
+      },
+      'tasks.favourite': ({ id, favourite }) => {
+        this.job(id)
+        const job = this.o.ledger.setFavourite(id, favourite)
+        this.o.emit('tasks.updated', publicJob(job))
+        return publicJob(job)
+      },
+      'queue.pause': () => {
+        this.real?.pauseQueue()
+        this.sandbox?.pauseQueue()
+        const stats = this.queueStats()
+        this.o.emit('queue.changed', stats)
+        return { ...stats, paused: true }
+      },
+      'queue.resume': () => {
+        this.real?.resumeQueue()
+        this.sandbox?.resumeQueue()
+        const stats = this.queueStats()
+        this.o.emit('queue.changed', stats)
+        return stats
+      },
+      'queue.stats': () => this.queueStats(),
+      'library.reveal': ({ id }) => this.o.actions.reveal(this.savedFile(id)),
+      'library.open': ({ id }) => this.o.actions.open(this.savedFile(id)),
+      'library.startDrag': ({ id }) => this.o.actions.startDrag(this.savedFile(id)),
+      'library.delete': async ({ id }) => {
+        const job = this.job(id)
+        if (job.file) await this.o.library.remove(job.file, (p) => this.o.actions.trash(p))
+        this.o.ledger.remove(id)
+      },
+      'library.rescan': () => rescanLibrary(this.o.ledger, this.o.library),
+      'app.info': () => {
+        const sandbox = this.sandboxState()
+        return {
+          ...this.o.info,
+          sandbox: sandbox.on,
+          sandboxReason: sandbox.reason,
+          libraryFolder: this.o.library.root,
+        }
+      },
+    }
+  }
+
+  /** The file behind a job's video, for the media protocol (null: not saved). */
+  fileFor(jobId: string): string | null {
+    return this.o.ledger.get(jobId)?.file ?? null
+  }
+}

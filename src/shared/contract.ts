@@ -1,0 +1,247 @@
+import type { Job, JobQuery, JobState } from './jobs'
+import { JOB_STATES } from './jobs'
+import {
+  ASPECT_RATIOS,
+  formatFieldErrors,
+  REQUEST_FIELDS,
+  validateRequest,
+  type Text2VideoRequest,
+} from './kling'
+import { CONCURRENCY_MAX, LANGUAGES, sanitizeSettings, THEMES, type Settings } from './settings'
+
+// Every call between the renderer and main, declared once: its name, how its input is checked,
+// and what it answers. main binds these names to services (src/main/ipc), preload exposes them as
+// window.api (src/shared/bridge.ts), and nothing else crosses.
+
+export type Check<T> = (input: unknown) => { ok: true; value: T } | { ok: false; message: string }
+
+export interface ErrorPayload {
+  code: string
+  message: string
+  requestId?: string
+}
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload }
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const ok = <T>(value: T) => ({ ok: true as const, value })
+const bad = (message: string) => ({ ok: false as const, message })
+
+const none: Check<void> = (input) =>
+  input === undefined || input === null ? ok(undefined) : bad('this call takes no input')
+
+const jobId: Check<{ id: string }> = (input) =>
+  isRecord(input) && typeof input.id === 'string' && /^[\w-]{1,64}$/.test(input.id)
+    ? ok({ id: input.id })
+    : bad('id must be a job id')
+
+const keyInput: Check<{ key: string }> = (input) => {
+  if (!isRecord(input) || typeof input.key !== 'string') return bad('key must be text')
+  const key = input.key.trim()
+  if (key.length < 8 || key.length > 512 || /\s/.test(key))
+    return bad('key must be 8 to 512 characters without spaces')
+  return ok({ key })
+}
+
+/** A create from the compose form: the request (external id made by main unless given). */
+const createInput: Check<{ request: Text2VideoRequest }> = (input) => {
+  if (!isRecord(input)) return bad('request must be an object')
+  const checked = validateRequest(input.request)
+  return checked.ok ? ok({ request: checked.value }) : bad(formatFieldErrors(checked.errors))
+}
+
+const rerunInput: Check<{ id: string; changes: Partial<Text2VideoRequest> }> = (input) => {
+  const id = jobId(input)
+  if (!id.ok) return id
+  const changes = (input as Record<string, unknown>).changes ?? {}
+  if (
+    !isRecord(changes) ||
+    Object.keys(changes).some((k) => !(REQUEST_FIELDS as readonly string[]).includes(k))
+  ) {
+    return bad('changes must hold request fields only')
+  }
+  return ok({ id: id.value.id, changes: changes as Partial<Text2VideoRequest> })
+}
+
+const favouriteInput: Check<{ id: string; favourite: boolean }> = (input) => {
+  const id = jobId(input)
+  if (!id.ok) return id
+  const favourite = (input as Record<string, unknown>).favourite
+  return typeof favourite === 'boolean'
+    ? ok({ id: id.value.id, favourite })
+    : bad('favourite must be true or false')
+}
+
+const listInput: Check<JobQuery> = (input) => {
+  if (input === undefined || input === null) return ok({})
+  if (!isRecord(input)) return bad('query must be an object')
+  const q: JobQuery = {}
+  if (input.search !== undefined) {
+    if (typeof input.search !== 'string' || input.search.length > 200)
+      return bad('search must be text up to 200 characters')
+    q.search = input.search
+  }
+  if (input.states !== undefined) {
+    if (
+      !Array.isArray(input.states) ||
+      !input.states.every((s) => (JOB_STATES as readonly unknown[]).includes(s))
+    ) {
+      return bad(`states must be a list of ${JOB_STATES.join(', ')}`)
+    }
+    q.states = input.states as JobState[]
+  }
+  if (input.model !== undefined) {
+    if (typeof input.model !== 'string') return bad('model must be text')
+    q.model = input.model
+  }
+  if (input.aspectRatio !== undefined) {
+    if (!(ASPECT_RATIOS as readonly unknown[]).includes(input.aspectRatio))
+      return bad('aspectRatio is not an aspect ratio')
+    q.aspectRatio = input.aspectRatio as string
+  }
+  for (const flag of ['favourite', 'sandbox'] as const) {
+    if (input[flag] !== undefined) {
+      if (typeof input[flag] !== 'boolean') return bad(`${flag} must be true or false`)
+      q[flag] = input[flag]
+    }
+  }
+  for (const n of ['since', 'until', 'limit', 'offset'] as const) {
+    if (input[n] !== undefined) {
+      const v = input[n]
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        return bad(`${n} must be a whole number`)
+      q[n] = v
+    }
+  }
+  return ok(q)
+}
+
+const settingsPatch: Check<Partial<Settings>> = (input) => {
+  if (!isRecord(input)) return bad('settings must be an object')
+  const known = [
+    'baseUrl',
+    'libraryFolder',
+    'concurrency',
+    'defaults',
+    'language',
+    'theme',
+    'notifications',
+    'sandboxMode',
+  ]
+  const unknown = Object.keys(input).filter((k) => !known.includes(k))
+  if (unknown.length > 0) return bad(`unknown setting(s): ${unknown.join(', ')}`)
+  // Every given field must survive sanitising unchanged, or the patch is refused whole.
+  const clean = sanitizeSettings(input)
+  const patch: Partial<Settings> = {}
+  for (const key of Object.keys(input) as (keyof Settings)[]) {
+    if (JSON.stringify(clean[key]) !== JSON.stringify(input[key])) {
+      const hint: Record<string, string> = {
+        baseUrl: 'an http(s) URL',
+        libraryFolder: 'a folder path',
+        concurrency: `a whole number from 1 to ${CONCURRENCY_MAX}`,
+        defaults: 'valid request options',
+        language: LANGUAGES.join(', '),
+        theme: THEMES.join(', '),
+        notifications: 'true or false',
+        sandboxMode: 'true or false',
+      }
+      return bad(`${key} must be ${hint[key]}`)
+    }
+    ;(patch as Record<string, unknown>)[key] = clean[key]
+  }
+  return ok(patch)
+}
+
+export interface KeyStatus {
+  set: boolean
+  last4: string | null
+  /** Where it is kept: the OS keychain, or Electron's encrypted file. */
+  storage: 'keychain' | 'safe-storage' | 'memory'
+  warning: string | null
+}
+
+export interface KeyTest {
+  valid: boolean
+  message: string
+  requestId: string | null
+}
+
+export interface AppInfo {
+  version: string
+  platform: string
+  sandbox: boolean
+  /** Why sandbox mode is on: chosen in settings, or no key yet. */
+  sandboxReason: 'setting' | 'no_key' | null
+  libraryFolder: string
+}
+
+export interface QueueStats {
+  running: number
+  queued: number
+  concurrency: number
+  paused: boolean
+}
+
+export interface JobDetails {
+  job: Job
+  history: { at: number; state: JobState; taskStatus: string | null; message: string }[]
+  /** Typical seconds to finish for jobs like this one, learnt here (null before any). */
+  estimateSeconds: number | null
+}
+
+interface Call<I, O> {
+  input: Check<I>
+  /** Phantom: the answer's type, for the bridge. */
+  output?: O
+}
+const call = <I, O>(input: Check<I>): Call<I, O> => ({ input })
+
+export const CALLS = {
+  'key.status': call<void, KeyStatus>(none),
+  'key.set': call<{ key: string }, KeyStatus>(keyInput),
+  'key.clear': call<void, KeyStatus>(none),
+  'key.test': call<void, KeyTest>(none),
+  'settings.get': call<void, Settings>(none),
+  'settings.update': call<Partial<Settings>, Settings>(settingsPatch),
+  'tasks.create': call<{ request: Text2VideoRequest }, Job>(createInput),
+  'tasks.list': call<JobQuery, { jobs: Job[]; total: number }>(listInput),
+  'tasks.get': call<{ id: string }, JobDetails>(jobId),
+  'tasks.retryDownload': call<{ id: string }, Job>(jobId),
+  'tasks.recheck': call<{ id: string }, Job>(jobId),
+  'tasks.rerun': call<{ id: string; changes: Partial<Text2VideoRequest> }, Job>(rerunInput),
+  'tasks.favourite': call<{ id: string; favourite: boolean }, Job>(favouriteInput),
+  'queue.pause': call<void, QueueStats>(none),
+  'queue.resume': call<void, QueueStats>(none),
+  'queue.stats': call<void, QueueStats>(none),
+  'library.reveal': call<{ id: string }, void>(jobId),
+  'library.open': call<{ id: string }, void>(jobId),
+  'library.startDrag': call<{ id: string }, void>(jobId),
+  'library.delete': call<{ id: string }, void>(jobId),
+  'library.rescan': call<void, { found: number; added: number; missing: number }>(none),
+  'app.info': call<void, AppInfo>(none),
+} as const
+
+export type CallName = keyof typeof CALLS
+export type CallInput<N extends CallName> =
+  (typeof CALLS)[N] extends Call<infer I, unknown> ? I : never
+export type CallOutput<N extends CallName> =
+  (typeof CALLS)[N] extends Call<unknown, infer O> ? O : never
+
+export interface EventPayloads {
+  'tasks.updated': Job
+  'download.progress': { jobId: string; received: number; total: number | null }
+  'settings.changed': Settings
+  'key.changed': KeyStatus
+  'queue.changed': QueueStats
+}
+export type EventName = keyof EventPayloads
+export const EVENTS: readonly EventName[] = [
+  'tasks.updated',
+  'download.progress',
+  'settings.changed',
+  'key.changed',
+  'queue.changed',
+]
+
+export const channelFor = (name: CallName): string => `kling:call:${name}`
+export const eventChannelFor = (name: EventName): string => `kling:event:${name}`
