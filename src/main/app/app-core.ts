@@ -8,7 +8,6 @@ import type {
 } from '../../shared/contract'
 import type { Job } from '../../shared/jobs'
 import type { Text2VideoRequest } from '../../shared/kling'
-import type { Settings } from '../../shared/settings'
 import type { Emulator, EmulatorOptions } from '../emulator/server'
 import { KlingClient, newExternalTaskId } from '../kling/client'
 import { KlingApiError } from '../kling/errors'
