@@ -1,43 +1,105 @@
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, shell } from 'electron'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { BrowserWindow} from 'electron';
+import { app, ipcMain, net, powerMonitor, shell } from 'electron'
+import { AppCore } from './app/app-core'
+import { startEmulator } from './emulator/server'
+import { eventSender, registerHandlers } from './ipc/register'
+import { Library } from './library/library'
+import { rescanLibrary } from './library/rescan'
+import { LEDGER_FILE, PRODUCT_NAME } from './paths'
+import { desktopActions } from './platform/desktop-actions'
+import { openElectronSettings } from './platform/electron-settings'
+import { handleMediaProtocol, registerMediaScheme } from './platform/media-protocol'
+import { installMenu } from './platform/menu'
+import { openSecretStore } from './platform/secret-store'
+import { createMainWindow, lockDownSession } from './platform/window'
+import { Ledger } from './tasks/ledger'
+
+// The composition root: builds the services, binds them to IPC and the media protocol, opens
+// the window. Everything it wires is plain Node code tested without Electron.
 
 const here = fileURLToPath(new URL('.', import.meta.url))
+const rendererFile = join(here, '../renderer/index.html')
+const resourcesDir = app.isPackaged ? process.resourcesPath : join(here, '../../resources')
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 800,
-    minHeight: 560,
-    show: false,
-    title: 'Kling Studio',
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  })
-  win.once('ready-to-show', () => win.show())
-  // No in-app navigation and no new windows: external https links open in the browser.
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(here, '../renderer/index.html'))
-  return win
+if (process.env.KLING_STUDIO_DATA_DIR) app.setPath('userData', process.env.KLING_STUDIO_DATA_DIR)
+registerMediaScheme()
+
+let window: BrowserWindow | null = null
+
+/** Only the app's own page may call main: the built file, or the dev server in development. */
+function isAppFrame(url: string): boolean {
+  const dev = process.env.ELECTRON_RENDERER_URL
+  if (!app.isPackaged && dev) return url.startsWith(dev)
+  return url.split('#')[0] === pathToFileURL(rendererFile).href
 }
 
-void app.whenReady().then(() => {
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+async function main(): Promise<void> {
+  lockDownSession()
+  const dataDir = app.getPath('userData')
+  mkdirSync(dataDir, { recursive: true })
+  const settings = openElectronSettings()
+  const secrets = await openSecretStore(dataDir)
+  const ledger = new Ledger(join(dataDir, LEDGER_FILE))
+  const library = new Library({
+    root: settings.get().libraryFolder ?? join(app.getPath('videos'), PRODUCT_NAME),
+    // Electron's network stack, so the system proxy and certificates apply.
+    fetch: (input, init) => net.fetch(input, init),
   })
-})
+  const send = eventSender((channel, payload) => window?.webContents.send(channel, payload))
+  const core = new AppCore({
+    ledger,
+    library,
+    secrets,
+    settings,
+    actions: desktopActions(
+      () => window,
+      resourcesDir,
+      (id) => send('app.showJob', { id }),
+    ),
+    emit: send,
+    startEmulator: (options) =>
+      startEmulator({ ...options, samplesDir: join(resourcesDir, 'samples') }),
+    info: { version: app.getVersion(), platform: process.platform },
+    fetch: (input, init) => net.fetch(input, init),
+    log: (line) => console.error(`[kling] ${line}`),
+  })
+  registerHandlers(ipcMain, core.handlers(), isAppFrame, (line) => console.error(`[ipc] ${line}`))
+  handleMediaProtocol(() => ({ root: library.root, fileFor: (id) => core.fileFor(id) }))
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+  window = createMainWindow({
+    preload: join(here, '../preload/index.cjs'),
+    page: {
+      url: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+      file: rendererFile,
+    },
+    icon: join(resourcesDir, 'icon.png'),
+  })
+  window.on('closed', () => (window = null))
+  installMenu({
+    rescan: () => void rescanLibrary(ledger, library),
+    openLibrary: () => void shell.openPath(library.root),
+  })
+  powerMonitor.on('suspend', () => core.suspend())
+  powerMonitor.on('resume', () => core.wake())
+  app.on('before-quit', () => {
+    void core.stop().finally(() => ledger.close())
+  })
+  await core.start()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!window) return
+    if (window.isMinimized()) window.restore()
+    window.focus()
+  })
+  void app.whenReady().then(main)
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}

@@ -233,6 +233,8 @@ export interface EventPayloads {
   'settings.changed': Settings
   'key.changed': KeyStatus
   'queue.changed': QueueStats
+  /** A notification was clicked: bring this job into view. */
+  'app.showJob': { id: string }
 }
 export type EventName = keyof EventPayloads
 export const EVENTS: readonly EventName[] = [
@@ -241,6 +243,7 @@ export const EVENTS: readonly EventName[] = [
   'settings.changed',
   'key.changed',
   'queue.changed',
+  'app.showJob',
 ]
 
 export const channelFor = (name: CallName): string => `kling:call:${name}`

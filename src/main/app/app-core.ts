@@ -84,6 +84,17 @@ export class AppCore {
     if (this.o.ledger.live().some((j) => j.sandbox)) (await this.sandboxTracker()).start()
   }
 
+  /** The system is going to sleep: no polling until wake. */
+  suspend(): void {
+    this.real?.suspend()
+    this.sandbox?.suspend()
+  }
+
+  wake(): void {
+    this.real?.wake()
+    this.sandbox?.wake()
+  }
+
   async stop(): Promise<void> {
     await Promise.all([this.real?.stop(), this.sandbox?.stop()])
     await this.emulator?.close()

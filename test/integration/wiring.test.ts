@@ -1,0 +1,243 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { CALLS, channelFor, type CallName } from '../../src/shared/contract'
+
+// main/index.ts, the composition root, run against a fake electron module: proves the window is
+// built hardened, every contract call has a handler, the media scheme is registered, and the
+// session denies permissions and navigation. Only the electron module is fake; the services are
+// the real ones.
+
+const fake = vi.hoisted(() => {
+  const state = {
+    windows: [] as {
+      options: Record<string, unknown>
+      handlers: Record<string, (...a: unknown[]) => unknown>
+      openHandler?: (d: { url: string }) => unknown
+      loaded?: string
+    }[],
+    ipc: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
+    schemes: [] as unknown[],
+    protocolHandlers: new Map<string, (r: Request) => Promise<Response>>(),
+    permissionRequest: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+    permissionCheck: null as null | (() => boolean),
+    external: [] as string[],
+    singleInstance: false,
+    dataDir: '',
+    menu: null as unknown,
+  }
+  class FakeWindow {
+    handlers: Record<string, (...a: unknown[]) => unknown> = {}
+    entry: (typeof state.windows)[number]
+    webContents = {
+      setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => (this.entry.openHandler = fn),
+      on: (event: string, fn: (...a: unknown[]) => unknown) =>
+        (this.entry.handlers[`wc:${event}`] = fn),
+      send: () => {},
+      getURL: () => this.entry.loaded ?? '',
+      startDrag: () => {},
+    }
+    constructor(options: Record<string, unknown>) {
+      this.entry = { options, handlers: this.handlers }
+      state.windows.push(this.entry)
+    }
+    once(event: string, fn: () => void) {
+      this.handlers[event] = fn
+    }
+    on(event: string, fn: () => void) {
+      this.handlers[event] = fn
+    }
+    loadFile(file: string) {
+      this.entry.loaded = pathToFileURL(file).href
+      return Promise.resolve()
+    }
+    loadURL(url: string) {
+      this.entry.loaded = url
+      return Promise.resolve()
+    }
+    maximize() {}
+    isDestroyed() {
+      return false
+    }
+    isMaximized() {
+      return false
+    }
+    getNormalBounds() {
+      return { x: 0, y: 0, width: 1280, height: 820 }
+    }
+  }
+  return { state, FakeWindow }
+})
+
+vi.mock('electron', () => ({
+  app: {
+    isPackaged: false,
+    setPath: () => {},
+    getPath: (name: string) => join(fake.state.dataDir, name),
+    getVersion: () => '0.1.0',
+    requestSingleInstanceLock: () => (fake.state.singleInstance = true),
+    whenReady: () => Promise.resolve(),
+    on: () => {},
+    quit: () => {},
+  },
+  BrowserWindow: fake.FakeWindow,
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
+      fake.state.ipc.set(channel, fn),
+    removeHandler: (channel: string) => fake.state.ipc.delete(channel),
+  },
+  net: { fetch: (input: string, init: RequestInit) => fetch(input, init) },
+  powerMonitor: { on: () => {} },
+  shell: {
+    openExternal: (url: string) => fake.state.external.push(url),
+    showItemInFolder: () => {},
+    openPath: async () => '',
+    trashItem: async () => {},
+  },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: (fn: never) => (fake.state.permissionRequest = fn),
+      setPermissionCheckHandler: (fn: never) => (fake.state.permissionCheck = fn),
+      webRequest: { onHeadersReceived: () => {} },
+    },
+  },
+  screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }) },
+  protocol: {
+    registerSchemesAsPrivileged: (list: unknown[]) => fake.state.schemes.push(...list),
+    handle: (scheme: string, fn: (r: Request) => Promise<Response>) =>
+      fake.state.protocolHandlers.set(scheme, fn),
+  },
+  safeStorage: { isAsyncEncryptionAvailable: async () => false },
+  Menu: {
+    buildFromTemplate: (t: unknown) => t,
+    setApplicationMenu: (m: unknown) => (fake.state.menu = m),
+  },
+  Notification: class {
+    static isSupported() {
+      return false
+    }
+  },
+}))
+
+vi.mock('keytar', () => {
+  const secrets = new Map<string, string>()
+  return {
+    default: {
+      getPassword: async (s: string, a: string) => secrets.get(`${s}/${a}`) ?? null,
+      setPassword: async (s: string, a: string, p: string) => void secrets.set(`${s}/${a}`, p),
+      deletePassword: async (s: string, a: string) => secrets.delete(`${s}/${a}`),
+    },
+  }
+})
+
+vi.mock('electron-store', () => ({
+  default: class {
+    store: Record<string, unknown>
+    constructor(options: { defaults?: Record<string, unknown> }) {
+      this.store = { ...(options.defaults ?? {}) }
+    }
+    get(key: string) {
+      return this.store[key]
+    }
+    set(key: string | Record<string, unknown>, value?: unknown) {
+      if (typeof key === 'string') this.store[key] = value
+      else this.store = { ...key }
+    }
+  },
+}))
+
+beforeAll(async () => {
+  fake.state.dataDir = await mkdtemp(join(tmpdir(), 'kling-wiring-'))
+  await import('../../src/main/index')
+  for (let i = 0; i < 200 && fake.state.windows.length === 0; i++)
+    await new Promise((r) => setTimeout(r, 10))
+})
+afterAll(async () => {
+  await rm(fake.state.dataDir, { recursive: true, force: true })
+})
+
+const rendererUrl = () => pathToFileURL(resolve('src/main/../renderer/index.html')).href
+
+describe('main/index.ts wiring', () => {
+  it('asks for the single-instance lock and registers media: as a privileged streaming scheme', () => {
+    expect(fake.state.singleInstance).toBe(true)
+    expect(fake.state.schemes).toEqual([
+      {
+        scheme: 'media',
+        privileges: expect.objectContaining({
+          standard: true,
+          secure: true,
+          stream: true,
+          supportFetchAPI: true,
+        }),
+      },
+    ])
+    expect(fake.state.protocolHandlers.has('media')).toBe(true)
+  })
+
+  it('builds the window isolated, sandboxed, without Node, with the CJS preload', () => {
+    expect(fake.state.windows).toHaveLength(1)
+    const prefs = fake.state.windows[0]!.options.webPreferences as Record<string, unknown>
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+    })
+    expect(String(prefs.preload)).toMatch(/preload[/\\]index\.cjs$/)
+  })
+
+  it('registers a handler for every contract call, and only those', () => {
+    const channels = Object.keys(CALLS).map((n) => channelFor(n as CallName))
+    expect([...fake.state.ipc.keys()].sort()).toEqual(channels.sort())
+  })
+
+  it('answers the app page and refuses any other frame', async () => {
+    const handler = fake.state.ipc.get(channelFor('app.info'))!
+    const page = fake.state.windows[0]!.loaded!
+    expect(page).toMatch(/renderer\/index\.html$/)
+    const ok = (await handler({ senderFrame: { url: page, parent: null } }, undefined)) as {
+      ok: boolean
+    }
+    expect(ok.ok).toBe(true)
+    const foreign = (await handler(
+      { senderFrame: { url: 'https://example.com/', parent: null } },
+      undefined,
+    )) as { ok: boolean; error: { code: string } }
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    const sub = (await handler({ senderFrame: { url: page, parent: {} } }, undefined)) as {
+      ok: boolean
+    }
+    expect(sub.ok).toBe(false)
+    void rendererUrl
+  })
+
+  it('denies every permission, new windows and navigation away', () => {
+    let granted: boolean | null = null
+    fake.state.permissionRequest!({}, 'media', (ok) => (granted = ok))
+    expect(granted).toBe(false)
+    expect(fake.state.permissionCheck!()).toBe(false)
+    const win = fake.state.windows[0]!
+    expect(win.openHandler!({ url: 'https://klingai.com/' })).toEqual({ action: 'deny' })
+    expect(fake.state.external).toEqual(['https://klingai.com/'])
+    expect(win.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+    expect(fake.state.external).toHaveLength(1)
+    let prevented = false
+    win.handlers['wc:will-navigate']!(
+      { preventDefault: () => (prevented = true) },
+      'https://evil.example/',
+    )
+    expect(prevented).toBe(true)
+  })
+
+  it('serves media only for saved jobs', async () => {
+    const res = await fake.state.protocolHandlers.get('media')!(
+      new Request('media://video/unknown-job'),
+    )
+    expect(res.status).toBe(404)
+  })
+})
