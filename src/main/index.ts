@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { BrowserWindow} from 'electron';
+import type { BrowserWindow } from 'electron'
 import { app, ipcMain, net, powerMonitor, shell } from 'electron'
 import { AppCore } from './app/app-core'
 import { startEmulator } from './emulator/server'
