@@ -18,7 +18,8 @@ import { rescanLibrary } from '../library/rescan'
 import { describeKey, type SecretStore } from '../secrets/secret-store'
 import type { SettingsStore } from '../settings/settings-store'
 import type { JobRecord, Ledger } from '../tasks/ledger'
-import { RESULT_LIFETIME_MS, Tracker, type TrackerEvent } from '../tasks/tracker'
+import { Tracker, type TrackerEvent } from '../tasks/tracker'
+import { triageUnsaved } from '../tasks/triage'
 
 // Everything the window can ask for, as plain Node services: the ipc layer binds these to the
 // contract, the browser tests bind them to a WebSocket. Electron-only acts (reveal in folder,
@@ -66,17 +67,15 @@ export class AppCore {
   /** Starts tracking every unfinished job; call once at launch. */
   async start(): Promise<void> {
     this.keyCache = await this.o.secrets.get()
-    // Finished jobs whose file vanished: fetched again while the link lives, else expired.
-    for (const job of this.o.ledger.saved()) {
-      if (!(await this.o.library.exists(job.file))) this.o.ledger.clearFile(job.id)
-    }
-    const refetch: JobRecord[] = []
-    for (const job of this.o.ledger.unsaved()) {
-      if (job.state === 'downloading') continue
-      if (Date.now() - (job.finishedAt ?? job.updatedAt) > RESULT_LIFETIME_MS)
-        this.o.ledger.setState(job.id, 'expired')
-      else refetch.push(job)
-    }
+    const refetch = await triageUnsaved(
+      this.o.ledger,
+      this.o.library,
+      Date.now(),
+      (job) => !job.sandbox,
+    )
+    // Sandbox links died with the emulator of the last session: those results cannot come back.
+    for (const job of this.o.ledger.unsaved())
+      if (job.sandbox) this.o.ledger.setState(job.id, 'expired')
     await this.o.library.removeStrayParts(new Set(this.o.ledger.live().map((j) => j.id)))
     const real = this.trackerFor(false)
     for (const job of refetch.filter((j) => !j.sandbox)) real.retryDownload(job.id)

@@ -8,7 +8,8 @@ import { downloadFile } from '../kling/download'
 import { KlingApiError } from '../kling/errors'
 import { startEmulator } from '../emulator/server'
 import type { JobRecord } from '../tasks/ledger'
-import { RESULT_LIFETIME_MS, Tracker } from '../tasks/tracker'
+import { Tracker } from '../tasks/tracker'
+import { triageUnsaved } from '../tasks/triage'
 import {
   describeFieldErrors,
   numberOrRaw,
@@ -469,18 +470,7 @@ async function resume(io: CliIo, args: string[], signal?: AbortSignal): Promise<
   try {
     const core = cmd.open()
     const { ledger, library } = core
-    // Finished jobs whose file vanished: fetch again while the link can live, else mark expired.
-    for (const job of ledger.saved()) {
-      if (!job.sandbox && !(await library.exists(job.file))) ledger.clearFile(job.id)
-    }
-    const now = io.now()
-    const refetch: JobRecord[] = []
-    for (const job of ledger.unsaved()) {
-      if (job.sandbox || isLive(job.state)) continue
-      if (now - (job.finishedAt ?? job.updatedAt) > RESULT_LIFETIME_MS)
-        ledger.setState(job.id, 'expired')
-      else refetch.push(job)
-    }
+    const refetch = await triageUnsaved(ledger, library, io.now(), (job) => !job.sandbox)
     const pending = ledger.live().filter((j) => !j.sandbox)
     const attention = ledger.list({ states: ['needs_attention'], sandbox: false, limit: 500 }).jobs
     await library.removeStrayParts(new Set(ledger.live().map((j) => j.id)))

@@ -1,0 +1,201 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { KlingTask, Text2VideoRequest } from '../../src/shared/kling'
+import { KlingApiError } from '../../src/main/kling/errors'
+import type { Clock } from '../../src/main/tasks/clock'
+import { Ledger } from '../../src/main/tasks/ledger'
+import { Tracker } from '../../src/main/tasks/tracker'
+
+// The tracker's timing, on a fake clock: the global request budget, 1303 re-queueing, poll
+// spacing, suspend and wake. Minutes of service time run in milliseconds.
+
+class FakeClock implements Clock {
+  t = 1_777_000_000_000
+  private timers: { at: number; fn: () => void; id: number }[] = []
+  private next = 1
+  now = () => this.t
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = this.next++
+    this.timers.push({ at: this.t + Math.max(0, ms), fn, id })
+    return id
+  }
+  clearTimeout = (id: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== id)
+  }
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms
+    for (;;) {
+      await flush()
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id)
+      const due = this.timers[0]
+      if (!due || due.at > end) break
+      this.timers.shift()
+      this.t = due.at
+      due.fn()
+    }
+    this.t = end
+    await flush()
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r))
+}
+
+/** A service in memory: each task succeeds `durationMs` after its create. */
+class FakeService {
+  calls: { at: number; kind: 'create' | 'get' | 'find' }[] = []
+  tasks = new Map<string, { created: number; ext: string }>()
+  createFailures: KlingApiError[] = []
+  constructor(
+    private readonly clock: FakeClock,
+    private readonly durationMs: number,
+  ) {}
+  private view(id: string): KlingTask {
+    const t = this.tasks.get(id)!
+    const done = this.clock.now() - t.created >= this.durationMs
+    return {
+      task_id: id,
+      task_status: done ? 'succeed' : 'processing',
+      task_status_msg: '',
+      external_task_id: t.ext,
+      videos: done ? [{ id: 'v', url: `https://cdn.example/${id}.mp4`, duration: '5' }] : [],
+      created_at: t.created,
+      updated_at: done ? t.created + this.durationMs : this.clock.now(),
+      final_unit_deduction: done ? '1' : null,
+      request_id: 'r',
+    }
+  }
+  create = async (request: Text2VideoRequest) => {
+    this.calls.push({ at: this.clock.now(), kind: 'create' })
+    const failure = this.createFailures.shift()
+    if (failure) throw failure
+    const id = String(this.tasks.size + 1)
+    this.tasks.set(id, { created: this.clock.now(), ext: request.external_task_id! })
+    return {
+      task: this.view(id),
+      externalTaskId: request.external_task_id!,
+      reconciled: false,
+      posts: 1,
+    }
+  }
+  getTask = async (id: string) => {
+    this.calls.push({ at: this.clock.now(), kind: 'get' })
+    return this.view(id)
+  }
+  findByExternalId = async (ext: string) => {
+    this.calls.push({ at: this.clock.now(), kind: 'find' })
+    const hit = [...this.tasks.entries()].find(([, t]) => t.ext === ext)
+    return hit ? this.view(hit[0]) : null
+  }
+}
+
+let dir: string
+let ledger: Ledger
+let clock: FakeClock
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kling-clock-'))
+  clock = new FakeClock()
+  ledger = new Ledger(join(dir, 'history.db'), clock.now)
+})
+afterEach(async () => {
+  ledger.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function tracker(
+  service: FakeService,
+  options: Partial<ConstructorParameters<typeof Tracker>[0]> = {},
+): Tracker {
+  return new Tracker({
+    ledger,
+    client: service,
+    library: {
+      save: async (job) => ({ file: `/lib/${job.id}.mp4`, bytes: 1 }),
+      exists: async () => false,
+    },
+    emit: () => {},
+    clock,
+    random: () => 0.5,
+    ...options,
+  })
+}
+
+describe('Tracker timing (fake clock)', () => {
+  it('keeps 100 live tasks under one global request budget', async () => {
+    const service = new FakeService(clock, 3_600_000)
+    const t = tracker(service, { concurrency: 100, requestsPerSecond: 4, burst: 8 })
+    for (let i = 0; i < 100; i++) t.enqueue({ prompt: `batch ${i}` }, `ks-b${i}`)
+    await clock.advance(400_000)
+    const start = service.calls[0]!.at
+    // In every 10 s window, at most the burst plus 4 per second: polls and creates share it.
+    for (let w = 0; w < 390_000; w += 1_000) {
+      const n = service.calls.filter((c) => c.at >= start + w && c.at < start + w + 10_000).length
+      expect(n).toBeLessThanOrEqual(8 + 40)
+    }
+    expect(service.calls.filter((c) => c.kind === 'create')).toHaveLength(100)
+    await t.stop()
+  })
+
+  it('re-queues on 1303 (too many parallel tasks) with backoff instead of failing', async () => {
+    const service = new FakeService(clock, 100_000)
+    const busy = () =>
+      new KlingApiError({
+        kind: 'too_many_tasks',
+        message: 'parallel task over resource pack limit',
+        status: 429,
+        code: '1303',
+        requestId: 'r1303',
+      })
+    service.createFailures.push(busy(), busy())
+    const t = tracker(service, { requeueBackoff: { baseMs: 5_000, maxMs: 60_000 } })
+    const job = t.enqueue({ prompt: 'wait your turn' }, 'ks-1303')
+    await clock.advance(1_000)
+    expect(ledger.get(job.id)).toMatchObject({
+      state: 'creating',
+      error: { code: '1303', request_id: 'r1303' },
+    })
+    await clock.advance(30_000)
+    const creates = service.calls.filter((c) => c.kind !== 'get')
+    expect(creates.length).toBeGreaterThanOrEqual(3)
+    expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(2_500)
+    expect(ledger.get(job.id)!.state).toBe('processing')
+    expect(service.tasks.size).toBe(1)
+    await t.stop()
+  })
+
+  it('notices a finish within seconds, with far fewer queries than fixed 1 s polling', async () => {
+    const service = new FakeService(clock, 200_000)
+    const t = tracker(service)
+    const job = t.enqueue({ prompt: 'one task' }, 'ks-one')
+    await clock.advance(400_000)
+    const finishedAt = service.tasks.get('1')!.created + 200_000
+    const gets = service.calls.filter((c) => c.kind === 'get')
+    const detected = gets.find((c) => c.at >= finishedAt)!
+    expect(detected.at - finishedAt).toBeLessThanOrEqual(6_000)
+    expect(gets.length).toBeLessThan(60)
+    expect(ledger.get(job.id)!.state).toBe('done')
+    // Dense early, sparse in the quiet stretch after the first 20 s.
+    const gaps = gets.slice(1).map((c, i) => c.at - gets[i]!.at)
+    expect(Math.max(...gaps)).toBeGreaterThan(10_000)
+    await t.stop()
+  })
+
+  it('asks nothing while the system sleeps, and catches up on wake', async () => {
+    const service = new FakeService(clock, 600_000)
+    const t = tracker(service)
+    t.enqueue({ prompt: 'sleepy' }, 'ks-sleep')
+    await clock.advance(60_000)
+    t.suspend()
+    const before = service.calls.length
+    await clock.advance(300_000)
+    expect(service.calls.length).toBe(before)
+    t.wake()
+    await clock.advance(10)
+    expect(service.calls.length).toBe(before + 1)
+    await t.stop()
+  })
+})
