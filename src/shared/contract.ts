@@ -173,6 +173,8 @@ export interface AppInfo {
   /** Why sandbox mode is on: chosen in settings, or no key yet. */
   sandboxReason: 'setting' | 'no_key' | null
   libraryFolder: string
+  /** Prefix of a saved video's URL: media://video/ in the app (the browser tests serve their own). */
+  mediaBase: string
 }
 
 export interface QueueStats {

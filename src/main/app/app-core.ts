@@ -44,6 +44,8 @@ export interface AppCoreOptions {
   startEmulator: (options: EmulatorOptions) => Promise<Emulator>
   info: { version: string; platform: string }
   fetch?: FetchLike
+  /** Where the page loads saved videos from (the browser tests serve them over http). */
+  mediaBase?: string
   /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
   sandboxTimeScale?: number
   log?: (line: string) => void
@@ -339,6 +341,7 @@ export class AppCore {
           sandbox: sandbox.on,
           sandboxReason: sandbox.reason,
           libraryFolder: this.o.library.root,
+          mediaBase: this.o.mediaBase ?? 'media://video/',
         }
       },
     }

@@ -1,0 +1,44 @@
+import { api, call } from './api'
+import { systemLanguage, useLanguage, type Language } from './i18n'
+import { useApp } from './stores/app'
+import { useJobs } from './stores/jobs'
+import { LIVE_STATES } from '../../shared/jobs'
+import type { Settings } from '../../shared/settings'
+
+// Starts the page: one subscription to every event main sends, then the first data.
+
+export function applyLook(settings: Settings): void {
+  const language: Language = settings.language === 'system' ? systemLanguage() : settings.language
+  useLanguage.getState().setLanguage(language)
+  document.documentElement.dataset.theme = settings.theme
+}
+
+export async function boot(): Promise<void> {
+  const a = api()
+  const app = useApp.getState()
+  const jobs = useJobs.getState()
+  a.on('tasks.updated', (job) => useJobs.getState().apply(job))
+  a.on('download.progress', (p) => useJobs.getState().setProgress(p.jobId, p.received, p.total))
+  a.on('settings.changed', (settings) => {
+    useApp.getState().set({ settings })
+    applyLook(settings)
+  })
+  a.on('key.changed', (key) => {
+    useApp.getState().set({ key })
+    void call(a.app.info()).then((info) => useApp.getState().set({ info }))
+  })
+  a.on('queue.changed', (queue) => useApp.getState().set({ queue }))
+  a.on('app.showJob', ({ id }) => useApp.getState().set({ view: 'library', selected: id }))
+
+  const [info, settings, key, queue] = await Promise.all([
+    call(a.app.info()),
+    call(a.settings.get()),
+    call(a.key.status()),
+    call(a.queue.stats()),
+  ])
+  applyLook(settings)
+  app.set({ info, settings, key, queue, ready: true })
+  const live = await call(a.tasks.list({ states: [...LIVE_STATES, 'needs_attention'], limit: 500 }))
+  jobs.applyMany(live.jobs)
+  await jobs.setQuery({})
+}

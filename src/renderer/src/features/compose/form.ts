@@ -1,0 +1,134 @@
+import {
+  CAMERA_PRESETS,
+  type AspectRatio,
+  type CameraAxis,
+  type CameraPreset,
+  type Duration,
+  type FieldError,
+  type Mode,
+  type Text2VideoRequest,
+} from '../../../../shared/kling'
+import type { DefaultOptions } from '../../../../shared/settings'
+
+// The compose form as plain data, and its mapping to a request: an option left on "server
+// default" is left out of the request, so the service's own default applies.
+
+export interface ComposeForm {
+  prompt: string
+  negative: string
+  aspect: AspectRatio | ''
+  duration: Duration | ''
+  mode: Mode | ''
+  model: string
+  useCfg: boolean
+  cfg: number
+  camera: 'none' | CameraPreset | 'simple'
+  axis: CameraAxis
+  amount: number
+  callback: string
+  externalId: string
+}
+
+export const newExternalId = (): string => `ks-${crypto.randomUUID()}`
+
+export function emptyForm(defaults: DefaultOptions = {}): ComposeForm {
+  return {
+    prompt: '',
+    negative: defaults.negative_prompt ?? '',
+    aspect: defaults.aspect_ratio ?? '',
+    duration: defaults.duration ?? '',
+    mode: defaults.mode ?? '',
+    model: defaults.model_name ?? '',
+    useCfg: false,
+    cfg: 0.5,
+    camera: 'none',
+    axis: 'zoom',
+    amount: 5,
+    callback: '',
+    externalId: newExternalId(),
+  }
+}
+
+export function toRequest(form: ComposeForm): Record<string, unknown> {
+  const r: Record<string, unknown> = { prompt: form.prompt }
+  if (form.negative.trim() !== '') r.negative_prompt = form.negative
+  if (form.aspect) r.aspect_ratio = form.aspect
+  if (form.duration) r.duration = form.duration
+  if (form.mode) r.mode = form.mode
+  if (form.model.trim() !== '') r.model_name = form.model.trim()
+  if (form.useCfg) r.cfg_scale = form.cfg
+  if (form.camera === 'simple')
+    r.camera_control = { type: 'simple', config: { [form.axis]: form.amount } }
+  else if (form.camera !== 'none') r.camera_control = { type: form.camera }
+  if (form.callback.trim() !== '') r.callback_url = form.callback.trim()
+  if (form.externalId.trim() !== '') r.external_task_id = form.externalId.trim()
+  return r
+}
+
+/** A request (a re-run, a preset) back into the form. */
+export function fromRequest(request: Partial<Text2VideoRequest>, base: ComposeForm): ComposeForm {
+  const form: ComposeForm = { ...base }
+  if (request.prompt !== undefined) form.prompt = request.prompt
+  form.negative = request.negative_prompt ?? ''
+  form.aspect = request.aspect_ratio ?? ''
+  form.duration = request.duration ?? ''
+  form.mode = request.mode ?? ''
+  form.model = request.model_name ?? ''
+  form.useCfg = request.cfg_scale !== undefined
+  form.cfg = request.cfg_scale ?? 0.5
+  const camera = request.camera_control
+  if (!camera) form.camera = 'none'
+  else if (camera.type === 'simple') {
+    form.camera = 'simple'
+    const entry = Object.entries(camera.config).find(([, v]) => v !== 0)
+    if (entry) {
+      form.axis = entry[0] as CameraAxis
+      form.amount = entry[1] as number
+    }
+  } else if ((CAMERA_PRESETS as readonly string[]).includes(camera.type)) form.camera = camera.type
+  form.callback = request.callback_url ?? ''
+  return form
+}
+
+/** The first error for each field, keyed by the form's top-level field names. */
+export function errorsByField(errors: readonly FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const e of errors) {
+    const field = e.field.split('.')[0]!
+    out[field] ??= e.message
+  }
+  return out
+}
+
+export interface Preset {
+  name: string
+  options: Partial<Text2VideoRequest>
+}
+
+const PRESETS_KEY = 'kling.presets'
+
+export function loadPresets(storage: Storage = localStorage): Preset[] {
+  try {
+    const value = JSON.parse(storage.getItem(PRESETS_KEY) ?? '[]') as unknown
+    return Array.isArray(value)
+      ? (value as Preset[]).filter((p) => typeof p?.name === 'string')
+      : []
+  } catch {
+    return []
+  }
+}
+
+export function savePresets(presets: Preset[], storage: Storage = localStorage): void {
+  storage.setItem(PRESETS_KEY, JSON.stringify(presets))
+}
+
+/** The options of a form worth keeping in a preset: everything but the prompt and the ids. */
+export function presetOptions(form: ComposeForm): Partial<Text2VideoRequest> {
+  const {
+    prompt: _p,
+    external_task_id: _e,
+    callback_url: _c,
+    ...options
+  } = toRequest(form) as Partial<Text2VideoRequest>
+  return options
+}
