@@ -6,6 +6,7 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/integration/**/*.test.ts',
       'test/keychain/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 30_000,

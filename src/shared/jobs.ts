@@ -52,6 +52,8 @@ export interface Job {
   /** Whether the video is saved in the library. */
   saved: boolean
   bytes: number | null
+  /** The request id of the service's last answer about this task, for support. */
+  requestId: string | null
   revision: number
 }
 

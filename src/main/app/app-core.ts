@@ -53,7 +53,7 @@ export interface AppCoreOptions {
 
 /** The job as the window may see it: no file path. */
 export function publicJob(job: JobRecord): Job {
-  const { file: _file, requestId: _requestId, ...rest } = job
+  const { file: _file, ...rest } = job
   return rest
 }
 

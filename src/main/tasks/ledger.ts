@@ -36,8 +36,6 @@ interface JobRow {
 /** A job as main holds it: the shared Job plus where its video lives on disk. */
 export interface JobRecord extends Job {
   file: string | null
-  /** The request id of the service's last answer about this task, for support. */
-  requestId: string | null
 }
 
 export interface NewJob {

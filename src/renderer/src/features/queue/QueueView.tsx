@@ -42,7 +42,7 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
     job.state === 'failed' || job.state === 'needs_attention' || job.state === 'expired'
   const act = (fn: () => Promise<unknown>) => () =>
     void fn().catch((e: unknown) => notify(noticeFrom(e)))
-  const requestId = job.error?.request_id ?? null
+  const requestId = job.error?.request_id ?? job.requestId
   const percent = progress?.total ? Math.floor((progress.received / progress.total) * 100) : null
 
   return (

@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator, type Emulator } from '../../src/main/emulator/server'
+import { MemorySecretStore } from '../../src/main/secrets/secret-store'
+import { buildBrowserBridge } from './build-bridge'
+import { startHarness, type Harness } from './harness'
+
+// The built renderer in Debian's Chromium, driven by playwright-core, with window.api reaching
+// the real main services over the emulator. Screenshots of every view land in test-results/.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const available = existsSync(CHROMIUM)
+if (!available && process.env.CI)
+  throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's chromium`)
+const SHOTS = resolve('test-results/screenshots')
+const KEY = 'sk-e2e-distinctive-key-9d41'
+
+let browser: Browser
+let bridge: string
+let emulator: Emulator
+const dirs: string[] = []
+const harnesses: Harness[] = []
+
+async function harness(dataDir: string, secrets: MemorySecretStore): Promise<Harness> {
+  const h = await startHarness({ dataDir, emulator, secrets })
+  harnesses.push(h)
+  return h
+}
+
+async function open(h: Harness, locale = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 820 } })
+  await context.addInitScript({ path: bridge })
+  const page = await context.newPage()
+  page.on('pageerror', (error) => {
+    throw error
+  })
+  await page.goto(h.url)
+  return page
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]
+}
+
+/** axe-core on the current view: no serious or critical violation. */
+async function expectAccessible(page: Page, view: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ url: '/__test/axe.js' })
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
+  )) as AxeResult
+  const serious = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${view}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    )
+  expect(serious).toEqual([])
+}
+
+async function generate(page: Page, prompt: string): Promise<void> {
+  await page.getByRole('button', { name: /^(Create|Buat)$/ }).click()
+  await page.getByLabel(/^Prompt$/).fill(prompt)
+  await page.getByLabel(/^Prompt$/).press('Control+Enter')
+  await expect.poll(() => page.locator('.notice-region').textContent()).toMatch(/Sent|Terkirim/)
+}
+
+async function openLibraryAndPlay(page: Page, prompt: string): Promise<void> {
+  await page.getByRole('button', { name: /^(Library|Pustaka)$/ }).click()
+  const card = page.getByRole('button', { name: new RegExp(`(Play|Putar) ${prompt}`) })
+  await card.first().waitFor({ timeout: 60_000 })
+  await expect.poll(async () => card.first().locator('video').count(), { timeout: 60_000 }).toBe(1)
+  await card.first().click()
+  const video = page.locator('dialog video')
+  await video.waitFor()
+  await expect
+    .poll(
+      () =>
+        video.evaluate((v: HTMLVideoElement) => ({ ready: v.readyState >= 2, t: v.currentTime })),
+      { timeout: 20_000 },
+    )
+    .toMatchObject({ ready: true })
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 })
+    .toBeGreaterThan(0)
+}
+
+beforeAll(async () => {
+  if (!available) return
+  await mkdir(SHOTS, { recursive: true })
+  bridge = await buildBrowserBridge(resolve('test-results/.e2e'))
+  emulator = await startEmulator({ timeScale: 300, seed: 8 })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  })
+}, 120_000)
+
+afterAll(async () => {
+  for (const h of harnesses) await h.close().catch(() => {})
+  await browser?.close()
+  await emulator?.close()
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+
+async function dataDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'kling-e2e-'))
+  dirs.push(d)
+  return d
+}
+
+describe.skipIf(!available)('Kling Studio in Chromium', () => {
+  it('key -> compose -> generate -> statuses -> plays in the library -> search -> survives a restart', async () => {
+    const dir = await dataDir()
+    const secrets = new MemorySecretStore()
+    const h1 = await harness(dir, secrets)
+    const page = await open(h1)
+
+    await page.getByRole('heading', { name: 'Welcome to Kling Studio' }).waitFor()
+    await shot(page, 'en-welcome')
+    await expectAccessible(page, 'welcome')
+    await page.getByLabel('CometAPI key').fill(KEY)
+    await page.getByRole('button', { name: 'Save key and start' }).click()
+    await page.getByRole('heading', { name: 'Create a video' }).waitFor()
+    expect(await secrets.get()).toBe(KEY)
+
+    await page.locator('summary', { hasText: 'Options' }).click()
+    await page.getByRole('radio', { name: '9:16' }).check()
+    await shot(page, 'en-compose')
+    await expectAccessible(page, 'compose')
+    await generate(page, 'A lighthouse keeper walks the stairs at dawn')
+
+    await page.getByRole('button', { name: /^Queue/ }).click()
+    const card = page.locator('.job-card').first()
+    await card.waitFor()
+    await shot(page, 'en-queue')
+    await expectAccessible(page, 'queue')
+    await expect.poll(() => page.locator('.job-card').count(), { timeout: 60_000 }).toBe(0)
+
+    await openLibraryAndPlay(page, 'A lighthouse keeper')
+    await shot(page, 'en-player')
+    await expectAccessible(page, 'player')
+    await page.getByRole('button', { name: 'Close' }).click()
+    await page.getByRole('searchbox').fill('lighthouse')
+    await expect.poll(() => page.getByText('1 videos').count()).toBe(1)
+    await shot(page, 'en-library')
+    await expectAccessible(page, 'library')
+    await page.getByRole('searchbox').fill('zebra')
+    await page.getByText('Nothing matches.').waitFor()
+
+    await page.getByRole('button', { name: 'Settings' }).click()
+    await page.getByText('A key is set (…9d41).').waitFor()
+    expect(await page.content()).not.toContain(KEY)
+    await shot(page, 'en-settings')
+    await expectAccessible(page, 'settings')
+    await page.context().close()
+
+    // Restart: a new main process on the same data folder and keychain.
+    await h1.close()
+    const h2 = await harness(dir, secrets)
+    const again = await open(h2)
+    await again.getByRole('button', { name: 'Library' }).click()
+    await again.getByRole('button', { name: /Play A lighthouse keeper/ }).waitFor()
+    await again.context().close()
+  }, 180_000)
+
+  it('a new person with no key reaches a playing sandbox video', async () => {
+    const h = await harness(await dataDir(), new MemorySecretStore())
+    const page = await open(h)
+    await page.getByRole('button', { name: 'Try sandbox mode' }).click()
+    await page.getByText('Sandbox mode: no API key yet').waitFor()
+    await generate(page, 'A paper boat drifting on a rainy street')
+    await openLibraryAndPlay(page, 'A paper boat')
+    await expect(
+      page.locator('dialog').getByText('Sandbox').count(),
+    ).resolves.toBeGreaterThanOrEqual(0)
+    await shot(page, 'en-sandbox-player')
+    await page.context().close()
+  }, 120_000)
+
+  it('a failed task shows its message and request id, with Retry', async () => {
+    const secrets = new MemorySecretStore(KEY)
+    const h = await harness(await dataDir(), secrets)
+    const page = await open(h)
+    await generate(page, 'A forbidden scene [fail]')
+    await page.getByRole('button', { name: /^Queue/ }).click()
+    const failed = page.locator('.job-card.failed')
+    await failed.waitFor({ timeout: 60_000 })
+    await expect.poll(() => failed.textContent()).toMatch(/risk control|content policy/)
+    await expect.poll(() => failed.textContent()).toMatch(/Request id: [0-9a-f-]{36}/)
+    await failed.getByRole('button', { name: 'Retry', exact: true }).waitFor()
+    await shot(page, 'en-queue-failed')
+    await expectAccessible(page, 'queue-failed')
+    await page.context().close()
+  }, 120_000)
+
+  it('speaks Indonesian, following the system language and the setting', async () => {
+    const h = await harness(await dataDir(), new MemorySecretStore(KEY))
+    const page = await open(h, 'id-ID')
+    await page.getByRole('heading', { name: 'Buat video' }).waitFor()
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('id')
+    await shot(page, 'id-compose')
+    for (const [nav, heading, name] of [
+      ['Antrean', 'Antrean', 'id-queue'],
+      ['Pustaka', 'Pustaka', 'id-library'],
+      ['Pengaturan', 'Pengaturan', 'id-settings'],
+    ] as const) {
+      await page.getByRole('button', { name: new RegExp(`^${nav}`) }).click()
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor()
+      await shot(page, name)
+      await expectAccessible(page, name)
+    }
+    // Switching in settings applies at once.
+    await page.getByLabel('Bahasa', { exact: true }).selectOption('en')
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
+    await page.context().close()
+  }, 120_000)
+})
