@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts run in Node, and hand some functions to a page (Playwright's evaluate).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -4,13 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { AppCore } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { eventSender, registerHandlers, type IpcEventLike } from '../../src/main/ipc/register'
 import { Library } from '../../src/main/library/library'
 import { handleMediaRequest } from '../../src/main/library/media-handler'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
-import { MemorySecretStore } from '../../src/main/secrets/secret-store'
+import type { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 
 // The real main services behind the built renderer, for a real browser: the same AppCore,
@@ -122,7 +123,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       )
       res.writeHead(answer.status, Object.fromEntries(answer.headers))
       if (!answer.body) return void res.end()
-      Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream).pipe(res)
+      Readable.fromWeb(answer.body as NodeReadableStream).pipe(res)
       return
     }
     if (url.pathname === '/__test/axe.js') {
