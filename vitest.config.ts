@@ -7,6 +7,7 @@ export default defineConfig({
       'test/integration/**/*.test.ts',
       'test/keychain/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/renderer/**/*.test.{ts,tsx}',
     ],
     environment: 'node',
     testTimeout: 30_000,

@@ -1,0 +1,167 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Job } from '../../src/shared/jobs'
+import { useJobs } from '../../src/renderer/src/stores/jobs'
+import { en } from '../../src/renderer/src/i18n/en'
+import { id } from '../../src/renderer/src/i18n/id'
+import { systemLanguage, translate } from '../../src/renderer/src/i18n'
+import {
+  emptyForm,
+  fromRequest,
+  loadPresets,
+  presetOptions,
+  savePresets,
+  toRequest,
+} from '../../src/renderer/src/features/compose/form'
+
+const job = (over: Partial<Job>): Job => ({
+  id: 'j1',
+  externalTaskId: 'ks-1',
+  taskId: null,
+  state: 'queued',
+  taskStatus: null,
+  statusMessage: '',
+  request: { prompt: 'p' },
+  sandbox: false,
+  favourite: false,
+  createdAt: 1,
+  submittedAt: null,
+  finishedAt: null,
+  updatedAt: 1,
+  units: null,
+  error: null,
+  video: null,
+  saved: false,
+  bytes: null,
+  requestId: null,
+  revision: 1,
+  ...over,
+})
+
+beforeEach(() => {
+  useJobs.setState({ byId: {}, ids: [], total: 0, query: {}, loadedPages: {}, progress: {} })
+})
+
+describe('jobs store', () => {
+  it('drops an update older than the one it holds', () => {
+    useJobs.getState().apply(job({ state: 'processing', revision: 5 }))
+    useJobs.getState().apply(job({ state: 'submitted', revision: 3 }))
+    expect(useJobs.getState().byId.j1!.state).toBe('processing')
+    useJobs.getState().apply(job({ state: 'done', revision: 6 }))
+    expect(useJobs.getState().byId.j1!.state).toBe('done')
+  })
+
+  it('puts a new job at the top of an unfiltered library', () => {
+    useJobs.getState().apply(job({ id: 'a', revision: 1 }))
+    useJobs.getState().apply(job({ id: 'b', revision: 2 }))
+    expect(useJobs.getState().ids).toEqual(['b', 'a'])
+    expect(useJobs.getState().total).toBe(2)
+  })
+
+  it('loads pages on demand through window.api, once each', async () => {
+    const list = vi.fn(async (q: { offset?: number; limit?: number }) => ({
+      ok: true as const,
+      data: {
+        total: 450,
+        jobs: Array.from({ length: Math.min(200, 450 - (q.offset ?? 0)) }, (_, i) =>
+          job({ id: `j${(q.offset ?? 0) + i}` }),
+        ),
+      },
+    }))
+    ;(window as unknown as { api: unknown }).api = { tasks: { list } }
+    await useJobs.getState().setQuery({ search: 'x' })
+    expect(list).toHaveBeenCalledWith({ search: 'x', limit: 200, offset: 0 })
+    await useJobs.getState().ensureRange(150, 420)
+    await useJobs.getState().ensureRange(0, 10)
+    expect(list).toHaveBeenCalledTimes(3)
+    const s = useJobs.getState()
+    expect(s.total).toBe(450)
+    expect(s.ids[449]).toBe('j449')
+    expect(s.ids.filter(Boolean)).toHaveLength(450)
+  })
+})
+
+describe('compose form', () => {
+  it('leaves every option on "server default" out of the request', () => {
+    const form = { ...emptyForm(), prompt: 'a cat', externalId: 'ks-x' }
+    expect(toRequest(form)).toEqual({ prompt: 'a cat', external_task_id: 'ks-x' })
+  })
+
+  it('maps every option, and back', () => {
+    const form = {
+      ...emptyForm(),
+      prompt: 'a cat',
+      negative: 'blur',
+      aspect: '9:16' as const,
+      duration: '10' as const,
+      mode: 'pro' as const,
+      model: 'kling-v1',
+      useCfg: true,
+      cfg: 0.3,
+      camera: 'simple' as const,
+      axis: 'pan' as const,
+      amount: -4,
+      callback: 'https://example.com/cb',
+      externalId: 'ks-y',
+    }
+    const request = toRequest(form)
+    expect(request).toEqual({
+      prompt: 'a cat',
+      negative_prompt: 'blur',
+      aspect_ratio: '9:16',
+      duration: '10',
+      mode: 'pro',
+      model_name: 'kling-v1',
+      cfg_scale: 0.3,
+      camera_control: { type: 'simple', config: { pan: -4 } },
+      callback_url: 'https://example.com/cb',
+      external_task_id: 'ks-y',
+    })
+    const back = fromRequest(request as never, emptyForm())
+    expect({ ...back, externalId: 'ks-y' }).toEqual(form)
+  })
+
+  it('starts from the default options in settings', () => {
+    expect(emptyForm({ aspect_ratio: '1:1', mode: 'std' })).toMatchObject({
+      aspect: '1:1',
+      mode: 'std',
+      duration: '',
+    })
+  })
+
+  it('keeps presets without the prompt or ids', () => {
+    const form = {
+      ...emptyForm(),
+      prompt: 'secret plan',
+      aspect: '1:1' as const,
+      callback: 'https://x/cb',
+    }
+    expect(presetOptions(form)).toEqual({ aspect_ratio: '1:1' })
+    savePresets([{ name: 'Square', options: presetOptions(form) }])
+    expect(loadPresets()).toEqual([{ name: 'Square', options: { aspect_ratio: '1:1' } }])
+    localStorage.setItem('kling.presets', '{broken')
+    expect(loadPresets()).toEqual([])
+  })
+})
+
+describe('languages', () => {
+  it('Indonesian has every English message, with the same placeholders', () => {
+    const holes = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(id[key], key).toBeTruthy()
+      expect(holes(id[key]), key).toEqual(holes(en[key]))
+    }
+    expect(Object.keys(id).sort()).toEqual(Object.keys(en).sort())
+  })
+
+  it('fills placeholders and follows the system language', () => {
+    expect(translate('en', 'queue.slots', { running: 2, max: 3, queued: 1 })).toBe(
+      '2 of 3 running · 1 waiting',
+    )
+    expect(translate('id', 'queue.slots', { running: 2, max: 3, queued: 1 })).toBe(
+      '2 dari 3 berjalan · 1 menunggu',
+    )
+    expect(systemLanguage(['id-ID', 'en-US'])).toBe('id')
+    expect(systemLanguage(['en-GB'])).toBe('en')
+  })
+})
