@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
+import { Ledger } from '../../src/main/tasks/ledger'
 import { buildBrowserBridge } from './build-bridge'
 import { startHarness, type Harness } from './harness'
 
@@ -208,6 +209,59 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     await failed.getByRole('button', { name: 'Retry', exact: true }).waitFor()
     await shot(page, 'en-queue-failed')
     await expectAccessible(page, 'queue-failed')
+    await page.context().close()
+  }, 120_000)
+
+  it('opens and searches a 10,000-video library with only the visible cards in the DOM', async () => {
+    const dir = await dataDir()
+    const ledger = new Ledger(join(dir, 'history.db'))
+    const sample = join(dir, 'library', 'sample.mp4')
+    await mkdir(join(dir, 'library'), { recursive: true })
+    await copyFile(resolve('resources/samples/16x9-5s.mp4'), sample)
+    const animals = ['fox', 'heron', 'otter', 'lynx', 'whale']
+    // Seeding only: durability does not matter here.
+    ledger.db.exec('PRAGMA synchronous = OFF')
+    for (let i = 0; i < 10_000; i++) {
+      ledger.importSaved({
+        id: `bulk-${i}`,
+        externalTaskId: `ks-bulk-${i}`,
+        taskId: String(900_000_000_000_000_000n + BigInt(i)),
+        request: {
+          prompt: `Scene ${i}: a ${animals[i % 5]} crossing a snowy field`,
+          aspect_ratio: '16:9',
+        },
+        sandbox: false,
+        favourite: i % 97 === 0,
+        createdAt: 1_770_000_000_000 + i * 60_000,
+        submittedAt: null,
+        finishedAt: null,
+        units: '1',
+        video: null,
+        file: sample,
+        bytes: 38_000,
+      })
+    }
+    ledger.close()
+    const h = await harness(dir, new MemorySecretStore(KEY))
+    const page = await open(h)
+    await page.getByRole('button', { name: 'Library' }).click()
+    await page.getByText('10000 videos').waitFor()
+    const slots = await page.locator('.grid-slot').count()
+    expect(slots).toBeGreaterThan(4)
+    expect(slots).toBeLessThan(120)
+    await page.getByRole('button', { name: /Play Scene 9999: a whale/ }).waitFor()
+    await page.getByTestId('library-grid').evaluate((el) => el.scrollTo(0, el.scrollHeight))
+    await page.getByRole('button', { name: /Play Scene 0: a fox/ }).waitFor()
+    expect(await page.locator('.grid-slot').count()).toBeLessThan(120)
+    await page.getByRole('searchbox').fill('otter')
+    await page.getByText('2000 videos').waitFor()
+    await page.getByRole('searchbox').fill('otter 4242')
+    await page.getByText('1 videos').waitFor()
+    await page.getByRole('button', { name: /Play Scene 4242: a otter/ }).waitFor()
+    await page.getByRole('searchbox').fill('')
+    await page.getByLabel('Favourites only').check()
+    await page.getByText('104 videos').waitFor()
+    await shot(page, 'en-library-10k')
     await page.context().close()
   }, 120_000)
 

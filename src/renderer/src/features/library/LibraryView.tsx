@@ -152,7 +152,10 @@ function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.El
     <div
       ref={scroller}
       className="grid-scroller"
-      onScroll={(e) => setView((v) => ({ ...v, top: e.currentTarget.scrollTop }))}
+      onScroll={(e) => {
+        const top = e.currentTarget.scrollTop
+        setView((v) => ({ ...v, top }))
+      }}
       data-testid="library-grid"
     >
       <div className="grid-canvas" role="list" style={{ height: rows * ROW_HEIGHT }}>
