@@ -126,7 +126,11 @@ export interface ApiErrorInfo {
 
 export interface FieldError {
   field: string
+  /** English, for the command line and logs. */
   message: string
+  /** Which rule failed, with its figures, so the window can say it in the person's language. */
+  rule?: string
+  params?: Record<string, string | number>
 }
 
 export type ValidationResult =
@@ -154,12 +158,21 @@ function isHttpUrl(value: string): boolean {
 function validateCamera(value: unknown, errors: FieldError[]): CameraControl | undefined {
   const field = 'camera_control'
   if (!isRecord(value)) {
-    errors.push({ field, message: `${field} must be an object with a "type"` })
+    errors.push({
+      field,
+      message: `${field} must be an object with a "type"`,
+      rule: 'camera_object',
+    })
     return undefined
   }
   const unknownKeys = Object.keys(value).filter((k) => k !== 'type' && k !== 'config')
   if (unknownKeys.length > 0) {
-    errors.push({ field, message: `${field} has unknown field(s): ${unknownKeys.join(', ')}` })
+    errors.push({
+      field,
+      message: `${field} has unknown field(s): ${unknownKeys.join(', ')}`,
+      rule: 'unknown_fields',
+      params: { fields: unknownKeys.join(', ') },
+    })
     return undefined
   }
   const { type, config } = value
@@ -168,6 +181,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
       errors.push({
         field: `${field}.config`,
         message: `${field}.config must be left out for the preset "${type}" (only "simple" takes a config)`,
+        rule: 'camera_preset_config',
+        params: { preset: type },
       })
       return undefined
     }
@@ -177,6 +192,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
     errors.push({
       field: `${field}.type`,
       message: `${field}.type must be "simple" or one of ${CAMERA_PRESETS.join(', ')}`,
+      rule: 'one_of',
+      params: { allowed: ['simple', ...CAMERA_PRESETS].join(', ') },
     })
     return undefined
   }
@@ -184,6 +201,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
     errors.push({
       field: `${field}.config`,
       message: `${field}.config is required for type "simple": one of ${CAMERA_AXES.join(', ')} set to a non-zero number from ${LIMITS.cameraMin} to ${LIMITS.cameraMax}`,
+      rule: 'camera_config_required',
+      params: { min: LIMITS.cameraMin, max: LIMITS.cameraMax },
     })
     return undefined
   }
@@ -195,6 +214,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
       errors.push({
         field: `${field}.config.${key}`,
         message: `${field}.config.${key} is not a camera axis (allowed: ${CAMERA_AXES.join(', ')})`,
+        rule: 'camera_axis',
+        params: { axis: key },
       })
       bad = true
       continue
@@ -209,6 +230,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
       errors.push({
         field: `${field}.config.${key}`,
         message: `${field}.config.${key} must be a number from ${LIMITS.cameraMin} to ${LIMITS.cameraMax}`,
+        rule: 'range',
+        params: { min: LIMITS.cameraMin, max: LIMITS.cameraMax },
       })
       bad = true
       continue
@@ -221,6 +244,8 @@ function validateCamera(value: unknown, errors: FieldError[]): CameraControl | u
     errors.push({
       field: `${field}.config`,
       message: `${field}.config must have exactly one non-zero axis (found ${nonZero})`,
+      rule: 'camera_one_axis',
+      params: { found: nonZero },
     })
     return undefined
   }
@@ -237,7 +262,12 @@ function validateEnum<T extends string>(
 ): T | undefined {
   const s = typeof value === 'number' ? String(value) : value
   if (typeof s === 'string' && (allowed as readonly string[]).includes(s)) return s as T
-  errors.push({ field, message: `${field} must be one of ${allowed.join(', ')}` })
+  errors.push({
+    field,
+    message: `${field} must be one of ${allowed.join(', ')}`,
+    rule: 'one_of',
+    params: { allowed: allowed.join(', ') },
+  })
   return undefined
 }
 
@@ -248,18 +278,20 @@ function validateText(
   errors: FieldError[],
 ): string | undefined {
   if (typeof value !== 'string') {
-    errors.push({ field, message: `${field} must be text` })
+    errors.push({ field, message: `${field} must be text`, rule: 'not_text' })
     return undefined
   }
   const n = charCount(value)
   if (min > 0 && value.trim() === '') {
-    errors.push({ field, message: `${field} must not be empty` })
+    errors.push({ field, message: `${field} must not be empty`, rule: 'empty' })
     return undefined
   }
   if (n < min || n > max) {
     errors.push({
       field,
       message: `${field} must be ${min > 0 ? `${min} to ` : 'at most '}${max} characters (it has ${n})`,
+      rule: 'length',
+      params: { min, max, count: n },
     })
     return undefined
   }
@@ -274,20 +306,25 @@ function validateText(
 export function validateRequest(input: unknown): ValidationResult {
   const errors: FieldError[] = []
   if (!isRecord(input)) {
-    return { ok: false, errors: [{ field: 'request', message: 'request must be a JSON object' }] }
+    return {
+      ok: false,
+      errors: [{ field: 'request', message: 'request must be a JSON object', rule: 'not_object' }],
+    }
   }
   for (const key of Object.keys(input)) {
     if (!(REQUEST_FIELDS as readonly string[]).includes(key)) {
       errors.push({
         field: key,
         message: `${key} is not a text-to-video field (allowed: ${REQUEST_FIELDS.join(', ')})`,
+        rule: 'unknown_field',
       })
     }
   }
   const out: Partial<Text2VideoRequest> = {}
   const has = (k: string) => input[k] !== undefined && input[k] !== null
 
-  if (!has('prompt')) errors.push({ field: 'prompt', message: 'prompt is required' })
+  if (!has('prompt'))
+    errors.push({ field: 'prompt', message: 'prompt is required', rule: 'required' })
   else {
     const v = validateText('prompt', input.prompt, { min: 1, max: LIMITS.promptMax }, errors)
     if (v !== undefined) out.prompt = v
@@ -324,13 +361,20 @@ export function validateRequest(input: unknown): ValidationResult {
       errors.push({
         field: 'model_name',
         message: `model_name must be a model name without spaces, at most ${LIMITS.modelNameMax} characters (for example ${MODEL_CATALOGUE[0]!.name})`,
+        rule: 'model_name',
+        params: { max: LIMITS.modelNameMax },
       })
     } else out.model_name = v
   }
   if (has('cfg_scale')) {
     const v = input.cfg_scale
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-      errors.push({ field: 'cfg_scale', message: 'cfg_scale must be a number from 0 to 1' })
+      errors.push({
+        field: 'cfg_scale',
+        message: 'cfg_scale must be a number from 0 to 1',
+        rule: 'range',
+        params: { min: 0, max: 1 },
+      })
     } else out.cfg_scale = v
   }
   if (has('camera_control')) {
@@ -343,6 +387,7 @@ export function validateRequest(input: unknown): ValidationResult {
       errors.push({
         field: 'callback_url',
         message: 'callback_url must be an http:// or https:// URL',
+        rule: 'url',
       })
     } else out.callback_url = v
   }
@@ -357,6 +402,8 @@ export function validateRequest(input: unknown): ValidationResult {
       errors.push({
         field: 'external_task_id',
         message: `external_task_id must be non-empty text without spaces, at most ${LIMITS.externalTaskIdMax} characters`,
+        rule: 'external_id',
+        params: { max: LIMITS.externalTaskIdMax },
       })
     } else out.external_task_id = v
   }
@@ -463,6 +510,8 @@ export function modelWarnings(request: Partial<Text2VideoRequest>): FieldError[]
     warnings.push({
       field: 'cfg_scale',
       message: `${model.name} is documented to ignore cfg_scale`,
+      rule: 'cfg_ignored',
+      params: { model: model.name },
     })
   }
   if (request.camera_control !== undefined) {
@@ -470,11 +519,15 @@ export function modelWarnings(request: Partial<Text2VideoRequest>): FieldError[]
       warnings.push({
         field: 'camera_control',
         message: `camera control is documented for text-to-video only on kling-v1, not ${model.name}`,
+        rule: 'camera_unsupported',
+        params: { model: model.name },
       })
     } else if ((request.mode ?? 'std') !== 'std' || (request.duration ?? '5') !== '5') {
       warnings.push({
         field: 'camera_control',
         message: `camera control on ${model.name} is documented only for std mode and 5 seconds`,
+        rule: 'camera_std5',
+        params: { model: model.name },
       })
     }
   }

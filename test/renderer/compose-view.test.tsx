@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ComposeView } from '../../src/renderer/src/features/compose/ComposeView'
 import { useApp } from '../../src/renderer/src/stores/app'
+import { useLanguage } from '../../src/renderer/src/i18n'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 
 let create: ReturnType<typeof vi.fn>
@@ -24,7 +25,7 @@ describe('ComposeView', () => {
     const prompt = screen.getByLabelText('Prompt')
     fireEvent.change(prompt, { target: { value: 'x'.repeat(501) } })
     expect(screen.getByText('501 / 500')).toBeTruthy()
-    expect(screen.getByText(/prompt must be 1 to 500 characters \(it has 501\)/)).toBeTruthy()
+    expect(screen.getByText('Prompt: at most 500 characters (now 501).')).toBeTruthy()
     expect(prompt.getAttribute('aria-invalid')).toBe('true')
   })
 
@@ -47,7 +48,18 @@ describe('ComposeView', () => {
     render(<ComposeView />)
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
     expect(create).not.toHaveBeenCalled()
-    expect(screen.getByText('prompt must not be empty')).toBeTruthy()
+    expect(screen.getByText('Prompt must not be empty.')).toBeTruthy()
+  })
+
+  it('says validation errors in Indonesian', () => {
+    useLanguage.getState().setLanguage('id')
+    try {
+      render(<ComposeView />)
+      fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'x'.repeat(501) } })
+      expect(screen.getByText('Prompt: paling banyak 500 karakter (sekarang 501).')).toBeTruthy()
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
   })
 
   it('disables prompt adherence, with the reason, for a model that ignores it', () => {
@@ -64,7 +76,7 @@ describe('ComposeView', () => {
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v1-6' } })
     fireEvent.click(screen.getByLabelText(/Down and back/))
     expect(
-      screen.getByText(/camera control is documented for text-to-video only on kling-v1/),
+      screen.getByText('Camera movement is documented only for kling-v1, not kling-v1-6.'),
     ).toBeTruthy()
     expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(
       false,

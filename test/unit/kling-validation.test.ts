@@ -181,6 +181,8 @@ describe('validateRequest: invalid requests name the field and what is allowed',
     const hit = errors.find((e) => e.field === field)
     expect(hit, JSON.stringify(errors)).toBeDefined()
     expect(hit!.message).toMatch(message)
+    // Every failure names its rule, so the window can say it in the person's language.
+    expect(hit!.rule, JSON.stringify(hit)).toBeTruthy()
     // The message itself names the field, so it reads on its own.
     expect(hit!.message).toContain(field === 'request' ? 'request' : field.split('.').slice(-1)[0]!)
   })

@@ -21,7 +21,7 @@ export function translate(
   key: MessageKey,
   params: Record<string, string | number> = {},
 ): string {
-  const text = CATALOGUES[language][key] ?? en[key]
+  const text = CATALOGUES[language][key] ?? en[key] ?? key
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`))
 }
 

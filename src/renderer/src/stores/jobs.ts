@@ -66,8 +66,17 @@ export const useJobs = create<JobsState>((set, get) => ({
     set((s) => ({ progress: { ...s.progress, [id]: { received, total } } }))
   },
   async setQuery(query) {
-    set({ query, ids: [], total: 0, loadedPages: {} })
-    await get().ensureRange(0, PAGE - 1)
+    // The same search again is no reason to empty the grid and load it anew.
+    if (JSON.stringify(query) === JSON.stringify(get().query) && get().loadedPages[0] === 'done')
+      return
+    // Old results stay on screen until the new first page replaces them in one step.
+    set({ query, loadedPages: { 0: 'loading' } })
+    const res = await call(api().tasks.list({ ...query, limit: PAGE, offset: 0 }))
+    if (get().query !== query) return
+    get().applyMany(res.jobs)
+    const ids: (string | undefined)[] = new Array<string | undefined>(res.total)
+    res.jobs.forEach((j, i) => (ids[i] = j.id))
+    set({ ids, total: res.total, loadedPages: { 0: 'done' } })
   },
   async ensureRange(start, end) {
     const first = Math.floor(Math.max(0, start) / PAGE)

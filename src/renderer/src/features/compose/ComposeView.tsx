@@ -31,6 +31,7 @@ import {
   type ComposeForm,
   type Preset,
 } from './form'
+import { localizeFieldError } from './messages'
 
 function ratioBox(ratio: AspectRatio): { width: number; height: number } {
   const [w, h] = ratio.split(':').map(Number) as [number, number]
@@ -62,7 +63,9 @@ export function ComposeView(): React.JSX.Element {
   const update = (patch: Partial<ComposeForm>) => setForm((f) => ({ ...f, ...patch }))
   const request = toRequest(form)
   const checked = validateRequest(request)
-  const errors = checked.ok ? {} : errorsByField(checked.errors)
+  const errors = checked.ok
+    ? {}
+    : errorsByField(checked.errors.map((e) => ({ ...e, message: localizeFieldError(e, t) })))
   const showErrors = touched || form.prompt !== ''
   const warnings = checked.ok ? modelWarnings(checked.value) : []
   const model = findModel(form.model || undefined)
@@ -400,7 +403,7 @@ export function ComposeView(): React.JSX.Element {
         {warnings.length > 0 && (
           <ul className="warnings" aria-label={t('compose.warning')}>
             {warnings.map((w) => (
-              <li key={w.field}>{w.message}</li>
+              <li key={w.field}>{localizeFieldError(w, t)}</li>
             ))}
           </ul>
         )}

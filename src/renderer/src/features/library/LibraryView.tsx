@@ -203,7 +203,7 @@ export function LibraryView(): React.JSX.Element {
           {t('library.title')}
         </h1>
         <p className="muted" aria-live="polite">
-          {t('library.count', { n: total })}
+          {total === 1 ? t('library.countOne') : t('library.count', { n: total })}
         </p>
         <button
           type="button"
