@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   key?: string
   errorStyle?: ErrorStyle
   samplesDir?: string
+  /** Serve this one file as every result (benchmarks download a large one). */
+  resultFile?: string
   /** How long a 'slow' fault holds its answer, in real milliseconds. */
   slowMs?: number
   retryAfterSeconds?: number
@@ -233,7 +235,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       res.writeHead(404, { 'content-type': 'text/html' })
       return void res.end(HTML_404)
     }
-    const file = sampleFile(samplesDir, task.request.aspect_ratio, task.request.duration)
+    const file =
+      options.resultFile ?? sampleFile(samplesDir, task.request.aspect_ratio, task.request.duration)
     const { size } = await stat(file)
     const range = parseRange(req.headers.range, size)
     if (range.kind === 'unsatisfiable') {

@@ -1,0 +1,355 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import { startEmulator } from '../../src/main/emulator/server'
+import { KlingClient } from '../../src/main/kling/client'
+import { downloadFile } from '../../src/main/kling/download'
+import { nextPollDelayMs } from '../../src/main/kling/poll-policy'
+import {
+  fixedInterval,
+  replay,
+  sampleTasks,
+  type ReplayStats,
+} from '../../src/main/kling/poll-replay'
+import { Library } from '../../src/main/library/library'
+import { Ledger } from '../../src/main/tasks/ledger'
+import { Tracker } from '../../src/main/tasks/tracker'
+
+// npm run bench [-- --quick]: every figure measured in this run, next to what it is compared
+// with; ratios where the machine's speed would otherwise decide. Prints a table and writes
+// bench-results.json (one flat object of named figures).
+
+const quick = process.argv.includes('--quick')
+const results: Record<string, number | string | null> = {}
+const rows: [string, string, string][] = []
+const run = promisify(execFile)
+
+function record(key: string, value: number | null, unit: string, note = ''): void {
+  results[key] = value === null ? null : Math.round(value * 1000) / 1000
+  rows.push([key, value === null ? 'n/a' : `${results[key]} ${unit}`, note])
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+async function timed(fn: () => unknown, repeat: number): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < repeat; i++) {
+    const t = performance.now()
+    await fn()
+    times.push(performance.now() - t)
+  }
+  return median(times)
+}
+
+// 1. Noticing that a task finished --------------------------------------------------------------
+function pollBench(): void {
+  const tasks = sampleTasks(quick ? 2_000 : 10_000, 1)
+  const policy = replay(tasks, (s) => nextPollDelayMs(s))
+  const fixed: Record<string, ReplayStats> = {}
+  for (const s of [1, 5, 10]) fixed[s] = replay(tasks, fixedInterval(s * 1000))
+  record(
+    'poll.mean_latency_s',
+    policy.meanLatencyS,
+    's',
+    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.meanLatencyS.toFixed(2)).join(' / ')}`,
+  )
+  record(
+    'poll.p95_latency_s',
+    policy.p95LatencyS,
+    's',
+    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.p95LatencyS.toFixed(2)).join(' / ')}`,
+  )
+  record(
+    'poll.early_failure_latency_s',
+    policy.earlyFailureLatencyS,
+    's',
+    `fixed 5 s: ${fixed[5]!.earlyFailureLatencyS.toFixed(2)}`,
+  )
+  record(
+    'poll.queries_per_task',
+    policy.queriesPerTask,
+    '',
+    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.queriesPerTask.toFixed(1)).join(' / ')}`,
+  )
+  record(
+    'poll.queries_ratio_vs_fixed5',
+    policy.queriesPerTask / fixed[5]!.queriesPerTask,
+    '×',
+    'target ≤ 0.7 (see README: not reachable at this spread)',
+  )
+}
+
+// 2. History at scale ------------------------------------------------------------------------------
+async function ledgerBench(dir: string): Promise<void> {
+  const animals = ['fox', 'heron', 'otter', 'lynx', 'whale', 'crane', 'badger', 'moose']
+  const updates: Record<number, number> = {}
+  for (const size of [1_000, 10_000, 100_000]) {
+    const path = join(dir, `ledger-${size}.db`)
+    const seed = new Ledger(path)
+    seed.db.exec('PRAGMA synchronous = OFF')
+    const insert = seed.db.prepare(
+      `INSERT INTO jobs (id, external_task_id, task_id, state, task_status, request_json, prompt, model, aspect_ratio, created_at, updated_at, revision)
+       VALUES (?, ?, ?, 'done', 'succeed', ?, ?, 'kling-v1', '16:9', ?, ?, ?)`,
+    )
+    seed.db.exec('BEGIN')
+    for (let i = 0; i < size; i++) {
+      const prompt = `Scene ${i}: a ${animals[i % animals.length]} crossing a snowy field at dusk, slow dolly`
+      insert.run(
+        `job-${i}`,
+        `ks-${i}`,
+        String(900_000_000_000_000_000n + BigInt(i)),
+        JSON.stringify({ prompt }),
+        prompt,
+        1_770_000_000_000 + i * 1000,
+        1_770_000_000_000 + i * 1000,
+        i + 1,
+      )
+    }
+    seed.db.exec('COMMIT')
+    seed.close()
+    const open = await timed(() => {
+      const l = new Ledger(path)
+      l.list({ limit: 50 })
+      l.close()
+    }, 5)
+    const ledger = new Ledger(path)
+    const firstPage = await timed(() => ledger.list({ limit: 50 }), 20)
+    const search = await timed(() => ledger.list({ search: 'otter 4242', limit: 50 }), 20)
+    let k = 0
+    const update = await timed(() => ledger.setState(`job-${(k++ * 7919) % size}`, 'done'), 50)
+    ledger.close()
+    updates[size] = update
+    if (size === 100_000) {
+      record('ledger.open_first_page_ms_100k', open, 'ms', 'open the file + first page of 50')
+      record('ledger.first_page_ms_100k', firstPage, 'ms', 'target < 50 ms')
+      record('ledger.search_ms_100k', search, 'ms', 'full-text, two words; target < 20 ms')
+    } else
+      rows.push([
+        `ledger @${size}`,
+        `page ${firstPage.toFixed(2)} ms, search ${search.toFixed(2)} ms, update ${update.toFixed(3)} ms`,
+        '',
+      ])
+  }
+  record('ledger.update_ratio_100k_vs_1k', updates[100_000]! / updates[1_000]!, '×', 'target ≤ 2')
+}
+
+// 3. Download --------------------------------------------------------------------------------------
+async function downloadBench(dir: string): Promise<void> {
+  const bytes = (quick ? 50 : 200) * 1024 * 1024
+  const big = join(dir, 'big.mp4')
+  // A real MP4 header, then padding: the client's MP4 check passes, the size is what counts.
+  const head = await readFile(resolve('resources/samples/16x9-5s.mp4'))
+  const fh = await open(big, 'w')
+  await fh.write(head)
+  await fh.truncate(bytes)
+  await fh.close()
+  const emulator = await startEmulator({ timeScale: 100_000, resultFile: big })
+  try {
+    const client = new KlingClient({ baseUrl: emulator.url, apiKey: 'bench' })
+    const created = await client.create({ prompt: 'download bench' })
+    const task = await client.wait(created.task.task_id, { timeoutMs: 60_000 })
+    const url = task.videos[0]!.url
+    let curlSeconds: number | null = null
+    try {
+      const t = performance.now()
+      await run('curl', ['-s', '-o', '/dev/null', url])
+      curlSeconds = (performance.now() - t) / 1000
+    } catch {
+      curlSeconds = null
+    }
+    global.gc?.()
+    const base = process.memoryUsage().rss
+    let peak = base
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
+    const t = performance.now()
+    await downloadFile({ url, dest: join(dir, 'got.mp4') })
+    const ours = (performance.now() - t) / 1000
+    clearInterval(sampler)
+    const mb = bytes / 1024 / 1024
+    rows.push([
+      'download',
+      `${mb} MB in ${ours.toFixed(2)} s (${(mb / ours).toFixed(0)} MB/s)`,
+      curlSeconds ? `curl: ${curlSeconds.toFixed(2)} s` : 'curl missing',
+    ])
+    record(
+      'download.throughput_ratio_vs_curl',
+      curlSeconds ? curlSeconds / ours : null,
+      '×',
+      'ours vs curl, same file, same run; target ≥ 0.8',
+    )
+    record('download.peak_rss_growth_mb', (peak - base) / 1024 / 1024, 'MB', 'target < 50 MB')
+  } finally {
+    await emulator.close()
+  }
+}
+
+// 4. Renderer --------------------------------------------------------------------------------------
+async function rendererBench(dir: string): Promise<void> {
+  const assets = resolve('out/renderer/assets')
+  if (!existsSync(assets)) throw new Error('build first: npm run build')
+  const html = await readFile(resolve('out/renderer/index.html'), 'utf8')
+  const initial = [...html.matchAll(/src="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!)
+  let gz = 0
+  for (const f of initial) gz += gzipSync(await readFile(resolve('out/renderer', f))).length
+  record(
+    'renderer.initial_js_gzip_kb',
+    gz / 1024,
+    'KB',
+    `${initial.length} file(s); target < 250 KB`,
+  )
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) {
+    record('renderer.first_render_ms', null, 'ms', 'Chromium missing')
+    record('renderer.library_10k_dom_nodes', null, '', 'Chromium missing')
+    record('renderer.scroll_frame_ms_p95', null, 'ms', 'Chromium missing')
+    return
+  }
+  const { chromium: pw } = await import('playwright-core')
+  const { startHarness } = await import('../e2e/harness')
+  const { buildBrowserBridge } = await import('../e2e/build-bridge')
+  const { MemorySecretStore } = await import('../../src/main/secrets/secret-store')
+  const bridge = await buildBrowserBridge(join(dir, 'bridge'))
+  const data = join(dir, 'renderer-data')
+  await mkdir(join(data, 'library'), { recursive: true })
+  const sample = join(data, 'library', 'sample.mp4')
+  await copyFile(resolve('resources/samples/16x9-5s.mp4'), sample)
+  const ledger = new Ledger(join(data, 'history.db'))
+  ledger.db.exec('PRAGMA synchronous = OFF')
+  for (let i = 0; i < 10_000; i++) {
+    ledger.importSaved({
+      id: `r-${i}`,
+      externalTaskId: `ks-r-${i}`,
+      taskId: String(i + 1),
+      request: { prompt: `Scene ${i}: a heron at dawn`, aspect_ratio: '16:9' },
+      sandbox: false,
+      favourite: false,
+      createdAt: 1_770_000_000_000 + i,
+      submittedAt: null,
+      finishedAt: null,
+      units: '1',
+      video: null,
+      file: sample,
+      bytes: 1,
+    })
+  }
+  ledger.close()
+  const emulator = await startEmulator({})
+  const harness = await startHarness({
+    dataDir: data,
+    emulator,
+    secrets: new MemorySecretStore('sk-bench-key-0000'),
+  })
+  const browser = await pw.launch({
+    executablePath: chromium,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
+    await context.addInitScript({ path: bridge })
+    const page = await context.newPage()
+    const t = performance.now()
+    await page.goto(harness.url)
+    await page.getByRole('heading', { level: 1 }).first().waitFor()
+    record(
+      'renderer.first_render_ms',
+      performance.now() - t,
+      'ms',
+      'navigation to the first heading, 10k-job history',
+    )
+    await page.getByRole('button', { name: 'Library' }).click()
+    await page.getByRole('button', { name: /Play Scene 9999/ }).waitFor()
+    record(
+      'renderer.library_10k_dom_nodes',
+      await page.evaluate(() => document.querySelectorAll('*').length),
+      '',
+      'whole document, 10,000 videos',
+    )
+    const frames = await page.evaluate(async () => {
+      const grid = document.querySelector('[data-testid="library-grid"]')!
+      const times: number[] = []
+      let last = performance.now()
+      for (let i = 0; i < 120; i++) {
+        grid.scrollTop += 180
+        await new Promise((r) => requestAnimationFrame(r))
+        const now = performance.now()
+        times.push(now - last)
+        last = now
+      }
+      return times.sort((a, b) => a - b)
+    })
+    record(
+      'renderer.scroll_frame_ms_p95',
+      frames[Math.floor(frames.length * 0.95)]!,
+      'ms',
+      `median ${frames[frames.length >> 1]!.toFixed(1)} ms over 120 scrolled frames`,
+    )
+  } finally {
+    await browser.close()
+    await harness.close()
+    await emulator.close()
+  }
+}
+
+// 5. Main process under load ----------------------------------------------------------------------
+async function mainBench(dir: string): Promise<void> {
+  const count = quick ? 100 : 200
+  const emulator = await startEmulator({ timeScale: 20, seed: 3 })
+  const ledger = new Ledger(join(dir, 'load.db'))
+  const tracker = new Tracker({
+    ledger,
+    library: new Library({ root: join(dir, 'load-library') }),
+    client: new KlingClient({ baseUrl: emulator.url, apiKey: 'bench' }),
+    emit: () => {},
+    concurrency: count,
+    requestsPerSecond: 50,
+    burst: 50,
+    pollScale: 20,
+  })
+  for (let i = 0; i < count; i++) tracker.enqueue({ prompt: `load ${i}` }, `ks-load-${i}`)
+  const histogram = monitorEventLoopDelay({ resolution: 5 })
+  histogram.enable()
+  await new Promise((r) => setTimeout(r, quick ? 5_000 : 12_000))
+  histogram.disable()
+  const live = ledger.live().length
+  await tracker.stop()
+  ledger.close()
+  await emulator.close()
+  record(
+    'main.event_loop_p99_ms',
+    histogram.percentile(99) / 1e6,
+    'ms',
+    `${count} tasks tracked (${live} still live at the end); target < 20 ms`,
+  )
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'kling-bench-'))
+try {
+  pollBench()
+  await ledgerBench(dir)
+  await downloadBench(dir)
+  await rendererBench(dir)
+  await mainBench(dir)
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
+results['machine'] =
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`
+results['mode'] = quick ? 'quick' : 'full'
+await writeFile('bench-results.json', `${JSON.stringify(results, null, 2)}\n`)
+const width = Math.max(...rows.map((r) => r[0].length))
+console.log(`\nKling Studio benchmarks (${quick ? 'quick' : 'full'}) on ${results.machine}\n`)
+for (const [k, v, note] of rows) console.log(`${k.padEnd(width)}  ${v.padEnd(28)} ${note}`)
+console.log('\nwritten: bench-results.json')
