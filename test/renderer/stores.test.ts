@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Job } from '../../src/shared/jobs'
+import { job } from './fixtures'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { en } from '../../src/renderer/src/i18n/en'
 import { id } from '../../src/renderer/src/i18n/id'
@@ -13,30 +13,6 @@ import {
   savePresets,
   toRequest,
 } from '../../src/renderer/src/features/compose/form'
-
-const job = (over: Partial<Job>): Job => ({
-  id: 'j1',
-  externalTaskId: 'ks-1',
-  taskId: null,
-  state: 'queued',
-  taskStatus: null,
-  statusMessage: '',
-  request: { prompt: 'p' },
-  sandbox: false,
-  favourite: false,
-  createdAt: 1,
-  submittedAt: null,
-  finishedAt: null,
-  updatedAt: 1,
-  units: null,
-  error: null,
-  video: null,
-  saved: false,
-  bytes: null,
-  requestId: null,
-  revision: 1,
-  ...over,
-})
 
 beforeEach(() => {
   useJobs.setState({ byId: {}, ids: [], total: 0, query: {}, loadedPages: {}, progress: {} })

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { ASPECT_RATIOS, MODEL_CATALOGUE } from '../../../../shared/kling'
 import type { Job, JobQuery, JobState } from '../../../../shared/jobs'
 import { api, call } from '../../api'
@@ -11,6 +11,8 @@ import { PlayerDialog } from './PlayerDialog'
 const CARD_WIDTH = 248
 const ROW_HEIGHT = 232
 const OVERSCAN_ROWS = 2
+/** How long the grid must stand still before cards that scrolled in start loading their video. */
+const SETTLE_MS = 150
 const DAY = 86_400_000
 const LINK_LIFETIME_DAYS = 30
 
@@ -30,18 +32,24 @@ function startDrag(event: React.DragEvent, job: Job): void {
   void api().library.startDrag({ id: job.id })
 }
 
-function Card({
+const Card = memo(function Card({
   job,
   mediaBase,
   onOpen,
+  scrolling,
 }: {
   job: Job
   mediaBase: string
   onOpen: (id: string) => void
+  /** A card that appears mid-scroll waits for the grid to settle before it loads its video. */
+  scrolling: boolean
 }): React.JSX.Element {
   const t = useT()
   const video = useRef<HTMLVideoElement>(null)
   const [now] = useState(() => Date.now())
+  // Once shown, a video stays: a card never goes back to its placeholder.
+  const [armed, setArmed] = useState(!scrolling)
+  if (!scrolling && !armed) setArmed(true)
   const left = daysLeft(job, now)
   return (
     <div className="card-cell">
@@ -64,7 +72,7 @@ function Card({
           className="poster"
           style={{ aspectRatio: (job.request.aspect_ratio ?? '16:9').replace(':', ' / ') }}
         >
-          {job.saved ? (
+          {job.saved && armed ? (
             <video
               ref={video}
               src={`${mediaUrl(mediaBase, job)}#t=0.5`}
@@ -74,6 +82,8 @@ function Card({
               playsInline
               tabIndex={-1}
             />
+          ) : job.saved ? (
+            <span className="poster-empty" />
           ) : (
             <span className="poster-empty">{t(`state.${job.state}`)}</span>
           )}
@@ -91,10 +101,10 @@ function Card({
       </button>
     </div>
   )
-}
+})
 
 /** Only the rows in view are in the DOM, so ten thousand videos scroll like ten. */
-function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.Element {
+export function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.Element {
   const ids = useJobs((s) => s.ids)
   const total = useJobs((s) => s.total)
   const byId = useJobs((s) => s.byId)
@@ -102,6 +112,9 @@ function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.El
   const mediaBase = useApp((s) => s.info?.mediaBase ?? 'media://video/')
   const scroller = useRef<HTMLDivElement>(null)
   const [view, setView] = useState({ top: 0, height: 800, width: 1000 })
+  const [scrolling, setScrolling] = useState(false)
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null)
+  useEffect(() => () => clearTimeout(settle.current ?? undefined), [])
 
   useLayoutEffect(() => {
     const el = scroller.current
@@ -141,7 +154,7 @@ function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.El
     cells.push(
       <div key={id ?? `slot-${i}`} className="grid-slot" style={style} role="listitem">
         {job ? (
-          <Card job={job} mediaBase={mediaBase} onOpen={onOpen} />
+          <Card job={job} mediaBase={mediaBase} onOpen={onOpen} scrolling={scrolling} />
         ) : (
           <div className="card-placeholder" />
         )}
@@ -155,6 +168,9 @@ function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React.JSX.El
       onScroll={(e) => {
         const top = e.currentTarget.scrollTop
         setView((v) => ({ ...v, top }))
+        setScrolling(true)
+        clearTimeout(settle.current ?? undefined)
+        settle.current = setTimeout(() => setScrolling(false), SETTLE_MS)
       }}
       data-testid="library-grid"
     >
