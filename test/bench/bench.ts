@@ -12,6 +12,7 @@ import { downloadFile } from '../../src/main/kling/download'
 import { nextPollDelayMs } from '../../src/main/kling/poll-policy'
 import {
   fixedInterval,
+  frontierAt,
   replay,
   sampleTasks,
   type ReplayStats,
@@ -48,7 +49,7 @@ async function timed(fn: () => unknown, repeat: number): Promise<number> {
 
 // 1. Noticing that a task finished --------------------------------------------------------------
 function pollBench(): void {
-  const tasks = sampleTasks(quick ? 2_000 : 10_000, 1)
+  const tasks = sampleTasks(10_000, 1)
   const policy = replay(tasks, (s) => nextPollDelayMs(s))
   const fixed: Record<string, ReplayStats> = {}
   for (const s of [1, 5, 10]) fixed[s] = replay(tasks, fixedInterval(s * 1000))
@@ -76,11 +77,28 @@ function pollBench(): void {
     '',
     `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.queriesPerTask.toFixed(1)).join(' / ')}`,
   )
+  const ratio = policy.queriesPerTask / fixed[5]!.queriesPerTask
+  // The target (mean <= 2.5 s with <= 0.7 x the queries of fixed 5 s) lies beyond what any
+  // schedule can reach on this distribution; the exact optimum, computed here, shows by how much.
+  const sameMean = frontierAt({ meanLatencyS: policy.meanLatencyS })
+  const budget = frontierAt({ queriesPerTask: 0.7 * fixed[5]!.queriesPerTask })
   record(
     'poll.queries_ratio_vs_fixed5',
-    policy.queriesPerTask / fixed[5]!.queriesPerTask,
+    ratio,
     '×',
-    'target ≤ 0.7 (see README: not reachable at this spread)',
+    `optimum at the same mean latency: ${(sameMean.queriesPerTask / fixed[5]!.queriesPerTask).toFixed(3)} ×`,
+  )
+  record(
+    'poll.optimal_queries_ratio_at_same_mean',
+    sameMean.queriesPerTask / fixed[5]!.queriesPerTask,
+    '×',
+    'the least any schedule needs for the policy’s mean latency',
+  )
+  record(
+    'poll.optimal_mean_latency_s_at_0.7',
+    budget.meanLatencyS,
+    's',
+    'the least mean latency any schedule reaches with 0.7 × the queries of fixed 5 s',
   )
 }
 
@@ -140,7 +158,7 @@ async function ledgerBench(dir: string): Promise<void> {
 
 // 3. Download --------------------------------------------------------------------------------------
 async function downloadBench(dir: string): Promise<void> {
-  const bytes = (quick ? 50 : 200) * 1024 * 1024
+  const bytes = 200 * 1024 * 1024
   const big = join(dir, 'big.mp4')
   // A real MP4 header, then padding: the client's MP4 check passes, the size is what counts.
   const head = await readFile(resolve('resources/samples/16x9-5s.mp4'))
@@ -277,24 +295,44 @@ async function rendererBench(dir: string): Promise<void> {
       '',
       'whole document, 10,000 videos',
     )
-    const frames = await page.evaluate(async () => {
-      const grid = document.querySelector('[data-testid="library-grid"]')!
-      const times: number[] = []
-      let last = performance.now()
-      for (let i = 0; i < 120; i++) {
-        grid.scrollTop += 180
+    // Frames while scrolling a row per frame, against frames of the same page standing still:
+    // headless software rendering sets a floor that says nothing about the grid.
+    const frames = (scroll: boolean) =>
+      page.evaluate(async (scroll) => {
+        const grid = document.querySelector('[data-testid="library-grid"]')!
+        const times: number[] = []
         await new Promise((r) => requestAnimationFrame(r))
-        const now = performance.now()
-        times.push(now - last)
-        last = now
-      }
-      return times.sort((a, b) => a - b)
-    })
+        let last = performance.now()
+        for (let i = 0; i < 120; i++) {
+          if (scroll) grid.scrollTop += 180
+          await new Promise((r) => requestAnimationFrame(r))
+          const now = performance.now()
+          times.push(now - last)
+          last = now
+        }
+        return times.sort((a, b) => a - b)
+      }, scroll)
+    const idle = await frames(false)
+    const scrolled = await frames(true)
+    const p95 = (xs: number[]) => xs[Math.floor(xs.length * 0.95)]!
+    const mid = (xs: number[]) => xs[xs.length >> 1]!
     record(
       'renderer.scroll_frame_ms_p95',
-      frames[Math.floor(frames.length * 0.95)]!,
+      p95(scrolled),
       'ms',
-      `median ${frames[frames.length >> 1]!.toFixed(1)} ms over 120 scrolled frames`,
+      `median ${mid(scrolled).toFixed(1)} ms over 120 frames, a row scrolled each`,
+    )
+    record(
+      'renderer.idle_frame_ms_p95',
+      p95(idle),
+      'ms',
+      `median ${mid(idle).toFixed(1)} ms: the same page standing still`,
+    )
+    record(
+      'renderer.scroll_vs_idle_frame_median',
+      mid(scrolled) / mid(idle),
+      '×',
+      'what scrolling adds to a frame here',
     )
   } finally {
     await browser.close()
@@ -305,7 +343,7 @@ async function rendererBench(dir: string): Promise<void> {
 
 // 5. Main process under load ----------------------------------------------------------------------
 async function mainBench(dir: string): Promise<void> {
-  const count = quick ? 100 : 200
+  const count = 200
   const emulator = await startEmulator({ timeScale: 20, seed: 3 })
   const ledger = new Ledger(join(dir, 'load.db'))
   const tracker = new Tracker({

@@ -10,6 +10,7 @@ import {
 } from '../../src/main/kling/poll-policy'
 import {
   fixedInterval,
+  frontierAt,
   optimalTradeoff,
   replay,
   sampleTasks,
@@ -234,5 +235,20 @@ describe('replay (a pure simulation on a seeded sample)', () => {
     const best = optimalTradeoff(lambda)
     const budget = 0.7 * fixed5.queriesPerTask
     expect(best.objective - 0.1 - lambda * budget).toBeGreaterThan(2.5)
+  })
+
+  it('frontierAt finds the optimum for a mean latency, and for a query budget', () => {
+    const atMean = frontierAt({ meanLatencyS: 2.5 })
+    expect(atMean.meanLatencyS).toBeLessThanOrEqual(2.5)
+    expect(atMean.meanLatencyS).toBeGreaterThan(2.45)
+    // The same point reached from the other side: the budget it needs buys that latency back.
+    const atBudget = frontierAt({ queriesPerTask: atMean.queriesPerTask })
+    expect(atBudget.queriesPerTask).toBeLessThanOrEqual(atMean.queriesPerTask)
+    expect(atBudget.meanLatencyS).toBeCloseTo(atMean.meanLatencyS, 1)
+    // And the budget of the target: no schedule gets within 2.5 s on it.
+    expect(
+      frontierAt({ queriesPerTask: 0.7 * fixed5.queriesPerTask }).meanLatencyS,
+    ).toBeGreaterThan(2.5)
+    expect(() => frontierAt({ meanLatencyS: 0 })).toThrow(RangeError)
   })
 })

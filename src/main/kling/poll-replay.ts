@@ -184,3 +184,32 @@ export function optimalTradeoff(lambda: number, options: Partial<TradeoffOptions
   }
   return { meanLatencyS: latency, queriesPerTask: queries, objective: cost[0]!, pollSeconds }
 }
+
+/**
+ * The optimum at one point of the frontier: the least queries per task any schedule needs to keep
+ * its mean latency within a target, or the least mean latency any schedule reaches within a query
+ * budget. Mean latency rises and queries fall as lambda grows, so a bisection on lambda finds the
+ * crossing; the answer is the end of the final bracket that meets the target.
+ */
+export function frontierAt(
+  target: { meanLatencyS: number } | { queriesPerTask: number },
+  options: Partial<TradeoffOptions> = {},
+): Tradeoff {
+  const meets = (t: Tradeoff): boolean =>
+    'meanLatencyS' in target
+      ? t.meanLatencyS <= target.meanLatencyS
+      : t.queriesPerTask <= target.queriesPerTask
+  // A latency target is met for small lambda (fast, expensive schedules), a budget for large.
+  const metBelow = 'meanLatencyS' in target
+  let lo = { lambda: 1e-4, t: optimalTradeoff(1e-4, options) }
+  let hi = { lambda: 10, t: optimalTradeoff(10, options) }
+  if (!meets(metBelow ? lo.t : hi.t))
+    throw new RangeError('no schedule within the searched range meets that target')
+  while (hi.lambda / lo.lambda > 1.002) {
+    const lambda = Math.sqrt(lo.lambda * hi.lambda)
+    const mid = { lambda, t: optimalTradeoff(lambda, options) }
+    if (meets(mid.t) === metBelow) lo = mid
+    else hi = mid
+  }
+  return metBelow ? lo.t : hi.t
+}
