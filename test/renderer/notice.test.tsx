@@ -1,0 +1,52 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { INFO_NOTICE_MS, NoticeBar } from '../../src/renderer/src/ui/Notice'
+import { useApp } from '../../src/renderer/src/stores/app'
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  useApp.setState({ notice: null })
+})
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+const later = (ms: number) => act(() => void vi.advanceTimersByTime(ms))
+const say = (notice: Parameters<ReturnType<typeof useApp.getState>['notify']>[0]) =>
+  act(() => useApp.getState().notify(notice))
+
+describe('notice bar', () => {
+  it('lets an info notice go by itself, and gives a newer one its full time', () => {
+    render(<NoticeBar />)
+    say({ kind: 'info', text: 'Sent. Follow it in the queue.' })
+    later(INFO_NOTICE_MS - 1_000)
+    say({ kind: 'info', text: 'Copied.' })
+    later(1_500)
+    expect(screen.getByText('Copied.')).toBeTruthy()
+    later(INFO_NOTICE_MS)
+    expect(screen.queryByText('Copied.')).toBeNull()
+    expect(useApp.getState().notice).toBeNull()
+  })
+
+  it('keeps an error, with its request id, until it is dismissed', () => {
+    render(<NoticeBar />)
+    say({ kind: 'error', text: 'The service refused this key', requestId: 'req-42' })
+    later(INFO_NOTICE_MS * 10)
+    expect(screen.getByText(/req-42/)).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
+    expect(screen.queryByText(/refused/)).toBeNull()
+  })
+
+  it('waits while the pointer is over it', () => {
+    render(<NoticeBar />)
+    say({ kind: 'info', text: 'Sent. Follow it in the queue.' })
+    fireEvent.mouseEnter(screen.getByText(/Sent/).closest('.notice')!)
+    later(INFO_NOTICE_MS * 2)
+    expect(screen.getByText(/Sent/)).toBeTruthy()
+    fireEvent.mouseLeave(screen.getByText(/Sent/).closest('.notice')!)
+    later(INFO_NOTICE_MS)
+    expect(screen.queryByText(/Sent/)).toBeNull()
+  })
+})
