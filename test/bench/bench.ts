@@ -172,22 +172,32 @@ async function downloadBench(dir: string): Promise<void> {
     const created = await client.create({ prompt: 'download bench' })
     const task = await client.wait(created.task.task_id, { timeoutMs: 60_000 })
     const url = task.videos[0]!.url
-    let curlSeconds: number | null = null
-    try {
+    // Two rounds, curl and ours in turn, best of each: neither gets the colder cache or the
+    // quieter moment for free.
+    const curlTimes: number[] = []
+    const ourTimes: number[] = []
+    let growth = 0
+    for (let round = 0; round < 2; round++) {
+      try {
+        const t = performance.now()
+        await run('curl', ['-s', '-o', '/dev/null', url])
+        curlTimes.push((performance.now() - t) / 1000)
+      } catch {
+        // curl missing: the ratio is n/a, our own figure still stands.
+      }
+      global.gc?.()
+      const base = process.memoryUsage().rss
+      let peak = base
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
       const t = performance.now()
-      await run('curl', ['-s', '-o', '/dev/null', url])
-      curlSeconds = (performance.now() - t) / 1000
-    } catch {
-      curlSeconds = null
+      await downloadFile({ url, dest: join(dir, `got-${round}.mp4`) })
+      ourTimes.push((performance.now() - t) / 1000)
+      clearInterval(sampler)
+      growth = Math.max(growth, peak - base)
+      await rm(join(dir, `got-${round}.mp4`))
     }
-    global.gc?.()
-    const base = process.memoryUsage().rss
-    let peak = base
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
-    const t = performance.now()
-    await downloadFile({ url, dest: join(dir, 'got.mp4') })
-    const ours = (performance.now() - t) / 1000
-    clearInterval(sampler)
+    const ours = Math.min(...ourTimes)
+    const curlSeconds = curlTimes.length > 0 ? Math.min(...curlTimes) : null
     const mb = bytes / 1024 / 1024
     rows.push([
       'download',
@@ -200,7 +210,7 @@ async function downloadBench(dir: string): Promise<void> {
       '×',
       'ours vs curl, same file, same run; target ≥ 0.8',
     )
-    record('download.peak_rss_growth_mb', (peak - base) / 1024 / 1024, 'MB', 'target < 50 MB')
+    record('download.peak_rss_growth_mb', growth / 1024 / 1024, 'MB', 'target < 50 MB')
   } finally {
     await emulator.close()
   }
