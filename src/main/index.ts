@@ -43,8 +43,9 @@ async function main(): Promise<void> {
   const settings = openElectronSettings()
   const secrets = await openSecretStore(dataDir)
   const ledger = new Ledger(join(dataDir, LEDGER_FILE))
+  const defaultLibraryFolder = join(app.getPath('videos'), PRODUCT_NAME)
   const library = new Library({
-    root: settings.get().libraryFolder ?? join(app.getPath('videos'), PRODUCT_NAME),
+    root: settings.get().libraryFolder ?? defaultLibraryFolder,
     // Electron's network stack, so the system proxy and certificates apply.
     fetch: (input, init) => net.fetch(input, init),
   })
@@ -63,11 +64,12 @@ async function main(): Promise<void> {
     startEmulator: (options) =>
       startEmulator({ ...options, samplesDir: join(resourcesDir, 'samples') }),
     info: { version: app.getVersion(), platform: process.platform },
+    defaultLibraryFolder,
     fetch: (input, init) => net.fetch(input, init),
     log: (line) => console.error(`[kling] ${line}`),
   })
   registerHandlers(ipcMain, core.handlers(), isAppFrame, (line) => console.error(`[ipc] ${line}`))
-  handleMediaProtocol(() => ({ root: library.root, fileFor: (id) => core.fileFor(id) }))
+  handleMediaProtocol(() => ({ roots: core.mediaRoots(), fileFor: (id) => core.fileFor(id) }))
 
   window = createMainWindow({
     preload: join(here, '../preload/index.cjs'),

@@ -137,7 +137,7 @@ const settingsPatch: Check<Partial<Settings>> = (input) => {
     if (JSON.stringify(clean[key]) !== JSON.stringify(input[key])) {
       const hint: Record<string, string> = {
         baseUrl: 'an http(s) URL',
-        libraryFolder: 'a folder path',
+        libraryFolder: 'an absolute folder path',
         concurrency: `a whole number from 1 to ${CONCURRENCY_MAX}`,
         defaults: 'valid request options',
         language: LANGUAGES.join(', '),

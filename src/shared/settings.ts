@@ -24,6 +24,14 @@ export interface Settings {
   sandboxMode: boolean
 }
 
+/**
+ * An absolute path on any of the three systems (/..., C:\... or C:/..., \\server\share): a
+ * relative one would land wherever the app happened to start.
+ */
+export function isAbsoluteFolder(path: string): boolean {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(path)
+}
+
 export const DEFAULT_SETTINGS: Settings = {
   baseUrl: 'https://api.cometapi.com',
   libraryFolder: null,
@@ -67,7 +75,7 @@ export function sanitizeSettings(value: unknown): Settings {
   const v = isRecord(value) ? value : {}
   const out: Settings = { ...DEFAULT_SETTINGS, defaults: {} }
   if (typeof v.baseUrl === 'string' && /^https?:\/\//.test(v.baseUrl)) out.baseUrl = v.baseUrl
-  if (typeof v.libraryFolder === 'string' && v.libraryFolder.trim() !== '')
+  if (typeof v.libraryFolder === 'string' && isAbsoluteFolder(v.libraryFolder))
     out.libraryFolder = v.libraryFolder
   if (
     typeof v.concurrency === 'number' &&

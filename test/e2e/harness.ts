@@ -117,7 +117,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const answer = await handleMediaRequest(
         new Request(`media://video/${id}`, { method: req.method, headers }),
         {
-          root: library.root,
+          roots: core.mediaRoots(),
           fileFor: (jobId) => core.fileFor(jobId),
         },
       )

@@ -9,6 +9,7 @@ import { AppCore, type DesktopActions } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { eventSender, registerHandlers, type IpcEventLike } from '../../src/main/ipc/register'
 import { Library } from '../../src/main/library/library'
+import { handleMediaRequest } from '../../src/main/library/media-handler'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
@@ -254,6 +255,36 @@ describe('the bridge', () => {
     expect(
       (await readdir(join(dir, 'library', 'Sandbox'))).filter((n) => !n.startsWith('.')),
     ).toEqual([])
+  })
+
+  it('a new library folder applies at once, and videos saved before stay playable', async () => {
+    const make = async (prompt: string) => {
+      const created = await api.tasks.create({ request: { prompt } })
+      if (!created.ok) throw new Error(created.error.message)
+      return untilJob(created.data.id, ['done', 'failed'])
+    }
+    const first = await make('a harbour before the switch')
+    const elsewhere = join(dir, 'elsewhere')
+    const updated = await api.settings.update({ libraryFolder: elsewhere })
+    expect(updated.ok).toBe(true)
+    const info = await api.app.info()
+    expect(info.ok && info.data.libraryFolder).toBe(elsewhere)
+    const second = await make('a harbour after the switch')
+    expect(second.state).toBe('done')
+    expect(core.fileFor(second.id)!.startsWith(join(elsewhere, 'Sandbox'))).toBe(true)
+    expect(core.fileFor(first.id)!.startsWith(join(dir, 'library'))).toBe(true)
+
+    const play = (id: string, roots: string[]) =>
+      handleMediaRequest(new Request(`media://video/${id}`), {
+        roots,
+        fileFor: (jobId) => core.fileFor(jobId),
+      })
+    expect((await play(first.id, core.mediaRoots())).status).toBe(200)
+    expect((await play(second.id, core.mediaRoots())).status).toBe(200)
+    // After a restart the history still knows the first folder.
+    const reopened = new Ledger(join(dir, 'history.db'))
+    expect(reopened.libraryRoots()).toEqual([join(dir, 'library'), elsewhere])
+    reopened.close()
   })
 
   it('runs the real path with a key against the configured service, and tests the key', async () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
     gone: join(root, 'missing.mp4'),
     folder: root,
   }
-  deps = { root, fileFor: (id) => files[id] ?? null }
+  deps = { roots: [root], fileFor: (id) => files[id] ?? null }
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -85,6 +85,23 @@ describe('media:// handler', () => {
     ['another host', 'media://file/good', 400],
   ])('refuses %s', async (_name, url, status) => {
     expect((await get(url)).status).toBe(status)
+  })
+
+  it('serves from every library folder the history has used, and nothing beside them', async () => {
+    const earlier = join(dir, 'earlier-library')
+    await mkdir(earlier, { recursive: true })
+    await writeFile(join(earlier, 'old.mp4'), bytes)
+    const files: Record<string, string> = {
+      old: join(earlier, 'old.mp4'),
+      outside: join(dir, 'secret.mp4'),
+    }
+    const fileFor = (id: string) => files[id] ?? null
+    const request = (id: string) => new Request(`media://video/${id}`)
+    const roots = [...deps.roots, join(dir, 'vanished'), earlier]
+    expect((await handleMediaRequest(request('old'), { roots, fileFor })).status).toBe(200)
+    expect((await handleMediaRequest(request('outside'), { roots, fileFor })).status).toBe(403)
+    // Without that folder among the roots, the same file is out of bounds.
+    expect((await handleMediaRequest(request('old'), { ...deps, fileFor })).status).toBe(403)
   })
 
   it('refuses methods other than GET and HEAD', async () => {

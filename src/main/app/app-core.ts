@@ -43,6 +43,8 @@ export interface AppCoreOptions {
   emit: <E extends EventName>(event: E, payload: EventPayloads[E]) => void
   startEmulator: (options: EmulatorOptions) => Promise<Emulator>
   info: { version: string; platform: string }
+  /** Where videos go when settings name no folder (the library's first root when not given). */
+  defaultLibraryFolder?: string
   fetch?: FetchLike
   /** Where the page loads saved videos from (the browser tests serve them over http). */
   mediaBase?: string
@@ -64,7 +66,12 @@ export class AppCore {
   private emulatorStarting: Promise<Emulator> | null = null
   private keyCache: string | null = null
 
-  constructor(private readonly o: AppCoreOptions) {}
+  private readonly defaultLibraryFolder: string
+
+  constructor(private readonly o: AppCoreOptions) {
+    this.defaultLibraryFolder = o.defaultLibraryFolder ?? o.library.root
+    o.ledger.addLibraryRoot(o.library.root)
+  }
 
   /** Starts tracking every unfinished job; call once at launch. */
   async start(): Promise<void> {
@@ -261,6 +268,10 @@ export class AppCore {
           this.real?.setConcurrency(next.concurrency)
           this.sandbox?.setConcurrency(next.concurrency)
         }
+        if (patch.libraryFolder !== undefined) {
+          this.o.library.moveTo(next.libraryFolder ?? this.defaultLibraryFolder)
+          this.o.ledger.addLibraryRoot(this.o.library.root)
+        }
         if (patch.baseUrl !== undefined && this.real) {
           // The real tracker talks to the old address: rebuild it on the new one.
           const old = this.real
@@ -345,6 +356,11 @@ export class AppCore {
         }
       },
     }
+  }
+
+  /** What the media protocol may serve from: every library folder this history saved into. */
+  mediaRoots(): string[] {
+    return [...new Set([this.o.library.root, ...this.o.ledger.libraryRoots()])]
   }
 
   /** The file behind a job's video, for the media protocol (null: not saved). */

@@ -72,5 +72,7 @@ export function openCore(options: CoreOptions): Core {
     options.libraryFlag ?? settings.libraryFolder ?? defaultLibraryDir(options.env),
   )
   const ledger = new Ledger(join(dataDir, LEDGER_FILE))
+  // Videos saved here by the command line stay playable in the app, whatever its own folder.
+  ledger.addLibraryRoot(root)
   return { dataDir, settings, ledger, library: new Library({ root }), close: () => ledger.close() }
 }

@@ -37,10 +37,22 @@ export function isInside(root: string, path: string): boolean {
 }
 
 export class Library {
-  readonly root: string
+  private current: string
 
   constructor(private readonly options: LibraryOptions) {
-    this.root = resolve(options.root)
+    this.current = resolve(options.root)
+  }
+
+  get root(): string {
+    return this.current
+  }
+
+  /**
+   * New videos go to this folder from now on. Saved ones stay where they are (the history knows
+   * their paths); a download under way finishes where it started.
+   */
+  moveTo(root: string): void {
+    this.current = resolve(root)
   }
 
   private folderFor(job: Pick<Job, 'sandbox'>): string {

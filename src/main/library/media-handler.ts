@@ -20,8 +20,8 @@ const TYPES: Record<string, string> = {
 }
 
 export interface MediaDeps {
-  /** The library folder; nothing outside it is ever served. */
-  root: string
+  /** The library folders (the current one and any used before); nothing outside them is served. */
+  roots: readonly string[]
   /** The file behind a job's video, or null when it has none. */
   fileFor(jobId: string): string | null
 }
@@ -53,15 +53,15 @@ export async function handleMediaRequest(request: Request, deps: MediaDeps): Pro
   const file = deps.fileFor(target.jobId)
   if (!file) return plain(404, 'no saved video for this job')
   let real: string
-  let root: string
   try {
-    // Resolve links on both sides: a symlink in the library must not lead out of it.
     real = await realpath(file)
-    root = await realpath(deps.root)
   } catch {
     return plain(404, 'the video file is missing')
   }
-  if (!isInside(root, real)) return plain(403, 'outside the library')
+  // Resolve links on both sides: a symlink in the library must not lead out of it.
+  const roots = await Promise.all(deps.roots.map((r) => realpath(r).catch(() => null)))
+  if (!roots.some((root) => root !== null && isInside(root, real)))
+    return plain(403, 'outside the library')
   const info = await stat(real)
   if (!info.isFile()) return plain(404, 'not a file')
   const size = info.size

@@ -13,6 +13,7 @@ export interface RescanResult {
  * finished job, and jobs whose file has vanished are marked unsaved so they can be fetched again.
  */
 export async function rescanLibrary(ledger: Ledger, library: Library): Promise<RescanResult> {
+  ledger.addLibraryRoot(library.root)
   const entries = await library.scan()
   let added = 0
   for (const { sidecar, file } of entries) {

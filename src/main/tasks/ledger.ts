@@ -362,6 +362,19 @@ export class Ledger {
     })
   }
 
+  /** Remembers a library folder this history saves into (kept for good: its videos stay). */
+  addLibraryRoot(path: string): void {
+    this.stmt(
+      'INSERT INTO library_roots (path, added_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    ).run(path, Date.now())
+  }
+
+  libraryRoots(): string[] {
+    return (
+      this.stmt('SELECT path FROM library_roots ORDER BY added_at').all() as { path: string }[]
+    ).map((r) => r.path)
+  }
+
   remove(id: string): void {
     this.tx(() => {
       this.bump()

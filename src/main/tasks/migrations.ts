@@ -54,6 +54,10 @@ const MIGRATIONS: string[] = [
      INSERT INTO jobs_fts (rowid, prompt, negative_prompt) VALUES (new.rowid, new.prompt, new.negative_prompt);
    END;
    INSERT INTO meta (key, value) VALUES ('revision', 0);`,
+  // Every library folder this history has saved into: the media protocol serves videos from these
+  // and nothing else, so switching folders (or the command line's --library) keeps old videos
+  // playable.
+  `CREATE TABLE library_roots (path TEXT PRIMARY KEY, added_at INTEGER NOT NULL);`,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { ASPECT_RATIOS, DURATIONS, MODES } from '../../../../shared/kling'
-import { CONCURRENCY_MAX, type Settings } from '../../../../shared/settings'
+import { CONCURRENCY_MAX, isAbsoluteFolder, type Settings } from '../../../../shared/settings'
 import { api, call } from '../../api'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
@@ -18,11 +18,19 @@ export function SettingsView(): React.JSX.Element {
   const [library, setLibrary] = useState(settings?.libraryFolder ?? info?.libraryFolder ?? '')
 
   if (!settings || !key) return <p>{t('common.loading')}</p>
+  // Empty means the default folder; anything else must be a whole path.
+  const libraryError = library.trim() !== '' && !isAbsoluteFolder(library.trim())
 
   const save = async (patch: Partial<Settings>) => {
     try {
       const next = await call(api().settings.update(patch))
       useApp.getState().set({ settings: next })
+      // The folder in use is main's to say (the default when none is set).
+      if ('libraryFolder' in patch) {
+        const info = await call(api().app.info())
+        useApp.getState().set({ info })
+        setLibrary(next.libraryFolder ?? info.libraryFolder)
+      }
       notify({ kind: 'info', text: t('settings.saved') })
     } catch (e) {
       notify(noticeFrom(e))
@@ -136,14 +144,27 @@ export function SettingsView(): React.JSX.Element {
             type="text"
             value={library}
             onChange={(e) => setLibrary(e.target.value)}
+            aria-describedby={libraryError ? 'library-error library-help' : 'library-help'}
+            aria-invalid={libraryError ? true : undefined}
           />
           <button
             type="button"
+            disabled={libraryError}
             onClick={() => void save({ libraryFolder: library.trim() || null })}
           >
             {t('common.save')}
           </button>
         </div>
+        {libraryError && (
+          <p id="library-error" className="field-error">
+            {t('settings.libraryNotAbsolute', {
+              example: info?.platform === 'win32' ? 'D:\\Videos\\Kling' : '/Users/ana/Movies/Kling',
+            })}
+          </p>
+        )}
+        <p id="library-help" className="help">
+          {t('settings.libraryHint')}
+        </p>
         <label htmlFor="concurrency">{t('settings.concurrency')}</label>
         <select
           id="concurrency"
