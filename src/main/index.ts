@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       startEmulator({ ...options, samplesDir: join(resourcesDir, 'samples') }),
     info: { version: app.getVersion(), platform: process.platform },
     defaultLibraryFolder,
+    systemLanguages: () => app.getPreferredSystemLanguages(),
     fetch: (input, init) => net.fetch(input, init),
     log: (line) => console.error(`[kling] ${line}`),
   })

@@ -220,6 +220,8 @@ export const CALLS = {
   'library.startDrag': call<{ id: string }, void>(jobId),
   'library.delete': call<{ id: string }, void>(jobId),
   'library.rescan': call<void, { found: number; added: number; missing: number }>(none),
+  /** The OS folder picker for the library folder: the folder chosen, or null if cancelled. */
+  'library.chooseFolder': call<void, string | null>(none),
   'app.info': call<void, AppInfo>(none),
 } as const
 

@@ -63,6 +63,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       startDrag: () => {},
       trash: async () => {},
       notify: () => {},
+      chooseFolder: async () => null,
     },
     emit: send,
     startEmulator: (o) => startEmulator({ ...o, timeScale: 300 }),

@@ -62,6 +62,7 @@ it('refetches missing videos whose links live, and marks older ones expired', as
       startDrag: () => {},
       trash: async () => {},
       notify: () => {},
+      chooseFolder: async () => null,
     },
     emit: () => {},
     startEmulator,

@@ -88,7 +88,8 @@ beforeEach(async () => {
       calls.push(`trash ${f}`)
       await rm(f)
     },
-    notify: (job) => void calls.push(`notify ${job.id}`),
+    notify: (note) => void calls.push(`notify ${note.jobId} ${note.title}`),
+    chooseFolder: async (current) => (calls.push(`choose ${current}`), join(current, 'picked')),
   }
   const emit = eventSender(ipc.send)
   core = new AppCore({
@@ -242,7 +243,7 @@ describe('the bridge', () => {
     expect([...revisions].sort((a, b) => a - b)).toEqual(revisions)
     expect(JSON.stringify(updates)).not.toMatch(/library|\.mp4"/)
     expect(core.fileFor(job!.id)).toContain(join('library', 'Sandbox'))
-    expect(actions.calls).toContain(`notify ${job!.id}`)
+    expect(actions.calls).toContain(`notify ${job!.id} Video ready`)
 
     await api.library.startDrag({ id: job!.id })
     expect(actions.calls.some((c) => c.startsWith('drag ') && c.endsWith('.mp4'))).toBe(true)
@@ -255,6 +256,17 @@ describe('the bridge', () => {
     expect(
       (await readdir(join(dir, 'library', 'Sandbox'))).filter((n) => !n.startsWith('.')),
     ).toEqual([])
+  })
+
+  it('notifies in the language of the settings, and offers the folder picker at the library', async () => {
+    await api.settings.update({ language: 'id' })
+    const created = await api.tasks.create({ request: { prompt: 'sebuah mercusuar [fail]' } })
+    if (!created.ok) throw new Error(created.error.message)
+    await untilJob(created.data.id, ['failed'])
+    expect(actions.calls).toContain(`notify ${created.data.id} Pembuatan video gagal`)
+    const picked = await api.library.chooseFolder()
+    expect(picked).toEqual({ ok: true, data: join(dir, 'library', 'picked') })
+    expect(actions.calls).toContain(`choose ${join(dir, 'library')}`)
   })
 
   it('a new library folder applies at once, and videos saved before stay playable', async () => {

@@ -90,6 +90,7 @@ vi.mock('electron', () => ({
   },
   net: { fetch: (input: string, init: RequestInit) => fetch(input, init) },
   powerMonitor: { on: () => {} },
+  dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
   shell: {
     openExternal: (url: string) => fake.state.external.push(url),
     showItemInFolder: () => {},

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { VirtualGrid } from '../../src/renderer/src/features/library/LibraryView'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
-import { job } from './fixtures'
+import { job } from '../fixtures/job'
 
 // A fast scroll must not start a video pipeline for every card that flies past: cards that appear
 // mid-scroll wait for the grid to settle, and cards already showing their video keep it.

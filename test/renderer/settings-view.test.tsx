@@ -29,6 +29,7 @@ beforeEach(() => {
   ;(window as unknown as { api: unknown }).api = {
     settings: { update },
     app: { info: appInfo },
+    library: { chooseFolder: vi.fn(async () => ({ ok: true, data: '/srv/renders' })) },
   }
   useLanguage.setState({ language: 'en' })
   useApp.setState({
@@ -64,5 +65,16 @@ describe('SettingsView: library folder', () => {
     fireEvent.click(field.parentElement!.querySelector('button')!)
     await waitFor(() => expect(useApp.getState().info?.libraryFolder).toBe('/srv/renders'))
     expect(update).toHaveBeenCalledWith({ libraryFolder: '/srv/renders' })
+  })
+
+  it('takes a folder from the system picker and saves it', async () => {
+    render(<SettingsView />)
+    fireEvent.click(screen.getByRole('button', { name: 'Choose…' }))
+    await waitFor(() => expect(update).toHaveBeenCalledWith({ libraryFolder: '/srv/renders' }))
+    await waitFor(() =>
+      expect((screen.getByLabelText('Library folder') as HTMLInputElement).value).toBe(
+        '/srv/renders',
+      ),
+    )
   })
 })

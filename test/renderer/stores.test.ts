@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { job } from './fixtures'
+import { job } from '../fixtures/job'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { en } from '../../src/renderer/src/i18n/en'
 import { id } from '../../src/renderer/src/i18n/id'

@@ -7,6 +7,8 @@ import type {
   QueueStats,
 } from '../../shared/contract'
 import type { Job } from '../../shared/jobs'
+import { resolveLanguage } from '../../shared/language'
+import { notificationFor, type NotificationText } from '../../shared/notification-text'
 import type { Text2VideoRequest } from '../../shared/kling'
 import type { Emulator, EmulatorOptions } from '../emulator/server'
 import { KlingClient, newExternalTaskId } from '../kling/client'
@@ -31,7 +33,10 @@ export interface DesktopActions {
   open(file: string): Promise<void>
   startDrag(file: string): void
   trash(file: string): Promise<void>
-  notify(job: Job): void
+  /** A system notification, already in the person's language. */
+  notify(note: NotificationText): void
+  /** The OS folder picker, opened at `current`; null when the person cancels. */
+  chooseFolder(current: string): Promise<string | null>
 }
 
 export interface AppCoreOptions {
@@ -43,6 +48,8 @@ export interface AppCoreOptions {
   emit: <E extends EventName>(event: E, payload: EventPayloads[E]) => void
   startEmulator: (options: EmulatorOptions) => Promise<Emulator>
   info: { version: string; platform: string }
+  /** The OS's preferred languages, for settings that follow the system (notifications). */
+  systemLanguages?: () => readonly string[]
   /** Where videos go when settings name no folder (the library's first root when not given). */
   defaultLibraryFolder?: string
   fetch?: FetchLike
@@ -116,8 +123,11 @@ export class AppCore {
         received: event.received,
         total: event.total,
       })
-    } else if (event.type === 'finished' && this.o.settings.get().notifications) {
-      this.o.actions.notify(publicJob(event.job))
+    } else if (event.type === 'finished') {
+      const settings = this.o.settings.get()
+      if (!settings.notifications) return
+      const language = resolveLanguage(settings.language, this.o.systemLanguages?.() ?? [])
+      this.o.actions.notify(notificationFor(publicJob(event.job), language))
     }
   }
 
@@ -345,6 +355,7 @@ export class AppCore {
         this.o.ledger.remove(id)
       },
       'library.rescan': () => rescanLibrary(this.o.ledger, this.o.library),
+      'library.chooseFolder': () => this.o.actions.chooseFolder(this.o.library.root),
       'app.info': () => {
         const sandbox = this.sandboxState()
         return {

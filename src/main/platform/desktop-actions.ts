@@ -1,8 +1,11 @@
 import { join } from 'node:path'
-import { Notification, shell, type BrowserWindow } from 'electron'
+import { dialog, Notification, shell, type BrowserWindow, type OpenDialogOptions } from 'electron'
 import type { DesktopActions } from '../app/app-core'
 
-/** What only the desktop can do: folders, the default player, drag-out, the trash, notifications. */
+/**
+ * What only the desktop can do: folders, the default player, drag-out, the trash, notifications,
+ * the folder picker.
+ */
 export function desktopActions(
   window: () => BrowserWindow | null,
   resourcesDir: string,
@@ -18,21 +21,21 @@ export function desktopActions(
     // Editors (Premiere, Resolve, CapCut) take a plain file drop: the OS drag carries the path.
     startDrag: (file) => window()?.webContents.startDrag({ file, icon: dragIcon }),
     trash: (file) => shell.trashItem(file),
-    notify: (job) => {
+    chooseFolder: async (current) => {
+      const options: OpenDialogOptions = {
+        defaultPath: current,
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      }
+      const w = window()
+      const picked = w
+        ? await dialog.showOpenDialog(w, options)
+        : await dialog.showOpenDialog(options)
+      return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+    notify: ({ jobId, title, body }) => {
       const w = window()
       if (!Notification.isSupported() || (w && w.isFocused())) return
-      const title =
-        job.state === 'done'
-          ? 'Video ready'
-          : job.state === 'failed'
-            ? 'Generation failed'
-            : 'Generation ended'
-      const prompt =
-        job.request.prompt.length > 80 ? `${job.request.prompt.slice(0, 79)}…` : job.request.prompt
-      const n = new Notification({
-        title,
-        body: job.statusMessage ? `${prompt}\n${job.statusMessage}` : prompt,
-      })
+      const n = new Notification({ title, body })
       n.on('click', () => {
         const target = window()
         if (target) {
@@ -40,7 +43,7 @@ export function desktopActions(
           target.show()
           target.focus()
         }
-        onShowJob(job.id)
+        onShowJob(jobId)
       })
       n.show()
     },

@@ -169,6 +169,7 @@ export const en = {
   'settings.testing': 'Testing…',
   'settings.baseUrl': 'API address',
   'settings.library': 'Library folder',
+  'settings.chooseFolder': 'Choose…',
   'settings.libraryHint':
     'New videos are saved here from now on. Videos already saved stay where they are and keep playing; Rescan folder in the Library adds videos you move here.',
   'settings.libraryNotAbsolute': 'Give the full path of a folder, such as {example}.',

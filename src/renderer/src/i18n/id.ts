@@ -171,6 +171,7 @@ export const id: Record<MessageKey, string> = {
   'settings.testing': 'Menguji…',
   'settings.baseUrl': 'Alamat API',
   'settings.library': 'Folder pustaka',
+  'settings.chooseFolder': 'Pilih…',
   'settings.libraryHint':
     'Mulai sekarang video baru disimpan di sini. Video yang sudah tersimpan tetap di tempatnya dan tetap bisa diputar; Pindai ulang folder di Pustaka menambahkan video yang Anda pindahkan ke sini.',
   'settings.libraryNotAbsolute': 'Tulis path lengkap sebuah folder, misalnya {example}.',

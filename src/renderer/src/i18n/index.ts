@@ -1,8 +1,9 @@
 import { create } from 'zustand'
 import { en, type MessageKey } from './en'
 import { id } from './id'
+import { resolveLanguage, type Language } from '../../../shared/language'
 
-export type Language = 'en' | 'id'
+export type { Language }
 export type { MessageKey }
 
 const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, id }
@@ -11,9 +12,7 @@ const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, id }
 export function systemLanguage(
   languages: readonly string[] = navigator.languages ?? [navigator.language],
 ): Language {
-  return languages.some((l) => l.toLowerCase().startsWith('id') || l.toLowerCase().startsWith('in'))
-    ? 'id'
-    : 'en'
+  return resolveLanguage('system', languages)
 }
 
 export function translate(

@@ -36,6 +36,14 @@ export function SettingsView(): React.JSX.Element {
       notify(noticeFrom(e))
     }
   }
+  const chooseFolder = async () => {
+    try {
+      const picked = await call(api().library.chooseFolder())
+      if (picked) await save({ libraryFolder: picked })
+    } catch (e) {
+      notify(noticeFrom(e))
+    }
+  }
   const keyAction = async (action: () => Promise<unknown>) => {
     try {
       await action()
@@ -153,6 +161,9 @@ export function SettingsView(): React.JSX.Element {
             onClick={() => void save({ libraryFolder: library.trim() || null })}
           >
             {t('common.save')}
+          </button>
+          <button type="button" onClick={() => void chooseFolder()}>
+            {t('settings.chooseFolder')}
           </button>
         </div>
         {libraryError && (
