@@ -210,6 +210,8 @@ export const CALLS = {
   'tasks.get': call<{ id: string }, JobDetails>(jobId),
   'tasks.retryDownload': call<{ id: string }, Job>(jobId),
   'tasks.recheck': call<{ id: string }, Job>(jobId),
+  /** Sends an unconfirmed create again, with its own external id (looked up first). */
+  'tasks.resend': call<{ id: string }, Job>(jobId),
   'tasks.rerun': call<{ id: string; changes: Partial<Text2VideoRequest> }, Job>(rerunInput),
   'tasks.favourite': call<{ id: string; favourite: boolean }, Job>(favouriteInput),
   'queue.pause': call<void, QueueStats>(none),

@@ -245,6 +245,10 @@ describe('the bridge', () => {
     expect(core.fileFor(job!.id)).toContain(join('library', 'Sandbox'))
     expect(actions.calls).toContain(`notify ${job!.id} Video ready`)
 
+    // Only an unconfirmed create can be sent again; a finished one is refused, with the reason.
+    const resend = await api.tasks.resend({ id: job!.id })
+    expect(resend.ok ? null : resend.error.code).toBe('invalid_state')
+
     await api.library.startDrag({ id: job!.id })
     expect(actions.calls.some((c) => c.startsWith('drag ') && c.endsWith('.mp4'))).toBe(true)
     const list = await api.tasks.list({ sandbox: true })

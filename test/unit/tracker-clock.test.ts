@@ -4,45 +4,12 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KlingTask, Text2VideoRequest } from '../../src/shared/kling'
 import { KlingApiError } from '../../src/main/kling/errors'
-import type { Clock } from '../../src/main/tasks/clock'
+import { FakeClock } from '../fixtures/clock'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
 
 // The tracker's timing, on a fake clock: the global request budget, 1303 re-queueing, poll
 // spacing, suspend and wake. Minutes of service time run in milliseconds.
-
-class FakeClock implements Clock {
-  t = 1_777_000_000_000
-  private timers: { at: number; fn: () => void; id: number }[] = []
-  private next = 1
-  now = () => this.t
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.next++
-    this.timers.push({ at: this.t + Math.max(0, ms), fn, id })
-    return id
-  }
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id)
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms
-    for (;;) {
-      await flush()
-      this.timers.sort((a, b) => a.at - b.at || a.id - b.id)
-      const due = this.timers[0]
-      if (!due || due.at > end) break
-      this.timers.shift()
-      this.t = due.at
-      due.fn()
-    }
-    this.t = end
-    await flush()
-  }
-}
-
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r))
-}
 
 /** A service in memory: each task succeeds `durationMs` after its create. */
 class FakeService {

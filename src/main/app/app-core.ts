@@ -321,6 +321,13 @@ export class AppCore {
         tracker.recheck(id)
         return publicJob(this.job(id))
       },
+      'tasks.resend': async ({ id }) => {
+        const job = this.job(id)
+        const tracker = job.sandbox ? await this.sandboxTracker() : this.trackerFor(false)
+        if (!tracker.resend(id))
+          throw new CallError('invalid_state', 'Only an unconfirmed request can be sent again')
+        return publicJob(this.job(id))
+      },
       'tasks.rerun': ({ id, changes }) => {
         const { external_task_id: _ignored, ...request } = { ...this.job(id).request, ...changes }
         return this.create(request)

@@ -241,16 +241,22 @@ export class KlingClient {
       // Cancelled by the caller: whoever cancelled holds the external id and reconciles later.
       if (failure.kind === 'aborted') throw failure
 
+      // Resent blindly only when it cannot have created anything and is worth repeating: a
+      // connection that never opened, or a 429 that is not about money. A missing key or a
+      // request refused locally is final.
       const safeToResend =
-        !failure.mayHaveReachedServer || (failure.kind === 'rate_limited' && isRetryable(failure))
+        isRetryable(failure) && (!failure.mayHaveReachedServer || failure.kind === 'rate_limited')
       if (safeToResend) {
         if (posts >= this.createAttempts) throw failure
         await this.pause(what, posts, failure, options.signal)
         continue
       }
-      // A 3xx or 4xx is the server refusing; a broken 2xx may hide a created task.
+      if (!failure.mayHaveReachedServer) throw failure
+      // The server refusing: a 3xx or 4xx, or any answer whose business code is final (a 500
+      // "invalid_request", a 200 carrying 1102). A broken 2xx or a 5xx may hide a created task.
       const answeredDefinitively =
-        failure.status !== null && failure.status >= 300 && failure.status < 500
+        (failure.status !== null && failure.status >= 300 && failure.status < 500) ||
+        (failure.code !== null && !isRetryable(failure))
       if (answeredDefinitively && !isDuplicateExternalId(failure)) throw failure
 
       // The server may hold our task: look for it before anything else.
@@ -261,8 +267,10 @@ export class KlingClient {
         throw this.ambiguous(externalTaskId, failure, lookupError)
       }
       if (found) return { task: found, externalTaskId, reconciled: true, posts }
+      // The service answered that it holds no such task, so sending again cannot pay twice; the
+      // same external id rides along, and its uniqueness rule refuses a late duplicate.
       if (isDuplicateExternalId(failure) || posts >= this.createAttempts) {
-        throw this.ambiguous(externalTaskId, failure, null)
+        throw this.ambiguous(externalTaskId, failure, null, posts)
       }
       await this.pause(what, posts, failure, options.signal)
     }
@@ -272,17 +280,22 @@ export class KlingClient {
     externalTaskId: string,
     failure: KlingApiError,
     lookupError: unknown,
+    posts = 1,
   ): KlingApiError {
     const lookup =
       lookupError instanceof KlingApiError
         ? ` Looking it up failed too: ${lookupError.describe()}.`
         : ''
+    const sent =
+      posts === 1
+        ? 'It was not sent again'
+        : `It was sent ${posts} times, each time only after the service said it held no such task`
     return new KlingApiError({
       kind: 'ambiguous_create',
       message:
         `The create request may have reached the server (${failure.message}), and no task with ` +
-        `external id ${externalTaskId} could be confirmed.${lookup} It was not sent again, so ` +
-        `nothing is charged twice: check it later with "status --external-task-id ${externalTaskId}".`,
+        `external id ${externalTaskId} could be confirmed.${lookup} ${sent}, so nothing is ` +
+        `charged twice: check it later with "status --external-task-id ${externalTaskId}".`,
       status: failure.status,
       code: failure.code,
       requestId: failure.requestId,

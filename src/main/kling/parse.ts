@@ -71,12 +71,16 @@ const WRAPPED_STATUS: Record<string, string> = {
   QUEUED: 'submitted',
 }
 
+/** The code of a "succeed" answer that carries no video: broken, but the task may be fine. */
+export const NO_VIDEO_CODE = 'no_video'
+
 function unreadable(
   message: string,
   requestId: string | null,
   status: number | null = null,
+  code: string | null = null,
 ): KlingApiError {
-  return new KlingApiError({ kind: 'unreadable_response', message, requestId, status })
+  return new KlingApiError({ kind: 'unreadable_response', message, requestId, status, code })
 }
 
 function parseVideos(result: unknown, requestId: string | null): KlingVideo[] {
@@ -123,9 +127,19 @@ export function normaliseTask(data: unknown, requestId: string | null): KlingTas
   const videos = parseVideos(inner.task_result, requestId)
   if (status === 'succeed' && videos.length === 0) {
     // Success without a result is a broken answer, not a finished task: the caller asks again.
-    throw unreadable(`task ${taskId} reported succeed but sent no video`, requestId)
+    throw unreadable(
+      `task ${taskId} reported succeed but sent no video`,
+      requestId,
+      null,
+      NO_VIDEO_CODE,
+    )
   }
-  const msg = inner.task_status_msg ?? (wrappedStatus !== null ? data.fail_reason : undefined)
+  const msg =
+    typeof inner.task_status_msg === 'string' && inner.task_status_msg !== ''
+      ? inner.task_status_msg
+      : wrappedStatus !== null
+        ? data.fail_reason
+        : undefined
   const units = inner.final_unit_deduction
   return {
     task_id: taskId,
@@ -177,9 +191,11 @@ export function readTaskResponse(res: RawResponse): KlingTask {
   } catch {
     const message = describeNonJson(res)
     if (res.status >= 400) {
+      // A web page is no word from the API: a 404 page says nothing about whether a task exists
+      // (a wrong base URL, a proxy), so it must never count as "no such task".
       const kind = classifyFailure(res.status, null)
       return fail(
-        kind === 'invalid_request' ? 'unreadable_response' : kind,
+        kind === 'invalid_request' || kind === 'not_found' ? 'unreadable_response' : kind,
         `HTTP ${res.status}: ${message}`,
       )
     }

@@ -195,7 +195,7 @@ export class Ledger {
       const revision = this.bump()
       this.stmt(
         `UPDATE jobs SET state = ?, status_msg = COALESCE(?, status_msg), error_json = ?, updated_at = ?, revision = ?,
-           finished_at = CASE WHEN ? IN ('done', 'failed', 'expired', 'needs_attention') THEN COALESCE(finished_at, ?) ELSE finished_at END
+           finished_at = CASE WHEN ? IN ('done', 'failed', 'expired') THEN COALESCE(finished_at, ?) ELSE finished_at END
          WHERE id = ?`,
       ).run(
         state,

@@ -2,6 +2,7 @@ import { isLive, type Job, type JobState } from '../../shared/jobs'
 import type { ApiErrorInfo, KlingTask, Text2VideoRequest } from '../../shared/kling'
 import type { KlingClient } from '../kling/client'
 import { isRetryable, KlingApiError } from '../kling/errors'
+import { NO_VIDEO_CODE } from '../kling/parse'
 import { backoffDelay } from '../kling/http'
 import { estimateFromDurations, nextPollDelayMs, type DurationEstimate } from '../kling/poll-policy'
 import type { Library } from '../library/library'
@@ -45,6 +46,12 @@ export interface TrackerOptions {
   log?: (line: string) => void
 }
 
+/** Times an unconfirmed create is sent again unasked, each after a "no such task" answer. */
+const AUTO_RESENDS_MAX = 3
+
+/** How an unconfirmed create is looked up: soon at first, then every 10 minutes at most. */
+const ATTENTION_LOOKUPS = { baseMs: 10_000, maxMs: 600_000 }
+
 /** Result links live 30 days (kling-api.md); past that a missing file is expired, not broken. */
 export const RESULT_LIFETIME_MS = 30 * 86_400_000
 
@@ -55,6 +62,8 @@ interface Slot {
   errors: number
   retryAfterMs?: number
   notFound: number
+  /** "succeed" answers in a row that carried no video. */
+  noVideo: number
   busy: boolean
 }
 
@@ -83,6 +92,10 @@ export class Tracker {
   private stopped = false
   private readonly own = new Set<string>()
   private readonly abort = new AbortController()
+  /** Unconfirmed creates the person chose to send again. */
+  private readonly resendAllowed = new Set<string>()
+  /** Unconfirmed creates sent again without being asked, this session. */
+  private readonly autoResends = new Map<string, number>()
 
   constructor(private readonly options: TrackerOptions) {
     this.ledger = options.ledger
@@ -189,6 +202,7 @@ export class Tracker {
       queries: 0,
       errors: 0,
       notFound: 0,
+      noVideo: 0,
       busy: false,
     }
     if (slot.timer !== null) this.clock.clearTimeout(slot.timer)
@@ -237,8 +251,10 @@ export class Tracker {
     switch (job.state) {
       case 'queued':
       case 'creating':
-      case 'needs_attention':
         return this.create(job, slot)
+      case 'needs_attention':
+        // A known task is asked about; an unconfirmed create is only ever looked up.
+        return job.taskId ? this.poll(job, slot) : this.create(job, slot)
       case 'submitted':
       case 'processing':
         return this.poll(job, slot)
@@ -258,6 +274,13 @@ export class Tracker {
 
   private async create(job: JobRecord, slot: Slot): Promise<void> {
     const wasSent = job.state !== 'queued'
+    // Unconfirmed: sent again only after the service answers that it holds no such task, a few
+    // times at most; past that only the person may send it again (resend), and it is only looked
+    // up until then.
+    const auto = this.autoResends.get(job.id) ?? 0
+    const lookOnly =
+      job.state === 'needs_attention' && !this.resendAllowed.has(job.id) && auto >= AUTO_RESENDS_MAX
+    let lookingUp = wasSent
     if (!wasSent) this.changed(this.ledger.setState(job.id, 'creating'))
     try {
       let task: KlingTask | null = null
@@ -267,7 +290,15 @@ export class Tracker {
           signal: this.abort.signal,
         })
       }
+      lookingUp = false
+      if (!task && lookOnly) {
+        slot.errors++
+        this.schedule(job.id, backoffDelay(slot.errors, ATTENTION_LOOKUPS, this.random))
+        return
+      }
       if (!task) {
+        if (job.state === 'needs_attention' && !this.resendAllowed.delete(job.id))
+          this.autoResends.set(job.id, auto + 1)
         const created = await this.options.client.create(
           { ...job.request, external_task_id: job.externalTaskId },
           { signal: this.abort.signal },
@@ -282,9 +313,10 @@ export class Tracker {
       const info = infoOf(error)
       const kind = info.kind
       if (kind === 'aborted') return
+      // Worth trying again: a full account (1303), or a passing fault. A request refused before
+      // it left (invalid, no key) is not, and must not hold a slot for ever.
       const retryLater =
-        kind === 'too_many_tasks' ||
-        (error instanceof KlingApiError && (isRetryable(error) || !error.mayHaveReachedServer))
+        kind === 'too_many_tasks' || (error instanceof KlingApiError && isRetryable(error))
       if (retryLater && kind !== 'ambiguous_create') {
         // Nothing was created (or it is still unknown and safe to look up again): wait and retry.
         slot.errors++
@@ -303,16 +335,15 @@ export class Tracker {
         this.schedule(job.id, delay)
         return
       }
-      if (kind === 'ambiguous_create') {
+      // A lookup refused (a key being replaced, a gateway without that query form) says nothing
+      // about a task that may exist and cost money: the person is asked, the job is not failed.
+      if (kind === 'ambiguous_create' || lookingUp) {
         this.changed(
           this.ledger.setState(job.id, 'needs_attention', { message: info.message, error: info }),
         )
         slot.errors++
         // Keep looking it up, ever more slowly: it may yet appear, and lookups are free.
-        this.schedule(
-          job.id,
-          backoffDelay(slot.errors, { baseMs: 10_000, maxMs: 600_000 }, this.random),
-        )
+        this.schedule(job.id, backoffDelay(slot.errors, ATTENTION_LOOKUPS, this.random))
         return
       }
       this.changed(this.ledger.setState(job.id, 'failed', { message: info.message, error: info }))
@@ -382,12 +413,24 @@ export class Tracker {
         this.finish(job.id)
         return
       }
+      if (info.code === NO_VIDEO_CODE && ++slot.noVideo >= 3) {
+        // kling-api.md: a succeed without a video is an error, not a success.
+        this.changed(this.ledger.setState(job.id, 'failed', { message: info.message, error: info }))
+        this.finish(job.id)
+        return
+      }
+      // Show what is wrong, with its request id, while asking on: the first time, and when it
+      // changes (not at every query).
+      if (job.error?.message !== info.message) {
+        this.changed(this.ledger.setState(job.id, job.state, { error: info }))
+      }
       this.schedule(job.id, this.pollDelay(job, slot))
       return
     }
     slot.queries++
     slot.errors = 0
     slot.notFound = 0
+    slot.noVideo = 0
     slot.retryAfterMs = undefined
     const updated = this.ledger.applyTask(job.id, task) ?? job
     this.changed(updated === job ? null : updated)
@@ -461,6 +504,18 @@ export class Tracker {
     }
     const fresh = this.ledger.get(jobId)!
     if (isLive(fresh.state) || fresh.state === 'needs_attention') this.schedule(jobId, 0)
+  }
+
+  /**
+   * The person chose to send an unconfirmed create again. It is still looked up first, and it
+   * carries the same external id, which the service refuses to use twice.
+   */
+  resend(jobId: string): boolean {
+    const job = this.ledger.get(jobId)
+    if (!job || job.state !== 'needs_attention' || job.taskId) return false
+    this.resendAllowed.add(jobId)
+    this.schedule(jobId, 0)
+    return true
   }
 
   /** A finished job whose file is missing: fetch it again while its link may still live. */

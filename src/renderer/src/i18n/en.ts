@@ -89,6 +89,9 @@ export const en = {
   'queue.requestId': 'Request id',
   'queue.retry': 'Retry',
   'queue.edit': 'Edit and retry',
+  'queue.resend': 'Send again',
+  'queue.unconfirmedHelp':
+    'Kling Studio keeps looking this request up by its own id every few minutes, at no cost. Send again reuses that id, so the service will not run it twice.',
   'queue.recheck': 'Check now',
   'queue.retryDownload': 'Download again',
   'queue.recent': 'Recently finished',

@@ -91,6 +91,9 @@ export const id: Record<MessageKey, string> = {
   'queue.requestId': 'ID permintaan',
   'queue.retry': 'Coba lagi',
   'queue.edit': 'Ubah lalu coba lagi',
+  'queue.resend': 'Kirim lagi',
+  'queue.unconfirmedHelp':
+    'Kling Studio terus mencari permintaan ini dengan id-nya sendiri setiap beberapa menit, tanpa biaya. Kirim lagi memakai id yang sama, jadi layanan tidak akan menjalankannya dua kali.',
   'queue.recheck': 'Periksa sekarang',
   'queue.retryDownload': 'Unduh lagi',
   'queue.recent': 'Baru selesai',

@@ -43,6 +43,9 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
   const act = (fn: () => Promise<unknown>) => () =>
     void fn().catch((e: unknown) => notify(noticeFrom(e)))
   const requestId = job.error?.request_id ?? job.requestId
+  // A create the service did not confirm: it may exist and be paid for, so it is never re-created
+  // under a new id; "Send again" reuses its id, which the service will not run twice.
+  const unconfirmed = job.state === 'needs_attention' && job.taskId === null
   const percent = progress?.total ? Math.floor((progress.received / progress.total) * 100) : null
 
   return (
@@ -65,7 +68,13 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
         </ol>
       )}
       <p className="job-meta">
-        {t('queue.elapsed', { time: formatDuration(now - job.createdAt) })}
+        {t('queue.elapsed', {
+          // An ended job's clock stopped when it ended.
+          time: formatDuration(
+            (isLive(job.state) || unconfirmed ? now : (job.finishedAt ?? job.updatedAt)) -
+              job.createdAt,
+          ),
+        })}
         {estimate !== null && isLive(job.state) && (
           <> · {t('queue.estimate', { time: formatDuration(estimate * 1000) })}</>
         )}
@@ -79,6 +88,7 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
       {failed && (
         <div className="job-error">
           <p>{job.statusMessage || job.error?.message}</p>
+          {unconfirmed && <p>{t('queue.unconfirmedHelp')}</p>}
           {requestId && (
             <p className="mono">
               {t('queue.requestId')}: {requestId}
@@ -87,7 +97,12 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
         </div>
       )}
       <div className="job-actions">
-        {(job.state === 'failed' || job.state === 'needs_attention') && (
+        {unconfirmed && (
+          <button type="button" onClick={act(() => call(api().tasks.resend({ id: job.id })))}>
+            {t('queue.resend')}
+          </button>
+        )}
+        {job.state === 'failed' && (
           <>
             <button
               type="button"
@@ -135,9 +150,18 @@ export function QueueView(): React.JSX.Element {
   const queue = useApp((s) => s.queue)
   const notify = useApp((s) => s.notify)
   const jobs = Object.values(byId)
-  const live = jobs.filter((j) => isLive(j.state)).sort((a, b) => a.createdAt - b.createdAt)
+  // A job waiting for the person stays in view until it is settled, however old.
+  const live = jobs
+    .filter((j) => isLive(j.state) || j.state === 'needs_attention')
+    .sort((a, b) => a.createdAt - b.createdAt)
   const recent = jobs
-    .filter((j) => !isLive(j.state) && j.state !== 'done' && now - j.updatedAt < RECENT_MS)
+    .filter(
+      (j) =>
+        !isLive(j.state) &&
+        j.state !== 'done' &&
+        j.state !== 'needs_attention' &&
+        now - j.updatedAt < RECENT_MS,
+    )
     .sort((a, b) => b.updatedAt - a.updatedAt)
   const running = live.filter(
     (j) => j.state === 'creating' || j.state === 'submitted' || j.state === 'processing',
