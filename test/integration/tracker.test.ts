@@ -155,6 +155,31 @@ describe('Tracker', () => {
     expect(task!.create_requests).toBe(1)
   })
 
+  it('a crash after the video was renamed into place does not fetch it again', async () => {
+    const { ledger, tracker, client } = await setup()
+    const job = tracker.enqueue({ prompt: 'a lighthouse at dusk' }, 'ks-adopt')
+    await tracker.idle()
+    await tracker.stop()
+    const done = ledger.get(job.id)!
+    expect(done.state).toBe('done')
+    // The state a crash between the rename and the history's write leaves behind.
+    ledger.clearFile(job.id)
+    ledger.setState(job.id, 'downloading')
+    let fetches = 0
+    const library = new Library({
+      root: join(dir, 'library'),
+      fetch: (input, init) => (fetches++, fetch(input, init)),
+    })
+    const again = new Tracker({ ledger, client, library, emit: () => {}, pollScale: 600 })
+    again.start()
+    await again.idle()
+    await again.stop()
+    const after = ledger.get(job.id)!
+    expect(after.state).toBe('done')
+    expect(after.file).toBe(done.file)
+    expect(fetches).toBe(0)
+  })
+
   it('the library folder alone rebuilds the history', async () => {
     const { ledger, tracker, library } = await setup()
     tracker.enqueue({ prompt: 'keep me safe', mode: 'pro' }, 'ks-keep-1')

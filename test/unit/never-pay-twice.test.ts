@@ -177,6 +177,7 @@ describe('tracker: unconfirmed creates and broken answers', () => {
       library: {
         save: async () => ({ file: join(dir, 'v.mp4'), bytes: 1 }),
         exists: async () => false,
+        adopt: async () => null,
       },
       emit: () => {},
       clock,

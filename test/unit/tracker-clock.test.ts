@@ -83,6 +83,7 @@ function tracker(
     library: {
       save: async (job) => ({ file: `/lib/${job.id}.mp4`, bytes: 1 }),
       exists: async () => false,
+      adopt: async () => null,
     },
     emit: () => {},
     clock,

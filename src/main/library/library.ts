@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Job } from '../../shared/jobs'
-import { downloadFile, type DownloadOptions } from '../kling/download'
+import { downloadFile, verifyMp4, type DownloadOptions } from '../kling/download'
 import type { FetchLike } from '../kling/http'
 import { sidecarName, videoFileName } from './names'
 import { readSidecar, sidecarFor, type Sidecar } from './sidecar'
@@ -92,6 +92,25 @@ export class Library {
     })
     await this.writeSidecar(job, file, result.bytes)
     return { file, bytes: result.bytes }
+  }
+
+  /**
+   * The job's video, already renamed into place by a download whose end the history never heard
+   * of (a crash in between). Renaming happens only once a download is complete and checked, so a
+   * file there is whole: it is taken as it is, with its sidecar, instead of fetched again.
+   */
+  async adopt(job: Job): Promise<SavedVideo | null> {
+    if (!job.video || !job.taskId) return null
+    const file = this.pathFor(job)
+    try {
+      const info = await stat(file)
+      if (!info.isFile()) return null
+      await verifyMp4(file)
+      await this.writeSidecar(job, file, info.size)
+      return { file, bytes: info.size }
+    } catch {
+      return null
+    }
   }
 
   async writeSidecar(job: Job, file: string, bytes: number): Promise<void> {

@@ -23,7 +23,7 @@ export type TrackerEvent =
 export interface TrackerOptions {
   ledger: Ledger
   client: Pick<KlingClient, 'create' | 'getTask' | 'findByExternalId'>
-  library: Pick<Library, 'save' | 'exists'>
+  library: Pick<Library, 'save' | 'exists' | 'adopt'>
   emit: (event: TrackerEvent) => void
   clock?: Clock
   random?: () => number
@@ -450,6 +450,12 @@ export class Tracker {
   private async download(job: JobRecord, slot: Slot): Promise<void> {
     if (job.file && (await this.options.library.exists(job.file))) {
       this.changed(this.ledger.setSaved(job.id, job.file, job.bytes ?? 0))
+      this.finish(job.id)
+      return
+    }
+    const adopted = await this.options.library.adopt(job)
+    if (adopted) {
+      this.changed(this.ledger.setSaved(job.id, adopted.file, adopted.bytes))
       this.finish(job.id)
       return
     }
