@@ -38,8 +38,10 @@ const jobId: Check<{ id: string }> = (input) =>
 const keyInput: Check<{ key: string }> = (input) => {
   if (!isRecord(input) || typeof input.key !== 'string') return bad('key must be text')
   const key = input.key.trim()
-  if (key.length < 8 || key.length > 512 || /\s/.test(key))
-    return bad('key must be 8 to 512 characters without spaces')
+  // Printable ASCII only: anything else is no API key, and would break the Authorization header
+  // in a way whose error text repeats the key.
+  if (!/^[\x21-\x7e]{8,512}$/.test(key))
+    return bad('key must be 8 to 512 letters, digits or symbols, without spaces')
   return ok({ key })
 }
 
@@ -136,7 +138,7 @@ const settingsPatch: Check<Partial<Settings>> = (input) => {
   for (const key of Object.keys(input) as (keyof Settings)[]) {
     if (JSON.stringify(clean[key]) !== JSON.stringify(input[key])) {
       const hint: Record<string, string> = {
-        baseUrl: 'an http(s) URL',
+        baseUrl: 'an https URL (http only on this computer), without a user name or password',
         libraryFolder: 'an absolute folder path',
         concurrency: `a whole number from 1 to ${CONCURRENCY_MAX}`,
         defaults: 'valid request options',

@@ -24,6 +24,23 @@ export interface Settings {
   sandboxMode: boolean
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Where the key may be sent: https anywhere, plain http only on this machine (the emulator), and
+ * never with a user name or password in the URL, which can make one host look like another.
+ */
+export function isAllowedBaseUrl(url: string): boolean {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (u.username !== '' || u.password !== '') return false
+  return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))
+}
+
 /**
  * An absolute path on any of the three systems (/..., C:\... or C:/..., \\server\share): a
  * relative one would land wherever the app happened to start.
@@ -74,7 +91,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 export function sanitizeSettings(value: unknown): Settings {
   const v = isRecord(value) ? value : {}
   const out: Settings = { ...DEFAULT_SETTINGS, defaults: {} }
-  if (typeof v.baseUrl === 'string' && /^https?:\/\//.test(v.baseUrl)) out.baseUrl = v.baseUrl
+  if (typeof v.baseUrl === 'string' && isAllowedBaseUrl(v.baseUrl)) out.baseUrl = v.baseUrl
   if (typeof v.libraryFolder === 'string' && isAbsoluteFolder(v.libraryFolder))
     out.libraryFolder = v.libraryFolder
   if (

@@ -64,6 +64,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       trash: async () => {},
       notify: () => {},
       chooseFolder: async () => null,
+      // The person at the keyboard is the test: it means what it types.
+      confirm: async () => true,
     },
     emit: send,
     startEmulator: (o) => startEmulator({ ...o, timeScale: 300 }),

@@ -63,6 +63,7 @@ it('refetches missing videos whose links live, and marks older ones expired', as
       trash: async () => {},
       notify: () => {},
       chooseFolder: async () => null,
+      confirm: async () => false,
     },
     emit: () => {},
     startEmulator,

@@ -72,8 +72,10 @@ let core: AppCore
 let api: Api
 let actions: { calls: string[] } & DesktopActions
 let secrets: MemorySecretStore
+let confirmAnswer = false
 
 beforeEach(async () => {
+  confirmAnswer = false
   dir = await mkdtemp(join(tmpdir(), 'kling-bridge-'))
   emulator = await startEmulator({ timeScale: 600, seed: 4 })
   ipc = new LoopbackIpc()
@@ -90,6 +92,7 @@ beforeEach(async () => {
     },
     notify: (note) => void calls.push(`notify ${note.jobId} ${note.title}`),
     chooseFolder: async (current) => (calls.push(`choose ${current}`), join(current, 'picked')),
+    confirm: async (text) => (calls.push(`confirm ${text.message}`), confirmAnswer),
   }
   const emit = eventSender(ipc.send)
   core = new AppCore({
@@ -303,9 +306,39 @@ describe('the bridge', () => {
     reopened.close()
   })
 
+  it('refuses what the page may not decide: where the key goes, a whole disk, a bad re-run', async () => {
+    for (const baseUrl of ['http://api.example.com', 'https://api.cometapi.com@evil.example']) {
+      const res = await api.settings.update({ baseUrl })
+      expect(res.ok ? null : res.error.code).toBe('invalid_input')
+    }
+    const root = await api.settings.update({ libraryFolder: '/' })
+    expect(root.ok ? null : root.error.message).toMatch(/not a whole disk or the home folder/)
+    const created = await api.tasks.create({ request: { prompt: 'a heron' } })
+    if (!created.ok) throw new Error(created.error.message)
+    for (const changes of [
+      { prompt: 42 },
+      { duration: '7' },
+      { callback_url: 'file:///etc/passwd' },
+    ]) {
+      const rerun = await api.tasks.rerun({ id: created.data.id, changes } as never)
+      expect(rerun.ok ? null : rerun.error.code).toBe('invalid_input')
+    }
+    expect((await api.key.set({ key: 'sk-with-nul\u0000-inside' })).ok).toBe(false)
+  })
+
   it('runs the real path with a key against the configured service, and tests the key', async () => {
     await api.key.set({ key: KEY })
-    await api.settings.update({ baseUrl: emulator.url })
+    // A new address for the key is the person's call, asked in main's own dialog.
+    const refused = await api.settings.update({ baseUrl: emulator.url })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'cancelled' } })
+    expect(actions.calls).toContain(
+      `confirm Send your CometAPI key to ${new URL(emulator.url).host}?`,
+    )
+    expect((await api.settings.get()).ok && (await api.settings.get())).toMatchObject({
+      data: { baseUrl: 'https://api.cometapi.com' },
+    })
+    confirmAnswer = true
+    expect((await api.settings.update({ baseUrl: emulator.url })).ok).toBe(true)
     expect(await api.key.test()).toMatchObject({ ok: true, data: { valid: true } })
     const created = await api.tasks.create({
       request: { prompt: 'a real beach', external_task_id: 'ks-bridge-1' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { resolveLanguage } from '../../src/shared/language'
-import { notificationFor } from '../../src/shared/notification-text'
+import { notificationFor } from '../../src/shared/system-text'
 import { job } from '../fixtures/job'
 
 describe('language', () => {

@@ -83,6 +83,7 @@ describe('media:// handler', () => {
     ['an unknown job', 'media://video/nobody', 404],
     ['an encoded traversal', 'media://video/..%2F..%2Fetc%2Fpasswd', 400],
     ['another host', 'media://file/good', 400],
+    ['a malformed escape', 'media://video/%E0%A4%A', 400],
   ])('refuses %s', async (_name, url, status) => {
     expect((await get(url)).status).toBe(status)
   })

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { CALLS } from '../../src/shared/contract'
-import { DEFAULT_SETTINGS, isAbsoluteFolder, sanitizeSettings } from '../../src/shared/settings'
+import {
+  DEFAULT_SETTINGS,
+  isAbsoluteFolder,
+  isAllowedBaseUrl,
+  sanitizeSettings,
+} from '../../src/shared/settings'
 
 describe('settings', () => {
   it.each([
@@ -15,6 +20,21 @@ describe('settings', () => {
     ['', false],
   ])('%s is an absolute folder: %s', (path, expected) => {
     expect(isAbsoluteFolder(path)).toBe(expected)
+  })
+
+  it.each([
+    ['https://api.cometapi.com', true],
+    ['https://gateway.example.com/v2', true],
+    ['http://127.0.0.1:8787', true],
+    ['http://localhost:8787', true],
+    ['http://[::1]:8787', true],
+    ['http://api.cometapi.com', false],
+    ['https://api.cometapi.com@evil.example', false],
+    ['https://user:pw@api.cometapi.com', false],
+    ['ftp://api.cometapi.com', false],
+    ['not a url', false],
+  ])('the key may go to %s: %s', (url, expected) => {
+    expect(isAllowedBaseUrl(url)).toBe(expected)
   })
 
   it('keeps what is valid and puts defaults where a value is not', () => {

@@ -6,10 +6,17 @@ import type {
   KeyTest,
   QueueStats,
 } from '../../shared/contract'
+import { homedir } from 'node:os'
+import { parse, resolve } from 'node:path'
 import type { Job } from '../../shared/jobs'
 import { resolveLanguage } from '../../shared/language'
-import { notificationFor, type NotificationText } from '../../shared/notification-text'
-import type { Text2VideoRequest } from '../../shared/kling'
+import {
+  keyDestinationText,
+  notificationFor,
+  type ConfirmText,
+  type NotificationText,
+} from '../../shared/system-text'
+import { formatFieldErrors, validateRequest, type Text2VideoRequest } from '../../shared/kling'
 import type { Emulator, EmulatorOptions } from '../emulator/server'
 import { KlingClient, newExternalTaskId } from '../kling/client'
 import { KlingApiError } from '../kling/errors'
@@ -19,6 +26,7 @@ import type { Library } from '../library/library'
 import { rescanLibrary } from '../library/rescan'
 import { describeKey, type SecretStore } from '../secrets/secret-store'
 import type { SettingsStore } from '../settings/settings-store'
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import { Tracker, type TrackerEvent } from '../tasks/tracker'
 import { triageUnsaved } from '../tasks/triage'
@@ -37,6 +45,8 @@ export interface DesktopActions {
   notify(note: NotificationText): void
   /** The OS folder picker, opened at `current`; null when the person cancels. */
   chooseFolder(current: string): Promise<string | null>
+  /** A question only main can ask (the page cannot answer it for the person); true to go on. */
+  confirm(text: ConfirmText): Promise<boolean>
 }
 
 export interface AppCoreOptions {
@@ -124,10 +134,8 @@ export class AppCore {
         total: event.total,
       })
     } else if (event.type === 'finished') {
-      const settings = this.o.settings.get()
-      if (!settings.notifications) return
-      const language = resolveLanguage(settings.language, this.o.systemLanguages?.() ?? [])
-      this.o.actions.notify(notificationFor(publicJob(event.job), language))
+      if (!this.o.settings.get().notifications) return
+      this.o.actions.notify(notificationFor(publicJob(event.job), this.language()))
     }
   }
 
@@ -225,6 +233,37 @@ export class AppCore {
     return publicJob(job)
   }
 
+  private language(): ReturnType<typeof resolveLanguage> {
+    return resolveLanguage(this.o.settings.get().language, this.o.systemLanguages?.() ?? [])
+  }
+
+  /**
+   * What the page may not decide alone: where the key is sent (the person confirms any address
+   * but CometAPI's own, in a dialog of main's), and a library folder that is a whole disk or the
+   * home folder (videos, sidecars and the trash would act on it).
+   */
+  private async checkSettingsPatch(patch: Partial<Settings>): Promise<void> {
+    if (patch.baseUrl !== undefined && this.keyCache) {
+      const next = new URL(patch.baseUrl).origin
+      const current = new URL(this.o.settings.get().baseUrl).origin
+      if (next !== current && next !== new URL(DEFAULT_SETTINGS.baseUrl).origin) {
+        const host = new URL(patch.baseUrl).host
+        if (!(await this.o.actions.confirm(keyDestinationText(host, this.language())))) {
+          throw new CallError('cancelled', `The API address was not changed to ${host}`)
+        }
+      }
+    }
+    if (patch.libraryFolder) {
+      const folder = resolve(patch.libraryFolder)
+      if (parse(folder).root === folder || folder === resolve(homedir())) {
+        throw new CallError(
+          'invalid_input',
+          'libraryFolder must be a folder of its own, not a whole disk or the home folder',
+        )
+      }
+    }
+  }
+
   /** A query that tells a valid key from an invalid one and creates nothing. */
   async testKey(): Promise<KeyTest> {
     if (!this.keyCache) return { valid: false, message: 'No key is set', requestId: null }
@@ -272,7 +311,8 @@ export class AppCore {
       },
       'key.test': () => this.testKey(),
       'settings.get': () => this.o.settings.get(),
-      'settings.update': (patch) => {
+      'settings.update': async (patch) => {
+        await this.checkSettingsPatch(patch)
         const next = this.o.settings.update(patch)
         if (patch.concurrency !== undefined) {
           this.real?.setConcurrency(next.concurrency)
@@ -329,8 +369,10 @@ export class AppCore {
         return publicJob(this.job(id))
       },
       'tasks.rerun': ({ id, changes }) => {
-        const { external_task_id: _ignored, ...request } = { ...this.job(id).request, ...changes }
-        return this.create(request)
+        const { external_task_id: _ignored, ...merged } = { ...this.job(id).request, ...changes }
+        const checked = validateRequest(merged)
+        if (!checked.ok) throw new CallError('invalid_input', formatFieldErrors(checked.errors))
+        return this.create(checked.value)
       },
       'tasks.favourite': ({ id, favourite }) => {
         this.job(id)
@@ -358,7 +400,8 @@ export class AppCore {
       'library.startDrag': ({ id }) => this.o.actions.startDrag(this.savedFile(id)),
       'library.delete': async ({ id }) => {
         const job = this.job(id)
-        if (job.file) await this.o.library.remove(job.file, (p) => this.o.actions.trash(p))
+        if (job.file)
+          await this.o.library.remove(job.file, (p) => this.o.actions.trash(p), this.mediaRoots())
         this.o.ledger.remove(id)
       },
       'library.rescan': () => rescanLibrary(this.o.ledger, this.o.library),

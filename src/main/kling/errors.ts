@@ -150,12 +150,14 @@ function errorCode(error: unknown): string | undefined {
 /** A thrown fetch failure (Node's undici or Electron's net) as a typed network error. */
 export function networkError(error: unknown, what: string): KlingApiError {
   const code = errorCode(error)
-  const detail =
+  // A header the runtime refuses is quoted in its error: never let the key ride along.
+  const detail = (
     error instanceof Error
       ? error.cause instanceof Error
         ? error.cause.message
         : error.message
       : String(error)
+  ).replace(/Bearer\s+\S+/gi, 'Bearer [key]')
   const neverSent = (code !== undefined && NEVER_SENT.has(code)) || NEVER_SENT_CHROMIUM.test(detail)
   return new KlingApiError({
     kind: 'network',

@@ -142,9 +142,20 @@ export class Library {
       }
       for (const name of names.filter((n) => n.endsWith('.json'))) {
         const sidecar = readSidecar(await readFile(join(dir, name), 'utf8').catch(() => ''))
-        if (!sidecar) continue
-        const file = join(dir, basename(sidecar.video))
-        if (await this.exists(file)) found.push({ sidecar, file })
+        if (!sidecar || !/^[\w-]{1,64}$/.test(sidecar.job.id)) continue
+        // Only the MP4 this sidecar stands beside, under its own name: a copied-in sidecar must
+        // not make the library open or serve some other file.
+        const video = basename(sidecar.video)
+        if (!/\.mp4$/i.test(video) || sidecarName(video) !== name) continue
+        const file = join(dir, video)
+        if (!(await this.exists(file))) continue
+        if (
+          await verifyMp4(file).then(
+            () => true,
+            () => false,
+          )
+        )
+          found.push({ sidecar, file })
       }
     }
     return found
@@ -171,8 +182,14 @@ export class Library {
   }
 
   /** Deletes a video and its sidecar with the given trash function (the OS trash in the app). */
-  async remove(file: string, trash: (path: string) => Promise<void>): Promise<void> {
-    if (!isInside(this.root, file)) throw new Error('refusing to delete a file outside the library')
+  /** Moves a video and its sidecar to the trash; only inside the given library folders. */
+  async remove(
+    file: string,
+    trash: (path: string) => Promise<void>,
+    roots: readonly string[] = [this.root],
+  ): Promise<void> {
+    if (!roots.some((root) => isInside(root, file)))
+      throw new Error('refusing to delete a file outside the library')
     const sidecar = join(resolve(file, '..'), sidecarName(basename(file)))
     if (await this.exists(file)) await trash(file)
     if (await this.exists(sidecar)) await trash(sidecar)

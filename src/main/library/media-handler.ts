@@ -41,7 +41,12 @@ export function parseMediaUrl(url: string): { kind: 'video'; jobId: string } | n
     return null
   }
   if (u.protocol !== `${MEDIA_SCHEME}:` || u.host !== 'video') return null
-  const id = decodeURIComponent(u.pathname.replace(/^\/+/, ''))
+  let id: string
+  try {
+    id = decodeURIComponent(u.pathname.replace(/^\/+/, ''))
+  } catch {
+    return null
+  }
   return /^[\w-]{1,64}$/.test(id) ? { kind: 'video', jobId: id } : null
 }
 

@@ -1,5 +1,12 @@
 import { join } from 'node:path'
-import { dialog, Notification, shell, type BrowserWindow, type OpenDialogOptions } from 'electron'
+import {
+  dialog,
+  Notification,
+  shell,
+  type BrowserWindow,
+  type MessageBoxOptions,
+  type OpenDialogOptions,
+} from 'electron'
 import type { DesktopActions } from '../app/app-core'
 
 /**
@@ -31,6 +38,23 @@ export function desktopActions(
         ? await dialog.showOpenDialog(w, options)
         : await dialog.showOpenDialog(options)
       return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+    confirm: async ({ title, message, detail, confirm, cancel }) => {
+      const options: MessageBoxOptions = {
+        type: 'warning',
+        title,
+        message,
+        detail,
+        buttons: [cancel, confirm],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      }
+      const w = window()
+      const answer = w
+        ? await dialog.showMessageBox(w, options)
+        : await dialog.showMessageBox(options)
+      return answer.response === 1
     },
     notify: ({ jobId, title, body }) => {
       const w = window()
