@@ -97,4 +97,55 @@ describe('ComposeView', () => {
       config: { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: -3, zoom: 0 },
     })
   })
+
+  it('takes the person to a problem inside the folded options instead of doing nothing', async () => {
+    render(<ComposeView />)
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'a heron' } })
+    fireEvent.change(screen.getByLabelText('Callback URL'), { target: { value: 'not a url' } })
+    const options = screen.getByText('Options').closest('details')!
+    options.open = false
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    expect(create).not.toHaveBeenCalled()
+    expect(options.open).toBe(true)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Callback URL')))
+  })
+
+  it('sends no prompt adherence for a model that ignores it, even if it was ticked', async () => {
+    render(<ComposeView />)
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'a heron' } })
+    fireEvent.click(screen.getByLabelText('Set prompt adherence'))
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-master' } })
+    expect((screen.getByLabelText('Set prompt adherence') as HTMLInputElement).checked).toBe(false)
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    await waitFor(() => expect(create).toHaveBeenCalled())
+    const { request } = create.mock.calls[0]![0] as { request: Record<string, unknown> }
+    expect(request.model_name).toBe('kling-v2-master')
+    expect(request).not.toHaveProperty('cfg_scale')
+  })
+
+  it('applies a preset without losing the callback, and survives a preset of an odd shape', () => {
+    localStorage.setItem(
+      'kling.presets',
+      JSON.stringify([
+        { name: 'Odd camera', options: { camera_control: { type: 'simple' }, mode: 'pro' } },
+        { name: 'Broken', options: null },
+        'not a preset',
+      ]),
+    )
+    try {
+      render(<ComposeView />)
+      fireEvent.change(screen.getByLabelText('Callback URL'), {
+        target: { value: 'https://hooks.example/kling' },
+      })
+      expect(screen.queryByRole('button', { name: 'Apply: Broken' })).toBeNull()
+      fireEvent.click(screen.getByRole('button', { name: 'Apply: Odd camera' }))
+      expect(screen.getByRole('heading', { name: 'Create a video' })).toBeTruthy()
+      expect((screen.getByLabelText('Callback URL') as HTMLInputElement).value).toBe(
+        'https://hooks.example/kling',
+      )
+      expect((screen.getByLabelText(/Professional/) as HTMLInputElement).checked).toBe(true)
+    } finally {
+      localStorage.removeItem('kling.presets')
+    }
+  })
 })

@@ -139,6 +139,7 @@ export const en = {
   'library.confirmDelete': 'Move this video to the trash?',
   'library.drag': 'Drag into your editor',
   'library.notSaved': 'Not saved yet',
+  'library.expiresOne': 'Link expires in 1 day: download it',
   'library.expires': 'Link expires in {days} days: download it',
   'library.expired': 'Expired',
   'library.sandbox': 'Sandbox',

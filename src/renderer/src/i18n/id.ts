@@ -141,6 +141,7 @@ export const id: Record<MessageKey, string> = {
   'library.confirmDelete': 'Pindahkan video ini ke tempat sampah?',
   'library.drag': 'Seret ke editor Anda',
   'library.notSaved': 'Belum tersimpan',
+  'library.expiresOne': 'Tautan kedaluwarsa dalam 1 hari: unduh sekarang',
   'library.expires': 'Tautan kedaluwarsa dalam {days} hari: unduh sekarang',
   'library.expired': 'Kedaluwarsa',
   'library.sandbox': 'Sandbox',

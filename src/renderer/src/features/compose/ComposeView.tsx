@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import {
   ASPECT_RATIOS,
   CAMERA_AXES,
@@ -39,6 +39,17 @@ function ratioBox(ratio: AspectRatio): { width: number; height: number } {
   return { width: Math.round(w * scale), height: Math.round(h * scale) }
 }
 
+/** Where each request field is edited, in the order the form shows them. */
+const FIELD_INPUTS: Record<string, string> = {
+  prompt: 'prompt',
+  negative_prompt: 'negative',
+  model_name: 'model',
+  camera_control: 'amount',
+  callback_url: 'callback',
+  external_task_id: 'external',
+}
+const FIELD_ORDER = Object.keys(FIELD_INPUTS)
+
 export function ComposeView(): React.JSX.Element {
   const t = useT()
   const settings = useApp((s) => s.settings)
@@ -54,6 +65,7 @@ export function ComposeView(): React.JSX.Element {
   const [busy, setBusy] = useState(false)
   const [presets, setPresets] = useState<Preset[]>(() => loadPresets())
   const [presetName, setPresetName] = useState('')
+  const options = useRef<HTMLDetailsElement>(null)
   const byId = useJobs((s) => s.byId)
 
   useEffect(() => {
@@ -82,7 +94,15 @@ export function ComposeView(): React.JSX.Element {
 
   const submit = async () => {
     setTouched(true)
-    if (!checked.ok || busy) return
+    if (!checked.ok) {
+      // Take the person to the first problem, even inside the folded options.
+      const first = FIELD_ORDER.find((f) => errors[f])
+      const input = first ? document.getElementById(FIELD_INPUTS[first]!) : null
+      if (input && options.current?.contains(input)) options.current.open = true
+      setTimeout(() => input?.focus(), 0)
+      return
+    }
+    if (busy) return
     setBusy(true)
     try {
       await call(api().tasks.create({ request: checked.value }))
@@ -172,7 +192,7 @@ export function ComposeView(): React.JSX.Element {
           {fieldError('negative_prompt')}
         </div>
 
-        <details className="options">
+        <details className="options" ref={options}>
           <summary>{t('compose.options')}</summary>
           <fieldset className="field">
             <legend>{t('compose.aspect')}</legend>
@@ -280,7 +300,8 @@ export function ComposeView(): React.JSX.Element {
             <label className="inline">
               <input
                 type="checkbox"
-                checked={form.useCfg}
+                // Shown off while the model ignores it: nothing is sent, whatever was ticked.
+                checked={form.useCfg && !cfgUnsupported}
                 disabled={cfgUnsupported}
                 onChange={(e) => update({ useCfg: e.target.checked })}
                 aria-describedby={cfgUnsupported ? 'cfg-off' : undefined}
@@ -429,7 +450,15 @@ export function ComposeView(): React.JSX.Element {
               <li key={p.name} className="preset">
                 <button
                   type="button"
-                  onClick={() => setForm((f) => fromRequest({ ...p.options, prompt: f.prompt }, f))}
+                  onClick={() =>
+                    // A preset holds options only: the prompt and callback stay as typed.
+                    setForm((f) =>
+                      fromRequest(
+                        { ...p.options, prompt: f.prompt, callback_url: f.callback || undefined },
+                        f,
+                      ),
+                    )
+                  }
                   aria-label={`${t('compose.applyPreset')}: ${p.name}`}
                 >
                   {p.name}

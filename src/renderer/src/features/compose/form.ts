@@ -1,5 +1,6 @@
 import {
   CAMERA_PRESETS,
+  findModel,
   type AspectRatio,
   type CameraAxis,
   type CameraPreset,
@@ -56,7 +57,9 @@ export function toRequest(form: ComposeForm): Record<string, unknown> {
   if (form.duration) r.duration = form.duration
   if (form.mode) r.mode = form.mode
   if (form.model.trim() !== '') r.model_name = form.model.trim()
-  if (form.useCfg) r.cfg_scale = form.cfg
+  // A model documented to ignore it gets no cfg_scale: its control is disabled, so is its value.
+  if (form.useCfg && findModel(form.model.trim() || undefined)?.cfgScale !== false)
+    r.cfg_scale = form.cfg
   if (form.camera === 'simple')
     r.camera_control = { type: 'simple', config: { [form.axis]: form.amount } }
   else if (form.camera !== 'none') r.camera_control = { type: form.camera }
@@ -80,7 +83,7 @@ export function fromRequest(request: Partial<Text2VideoRequest>, base: ComposeFo
   if (!camera) form.camera = 'none'
   else if (camera.type === 'simple') {
     form.camera = 'simple'
-    const entry = Object.entries(camera.config).find(([, v]) => v !== 0)
+    const entry = Object.entries(camera.config ?? {}).find(([, v]) => v !== 0)
     if (entry) {
       form.axis = entry[0] as CameraAxis
       form.amount = entry[1] as number
@@ -110,8 +113,15 @@ const PRESETS_KEY = 'kling.presets'
 export function loadPresets(storage: Storage = localStorage): Preset[] {
   try {
     const value = JSON.parse(storage.getItem(PRESETS_KEY) ?? '[]') as unknown
+    // Stored by an older version, or edited by hand: keep only what has the right shape.
     return Array.isArray(value)
-      ? (value as Preset[]).filter((p) => typeof p?.name === 'string')
+      ? (value as Preset[]).filter(
+          (p) =>
+            typeof p?.name === 'string' &&
+            typeof p.options === 'object' &&
+            p.options !== null &&
+            !Array.isArray(p.options),
+        )
       : []
   } catch {
     return []

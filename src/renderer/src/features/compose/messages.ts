@@ -4,7 +4,7 @@ import type { MessageKey, Translate } from '../../i18n'
 // Validation and model warnings come from the shared rules (one source of truth for the app, the
 // command line and the emulator); the window says them in the person's language.
 
-const FIELD_LABELS: Record<string, MessageKey> = {
+export const FIELD_LABELS: Record<string, MessageKey> = {
   prompt: 'compose.prompt',
   negative_prompt: 'compose.negative',
   aspect_ratio: 'compose.aspect',

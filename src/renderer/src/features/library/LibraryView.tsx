@@ -93,7 +93,9 @@ const Card = memo(function Card({
           {job.favourite && <span className="badge fav">★</span>}
           {job.sandbox && <span className="badge sandbox">{t('library.sandbox')}</span>}
           {left !== null && (
-            <span className="badge warn">{t('library.expires', { days: left })}</span>
+            <span className="badge warn">
+              {left === 1 ? t('library.expiresOne') : t('library.expires', { days: left })}
+            </span>
           )}
           {job.state === 'expired' && <span className="badge">{t('library.expired')}</span>}
           {job.state === 'failed' && <span className="badge error">{t('state.failed')}</span>}

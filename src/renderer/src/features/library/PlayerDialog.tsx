@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { JobDetails } from '../../../../shared/contract'
 import { api, call } from '../../api'
-import { useLanguage, useT } from '../../i18n'
+import { useLanguage, useT, type MessageKey } from '../../i18n'
+import { FIELD_LABELS } from '../compose/messages'
 import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
@@ -75,13 +76,23 @@ export function PlayerDialog({
   const act = (fn: () => Promise<unknown>) => () =>
     void fn().catch((e: unknown) => notify(noticeFrom(e)))
   const r = current.request
+  // Each option in the person's words; one left unset is the server's default.
+  const camera = r.camera_control
+  const cameraText = !camera
+    ? undefined
+    : camera.type === 'simple'
+      ? Object.entries(camera.config ?? {})
+          .filter(([, v]) => v !== 0)
+          .map(([axis, v]) => `${t(`compose.axis.${axis}` as MessageKey)} ${v}`)
+          .join(', ') || t('compose.camera.simple')
+      : t(`compose.camera.${camera.type}` as MessageKey)
   const options: [string, string | undefined][] = [
     ['aspect_ratio', r.aspect_ratio],
-    ['duration', r.duration],
-    ['mode', r.mode],
+    ['duration', r.duration && `${r.duration} s`],
+    ['mode', r.mode && t(`compose.mode.${r.mode}` as MessageKey)],
     ['model_name', r.model_name],
     ['cfg_scale', r.cfg_scale?.toString()],
-    ['camera_control', r.camera_control ? JSON.stringify(r.camera_control) : undefined],
+    ['camera_control', cameraText],
     ['callback_url', r.callback_url],
   ]
   const left = daysLeft(current, now)
@@ -96,6 +107,8 @@ export function PlayerDialog({
               controls
               autoPlay
               onKeyDown={onPlayerKey}
+              // The built-in controls toggle on Space's keyup too, which would undo ours.
+              onKeyUp={(e) => e.key === ' ' && e.preventDefault()}
               aria-label={t('library.play', { prompt: r.prompt })}
               draggable
               onDragStart={(e) => {
@@ -105,7 +118,11 @@ export function PlayerDialog({
             />
           ) : (
             <p className="poster-empty">
-              {left !== null ? t('library.expires', { days: left }) : t(`state.${current.state}`)}
+              {left === null
+                ? t(`state.${current.state}`)
+                : left === 1
+                  ? t('library.expiresOne')
+                  : t('library.expires', { days: left })}
             </p>
           )}
         </div>
@@ -125,7 +142,7 @@ export function PlayerDialog({
               <ul className="plain">
                 {options.map(([k, v]) => (
                   <li key={k}>
-                    <span className="mono">{k}</span>: {v ?? t('compose.serverDefault')}
+                    {FIELD_LABELS[k] ? t(FIELD_LABELS[k]) : k}: {v ?? t('compose.serverDefault')}
                   </li>
                 ))}
               </ul>
