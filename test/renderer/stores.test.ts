@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Job } from '../../src/shared/jobs'
 import { job } from '../fixtures/job'
-import { useJobs } from '../../src/renderer/src/stores/jobs'
+import { FILTERED_REFRESH_MS, useJobs } from '../../src/renderer/src/stores/jobs'
 import { en } from '../../src/renderer/src/i18n/en'
 import { id } from '../../src/renderer/src/i18n/id'
 import { systemLanguage, translate } from '../../src/renderer/src/i18n'
@@ -54,6 +55,30 @@ describe('jobs store', () => {
     expect(s.total).toBe(450)
     expect(s.ids[449]).toBe('j449')
     expect(s.ids.filter(Boolean)).toHaveLength(450)
+  })
+
+  it('runs the same query again only when forced (a rescan), and refreshes a filtered view', async () => {
+    vi.useFakeTimers()
+    try {
+      let answer: Job[] = []
+      const list = vi.fn(async () => ({ ok: true, data: { jobs: answer, total: answer.length } }))
+      ;(window as unknown as { api: unknown }).api = { tasks: { list } }
+      const store = useJobs.getState()
+      await store.setQuery({ states: ['done'] })
+      await useJobs.getState().setQuery({ states: ['done'] })
+      expect(list).toHaveBeenCalledTimes(1)
+      await useJobs.getState().setQuery({ states: ['done'] }, true)
+      expect(list).toHaveBeenCalledTimes(2)
+      // A job finishes while the view shows only finished ones: main is asked again, once.
+      useJobs.getState().apply(job({ id: 'n1', state: 'processing', revision: 1 }))
+      answer = [job({ id: 'n1', state: 'done', revision: 2 })]
+      useJobs.getState().apply(answer[0]!)
+      await vi.advanceTimersByTimeAsync(FILTERED_REFRESH_MS + 10)
+      expect(list).toHaveBeenCalledTimes(3)
+      expect(useJobs.getState().ids).toEqual(['n1'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -145,6 +145,8 @@ export const en = {
   'library.sandbox': 'Sandbox',
   'library.close': 'Close',
   'library.details': 'Details',
+  'library.rescanned':
+    'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk.',
   'library.rescan': 'Rescan folder',
   'details.prompt': 'Prompt',
   'details.negative': 'Negative prompt',

@@ -147,6 +147,8 @@ export const id: Record<MessageKey, string> = {
   'library.sandbox': 'Sandbox',
   'library.close': 'Tutup',
   'library.details': 'Detail',
+  'library.rescanned':
+    'Selesai dipindai: {found} video di folder, {added} baru di riwayat, {missing} tidak ada lagi di disk.',
   'library.rescan': 'Pindai ulang folder',
   'details.prompt': 'Prompt',
   'details.negative': 'Prompt negatif',

@@ -6,6 +6,9 @@ import { api, call } from '../api'
 // than the one held is dropped, so events and list answers can race without going backwards.
 
 export const PAGE = 200
+/** How long a filtered library waits after state changes before asking main again. */
+export const FILTERED_REFRESH_MS = 500
+let refreshTimer: ReturnType<typeof setTimeout> | undefined
 
 export interface JobsState {
   byId: Record<string, Job>
@@ -19,7 +22,8 @@ export interface JobsState {
   applyMany(jobs: Job[]): void
   remove(id: string): void
   setProgress(id: string, received: number, total: number | null): void
-  setQuery(query: JobQuery): Promise<void>
+  /** Runs a query; the same one again only with `force` (after a rescan, say). */
+  setQuery(query: JobQuery, force?: boolean): Promise<void>
   ensureRange(start: number, end: number): Promise<void>
   live(): Job[]
 }
@@ -38,6 +42,16 @@ export const useJobs = create<JobsState>((set, get) => ({
   apply(job) {
     const held = get().byId[job.id]
     if (!fresher(held, job)) return
+    // A filtered view cannot tell by itself whether a job that changed state now belongs in it:
+    // ask main again, once things settle.
+    if (held?.state !== job.state && Object.keys(get().query).length > 0) {
+      clearTimeout(refreshTimer)
+      refreshTimer = setTimeout(() => {
+        void get()
+          .setQuery(get().query, true)
+          .catch(() => {})
+      }, FILTERED_REFRESH_MS)
+    }
     set((s) => {
       const next: Partial<JobsState> = { byId: { ...s.byId, [job.id]: job } }
       // A new job of an unfiltered view goes to the top at once.
@@ -65,9 +79,13 @@ export const useJobs = create<JobsState>((set, get) => ({
   setProgress(id, received, total) {
     set((s) => ({ progress: { ...s.progress, [id]: { received, total } } }))
   },
-  async setQuery(query) {
+  async setQuery(query, force = false) {
     // The same search again is no reason to empty the grid and load it anew.
-    if (JSON.stringify(query) === JSON.stringify(get().query) && get().loadedPages[0] === 'done')
+    if (
+      !force &&
+      JSON.stringify(query) === JSON.stringify(get().query) &&
+      get().loadedPages[0] === 'done'
+    )
       return
     // Old results stay on screen until the new first page replaces them in one step.
     set({ query, loadedPages: { 0: 'loading' } })

@@ -228,7 +228,10 @@ export function LibraryView(): React.JSX.Element {
           className="ghost"
           onClick={() =>
             void call(api().library.rescan())
-              .then(() => setQuery({ ...query }))
+              .then(async (found) => {
+                await setQuery(query, true)
+                notify({ kind: 'info', text: t('library.rescanned', found) })
+              })
               .catch((e: unknown) => notify(noticeFrom(e)))
           }
         >
