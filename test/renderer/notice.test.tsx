@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { INFO_NOTICE_MS, NoticeBar } from '../../src/renderer/src/ui/Notice'
 import { useApp } from '../../src/renderer/src/stores/app'
+import { useLanguage } from '../../src/renderer/src/i18n'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -48,5 +49,23 @@ describe('notice bar', () => {
     fireEvent.mouseLeave(screen.getByText(/Sent/).closest('.notice')!)
     later(INFO_NOTICE_MS)
     expect(screen.queryByText(/Sent/)).toBeNull()
+  })
+
+  it("leads with the error in the person's language, keeping the words of main as the detail", () => {
+    useLanguage.getState().setLanguage('id')
+    try {
+      render(<NoticeBar />)
+      say({
+        kind: 'error',
+        code: 'not_saved',
+        text: 'This video is not saved on this computer yet',
+        requestId: 'rq-9',
+      })
+      expect(screen.getByText('Video ini belum tersimpan di komputer ini.')).toBeTruthy()
+      expect(screen.getByText('This video is not saved on this computer yet')).toBeTruthy()
+      expect(screen.getByText(/rq-9/)).toBeTruthy()
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
   })
 })

@@ -174,6 +174,7 @@ export const en = {
   'settings.testKey': 'Test key',
   'settings.testing': 'Testing…',
   'settings.baseUrl': 'API address',
+  'settings.keyWorks': 'The key works.',
   'settings.library': 'Library folder',
   'settings.chooseFolder': 'Choose…',
   'settings.libraryHint':
@@ -214,6 +215,24 @@ export const en = {
   'validation.camera_std5':
     'Camera movement on {model} is documented only in Standard mode at 5 s.',
 
+  'error.code.invalid_input': 'That was not accepted.',
+  'error.code.not_found': 'That video is no longer in the history.',
+  'error.code.not_saved': 'This video is not saved on this computer yet.',
+  'error.code.invalid_state': 'That cannot be done to this video now.',
+  'error.code.cancelled': 'Nothing was changed.',
+  'error.code.internal': 'Something went wrong inside Kling Studio.',
+  'error.code.authentication': 'The service did not accept the key.',
+  'error.code.insufficient_credit': 'The CometAPI account has no credit left for this.',
+  'error.code.rate_limited': 'The service asks to slow down; try again in a moment.',
+  'error.code.too_many_tasks':
+    'The account is running as many tasks as it may; this one waits its turn.',
+  'error.code.invalid_request': 'The service refused the request.',
+  'error.code.content_policy': 'The service refused the prompt under its content policy.',
+  'error.code.server': 'The service had a problem on its side.',
+  'error.code.network': 'The service could not be reached.',
+  'error.code.timeout': 'The service took too long to answer.',
+  'error.code.unreadable_response': 'The service answered with something that is not its API.',
+  'error.code.ambiguous_create': 'The service did not confirm the request; it is not sent twice.',
   'error.requestId': 'request id {id}',
   'error.generic': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',

@@ -176,6 +176,7 @@ export const id: Record<MessageKey, string> = {
   'settings.testKey': 'Uji kunci',
   'settings.testing': 'Menguji…',
   'settings.baseUrl': 'Alamat API',
+  'settings.keyWorks': 'Kunci berfungsi.',
   'settings.library': 'Folder pustaka',
   'settings.chooseFolder': 'Pilih…',
   'settings.libraryHint':
@@ -217,6 +218,25 @@ export const id: Record<MessageKey, string> = {
   'validation.camera_std5':
     'Gerakan kamera pada {model} menurut dokumentasi hanya untuk mode Standar 5 dtk.',
 
+  'error.code.invalid_input': 'Itu tidak diterima.',
+  'error.code.not_found': 'Video itu sudah tidak ada di riwayat.',
+  'error.code.not_saved': 'Video ini belum tersimpan di komputer ini.',
+  'error.code.invalid_state': 'Hal itu tidak bisa dilakukan pada video ini sekarang.',
+  'error.code.cancelled': 'Tidak ada yang diubah.',
+  'error.code.internal': 'Terjadi kesalahan di dalam Kling Studio.',
+  'error.code.authentication': 'Layanan tidak menerima kunci ini.',
+  'error.code.insufficient_credit': 'Akun CometAPI tidak punya cukup kredit untuk ini.',
+  'error.code.rate_limited': 'Layanan meminta untuk memperlambat; coba lagi sebentar lagi.',
+  'error.code.too_many_tasks':
+    'Akun sedang menjalankan tugas sebanyak yang diizinkan; tugas ini menunggu gilirannya.',
+  'error.code.invalid_request': 'Layanan menolak permintaan ini.',
+  'error.code.content_policy': 'Layanan menolak prompt ini karena kebijakan kontennya.',
+  'error.code.server': 'Layanan sedang bermasalah di pihaknya.',
+  'error.code.network': 'Layanan tidak dapat dihubungi.',
+  'error.code.timeout': 'Layanan terlalu lama menjawab.',
+  'error.code.unreadable_response': 'Layanan menjawab dengan sesuatu yang bukan API-nya.',
+  'error.code.ambiguous_create':
+    'Layanan tidak mengonfirmasi permintaan ini; permintaan tidak dikirim dua kali.',
   'error.requestId': 'ID permintaan {id}',
   'error.generic': 'Terjadi kesalahan: {message}',
   'common.cancel': 'Batal',

@@ -11,6 +11,8 @@ export interface Notice {
   kind: 'info' | 'error'
   text: string
   requestId?: string
+  /** Main's error code: the bar leads with it in the person's language, `text` as the detail. */
+  code?: string
 }
 
 export interface AppState {

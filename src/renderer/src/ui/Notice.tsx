@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { useT } from '../i18n'
+import { useT, type MessageKey } from '../i18n'
 import { useApp } from '../stores/app'
 
 /** An info notice leaves by itself after this long; an error stays until dismissed. */
@@ -10,6 +10,13 @@ export function NoticeBar(): React.JSX.Element | null {
   const notice = useApp((s) => s.notice)
   const notify = useApp((s) => s.notify)
   const t = useT()
+  // Main speaks English; the lead line says the same in the person's language.
+  const lead = (code: string | undefined): string | null => {
+    if (!code) return null
+    const key = `error.code.${code}` as MessageKey
+    const text = t(key)
+    return text === key ? null : text
+  }
   // Pointer over it or focus in it: the person is reading it, so it waits.
   const [held, setHeld] = useState(false)
 
@@ -33,7 +40,13 @@ export function NoticeBar(): React.JSX.Element | null {
           onBlur={() => setHeld(false)}
         >
           <span>
-            {notice.text}
+            {lead(notice.code) ? (
+              <>
+                <strong>{lead(notice.code)}</strong> <span className="detail">{notice.text}</span>
+              </>
+            ) : (
+              notice.text
+            )}
             {notice.requestId && (
               <span className="mono"> ({t('error.requestId', { id: notice.requestId })})</span>
             )}

@@ -87,6 +87,12 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
       )}
       {failed && (
         <div className="job-error">
+          {job.error &&
+            t(`error.code.${job.error.kind}` as MessageKey) !== `error.code.${job.error.kind}` && (
+              <p>
+                <strong>{t(`error.code.${job.error.kind}` as MessageKey)}</strong>
+              </p>
+            )}
           <p>{job.statusMessage || job.error?.message}</p>
           {unconfirmed && <p>{t('queue.unconfirmedHelp')}</p>}
           {requestId && (

@@ -61,7 +61,8 @@ export function SettingsView(): React.JSX.Element {
       const result = await call(api().key.test())
       notify({
         kind: result.valid ? 'info' : 'error',
-        text: result.message,
+        text: result.valid ? t('settings.keyWorks') : result.message,
+        code: result.valid ? undefined : 'authentication',
         requestId: result.requestId ?? undefined,
       })
     } catch (e) {
