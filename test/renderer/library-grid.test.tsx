@@ -70,4 +70,17 @@ describe('library grid', () => {
     fireEvent.scroll(grid)
     expect(videoOf('Scene 1')).toBe(before)
   })
+
+  it('names each card with its badges, which its label would otherwise hide', () => {
+    useJobs.setState((st) => ({
+      byId: {
+        ...st.byId,
+        v0: { ...st.byId.v0!, favourite: true, sandbox: true },
+        v1: { ...st.byId.v1!, state: 'failed', saved: false },
+      },
+    }))
+    render(<VirtualGrid onOpen={() => {}} />)
+    expect(screen.getByRole('button', { name: 'Play Scene 0, Favourite, Sandbox' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Play Scene 1, Failed' })).toBeTruthy()
+  })
 })

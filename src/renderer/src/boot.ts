@@ -28,7 +28,15 @@ export async function boot(): Promise<void> {
     void call(a.app.info()).then((info) => useApp.getState().set({ info }))
   })
   a.on('queue.changed', (queue) => useApp.getState().set({ queue }))
-  a.on('app.showJob', ({ id }) => useApp.getState().set({ view: 'library', selected: id }))
+  // A notification may name a job the page has not loaded yet: fetch it before opening it.
+  a.on('app.showJob', ({ id }) => {
+    void call(a.tasks.get({ id }))
+      .then((details) => {
+        useJobs.getState().apply(details.job)
+        useApp.getState().set({ view: 'library', selected: id })
+      })
+      .catch(() => useApp.getState().set({ view: 'library' }))
+  })
 
   const [info, settings, key, queue] = await Promise.all([
     call(a.app.info()),

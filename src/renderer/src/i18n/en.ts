@@ -33,6 +33,7 @@ export const en = {
   'compose.generate': 'Generate',
   'compose.generating': 'Sending…',
   'compose.shortcut': 'Ctrl+Enter',
+  'compose.shortcutMac': '⌘ Enter',
   'compose.options': 'Options',
   'compose.serverDefault': 'Server default',
   'compose.aspect': 'Aspect ratio',

@@ -34,6 +34,7 @@ export const id: Record<MessageKey, string> = {
   'compose.generate': 'Buat video',
   'compose.generating': 'Mengirim…',
   'compose.shortcut': 'Ctrl+Enter',
+  'compose.shortcutMac': '⌘ Enter',
   'compose.options': 'Opsi',
   'compose.serverDefault': 'Bawaan server',
   'compose.aspect': 'Rasio aspek',

@@ -66,6 +66,7 @@ export function ComposeView(): React.JSX.Element {
   const [presets, setPresets] = useState<Preset[]>(() => loadPresets())
   const [presetName, setPresetName] = useState('')
   const options = useRef<HTMLDetailsElement>(null)
+  const mac = useApp((s) => s.info?.platform === 'darwin')
   const byId = useJobs((s) => s.byId)
 
   useEffect(() => {
@@ -437,7 +438,7 @@ export function ComposeView(): React.JSX.Element {
           >
             {busy ? t('compose.generating') : t('compose.generate')}
           </button>
-          <kbd>{t('compose.shortcut')}</kbd>
+          <kbd>{mac ? t('compose.shortcutMac') : t('compose.shortcut')}</kbd>
         </div>
       </form>
 

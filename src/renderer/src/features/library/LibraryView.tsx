@@ -66,7 +66,21 @@ const Card = memo(function Card({
             video.current.currentTime = 0.5
           }
         }}
-        aria-label={t('library.play', { prompt: job.request.prompt })}
+        // The name carries the badges too: an aria-label replaces the content it would read.
+        aria-label={[
+          t('library.play', { prompt: job.request.prompt }),
+          job.favourite ? t('library.favourite') : null,
+          job.sandbox ? t('library.sandbox') : null,
+          left === null
+            ? null
+            : left === 1
+              ? t('library.expiresOne')
+              : t('library.expires', { days: left }),
+          job.state === 'expired' ? t('library.expired') : null,
+          job.state === 'failed' ? t('state.failed') : null,
+        ]
+          .filter(Boolean)
+          .join(', ')}
       >
         <span
           className="poster"
@@ -166,6 +180,7 @@ export function VirtualGrid({ onOpen }: { onOpen: (id: string) => void }): React
   return (
     <div
       ref={scroller}
+      tabIndex={-1}
       className="grid-scroller"
       onScroll={(e) => {
         const top = e.currentTarget.scrollTop
@@ -204,7 +219,9 @@ export function LibraryView(): React.JSX.Element {
       if (status) q.states = [status]
       if (model) q.model = model
       if (aspect) q.aspectRatio = aspect
-      if (since) q.since = Date.now() - (since === 'day' ? 1 : since === 'week' ? 7 : 30) * DAY
+      // Today means since midnight here; the others count whole days back.
+      if (since === 'day') q.since = new Date().setHours(0, 0, 0, 0)
+      else if (since) q.since = Date.now() - (since === 'week' ? 7 : 30) * DAY
       if (favourites) q.favourite = true
       void setQuery(q).catch((e: unknown) => notify(noticeFrom(e)))
     }, 200)

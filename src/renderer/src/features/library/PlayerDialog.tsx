@@ -209,12 +209,16 @@ export function PlayerDialog({
             <button
               type="button"
               className="danger"
-              onClick={act(async () => {
-                if (!window.confirm(t('library.confirmDelete'))) return
-                await call(api().library.delete({ id }))
-                useJobs.getState().remove(id)
-                onClose()
-              })}
+              onClick={() =>
+                act(async () => {
+                  if (!window.confirm(t('library.confirmDelete'))) return
+                  await call(api().library.delete({ id }))
+                  useJobs.getState().remove(id)
+                  dialog.current?.close()
+                  // Its card is gone: keyboard focus goes to the grid rather than nowhere.
+                  document.querySelector<HTMLElement>('[data-testid="library-grid"]')?.focus()
+                })()
+              }
             >
               {t('library.delete')}
             </button>
