@@ -32,7 +32,9 @@ let window: BrowserWindow | null = null
 /** Only the app's own page may call main: the built file, or the dev server in development. */
 function isAppFrame(url: string): boolean {
   const dev = process.env.ELECTRON_RENDERER_URL
-  if (!app.isPackaged && dev) return url.startsWith(dev)
+  // The dev server's own origin, not a prefix: http://localhost:5173.evil.example must not pass.
+  if (!app.isPackaged && dev)
+    return URL.canParse(url) && new URL(url).origin === new URL(dev).origin
   return url.split('#')[0] === pathToFileURL(rendererFile).href
 }
 

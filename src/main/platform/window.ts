@@ -1,4 +1,5 @@
 import { BrowserWindow, screen, session, shell } from 'electron'
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import Store from 'electron-store'
 
 // The one window, hardened per Electron's security checklist: isolated, sandboxed, no Node, no
@@ -24,8 +25,6 @@ export const WEB_PREFERENCES = {
 } as const
 
 /** The page's policy, sent as a header in development (the built page carries it in a meta tag). */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: media:; media-src 'self' media:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 export function lockDownSession(): void {
   const s = session.defaultSession
