@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KlingTask } from '../../src/shared/kling'
 import { KlingClient } from '../../src/main/kling/client'
 import { KlingApiError } from '../../src/main/kling/errors'
+import { backoffDelay, RETRY_AFTER_MAX_MS } from '../../src/main/kling/http'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
 import { FakeClock } from '../fixtures/clock'
@@ -285,5 +286,14 @@ describe('tracker: unconfirmed creates and broken answers', () => {
     await clock.advance(60_000)
     expect(ledger.get(job.id)!.state).toBe('processing')
     expect(ledger.get(job.id)!.error).toBeNull()
+  })
+})
+
+describe('backoff', () => {
+  it('honours Retry-After, up to five minutes', () => {
+    const backoff = { baseMs: 1_000, maxMs: 60_000 }
+    expect(backoffDelay(1, backoff, () => 0, 12_000)).toBe(12_000)
+    expect(backoffDelay(1, backoff, () => 0, 86_400_000)).toBe(RETRY_AFTER_MAX_MS)
+    expect(backoffDelay(3, backoff, () => 1, null)).toBe(4_000)
   })
 })

@@ -78,6 +78,9 @@ export interface BackoffOptions {
 }
 
 /** Exponential backoff with equal jitter, never shorter than what the server asked for. */
+/** Retry-After is honoured up to this: a misread or hostile header must not park work for hours. */
+export const RETRY_AFTER_MAX_MS = 300_000
+
 export function backoffDelay(
   attempt: number,
   { baseMs, maxMs }: BackoffOptions,
@@ -86,5 +89,5 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
   const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2)
-  return Math.max(jittered, retryAfterMs ?? 0)
+  return Math.max(jittered, Math.min(retryAfterMs ?? 0, RETRY_AFTER_MAX_MS))
 }

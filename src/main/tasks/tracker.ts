@@ -3,7 +3,7 @@ import type { ApiErrorInfo, KlingTask, Text2VideoRequest } from '../../shared/kl
 import type { KlingClient } from '../kling/client'
 import { isRetryable, KlingApiError } from '../kling/errors'
 import { NO_VIDEO_CODE } from '../kling/parse'
-import { backoffDelay } from '../kling/http'
+import { backoffDelay, RETRY_AFTER_MAX_MS } from '../kling/http'
 import { estimateFromDurations, nextPollDelayMs, type DurationEstimate } from '../kling/poll-policy'
 import type { Library } from '../library/library'
 import { systemClock, type Clock } from './clock'
@@ -380,7 +380,7 @@ export class Tracker {
       { random: this.random },
     )
     // The policy's intervals are in service time; what the server asked for is in real time.
-    return Math.max(delay / scale, Math.min(slot.retryAfterMs ?? 0, 300_000))
+    return Math.max(delay / scale, Math.min(slot.retryAfterMs ?? 0, RETRY_AFTER_MAX_MS))
   }
 
   private async poll(job: JobRecord, slot: Slot): Promise<void> {
