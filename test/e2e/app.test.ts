@@ -171,6 +171,15 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     expect(await page.content()).not.toContain(KEY)
     await shot(page, 'en-settings')
     await expectAccessible(page, 'settings')
+    // Each label sits on the row of its control (a stray element in the grid shifts them all).
+    for (const name of ['API address', 'Library folder', 'Tasks at once', 'Language', 'Theme']) {
+      const label = await page.locator('label', { hasText: name }).first().boundingBox()
+      const control = await page.getByLabel(name, { exact: true }).boundingBox()
+      expect(
+        Math.abs(label!.y + label!.height / 2 - (control!.y + control!.height / 2)),
+      ).toBeLessThan(12)
+      expect(control!.x).toBeGreaterThan(label!.x + label!.width)
+    }
     await page.context().close()
 
     // Restart: a new main process on the same data folder and keychain.

@@ -168,13 +168,13 @@ export function SettingsView(): React.JSX.Element {
           </button>
         </div>
         {libraryError && (
-          <p id="library-error" className="field-error">
+          <p id="library-error" className="field-error under-control">
             {t('settings.libraryNotAbsolute', {
               example: info?.platform === 'win32' ? 'D:\\Videos\\Kling' : '/Users/ana/Movies/Kling',
             })}
           </p>
         )}
-        <p id="library-help" className="help">
+        <p id="library-help" className="help under-control">
           {t('settings.libraryHint')}
         </p>
         <label htmlFor="concurrency">{t('settings.concurrency')}</label>
