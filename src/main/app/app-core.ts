@@ -244,10 +244,10 @@ export class AppCore {
    */
   private async checkSettingsPatch(patch: Partial<Settings>): Promise<void> {
     if (patch.baseUrl !== undefined && this.keyCache) {
-      const next = new URL(patch.baseUrl).origin
+      const next = new URL(patch.baseUrl)
       const current = new URL(this.o.settings.get().baseUrl).origin
-      if (next !== current && next !== new URL(DEFAULT_SETTINGS.baseUrl).origin) {
-        const host = new URL(patch.baseUrl).host
+      if (next.origin !== current && next.origin !== new URL(DEFAULT_SETTINGS.baseUrl).origin) {
+        const host = next.host
         if (!(await this.o.actions.confirm(keyDestinationText(host, this.language())))) {
           throw new CallError('cancelled', `The API address was not changed to ${host}`)
         }

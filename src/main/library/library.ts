@@ -148,14 +148,12 @@ export class Library {
         const video = basename(sidecar.video)
         if (!/\.mp4$/i.test(video) || sidecarName(video) !== name) continue
         const file = join(dir, video)
-        if (!(await this.exists(file))) continue
-        if (
-          await verifyMp4(file).then(
-            () => true,
-            () => false,
-          )
+        // Missing or not an MP4 alike: verifyMp4 refuses both.
+        const isMp4 = await verifyMp4(file).then(
+          () => true,
+          () => false,
         )
-          found.push({ sidecar, file })
+        if (isMp4) found.push({ sidecar, file })
       }
     }
     return found

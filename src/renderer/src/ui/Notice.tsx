@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { useT, type MessageKey } from '../i18n'
+import { useT } from '../i18n'
+import { errorLead } from './errors'
 import { useApp } from '../stores/app'
 
 /** An info notice leaves by itself after this long; an error stays until dismissed. */
@@ -10,13 +11,7 @@ export function NoticeBar(): React.JSX.Element | null {
   const notice = useApp((s) => s.notice)
   const notify = useApp((s) => s.notify)
   const t = useT()
-  // Main speaks English; the lead line says the same in the person's language.
-  const lead = (code: string | undefined): string | null => {
-    if (!code) return null
-    const key = `error.code.${code}` as MessageKey
-    const text = t(key)
-    return text === key ? null : text
-  }
+  const lead = errorLead(t, notice?.code)
   // Pointer over it or focus in it: the person is reading it, so it waits.
   const [held, setHeld] = useState(false)
 
@@ -40,9 +35,9 @@ export function NoticeBar(): React.JSX.Element | null {
           onBlur={() => setHeld(false)}
         >
           <span>
-            {lead(notice.code) ? (
+            {lead ? (
               <>
-                <strong>{lead(notice.code)}</strong> <span className="detail">{notice.text}</span>
+                <strong>{lead}</strong> <span className="detail">{notice.text}</span>
               </>
             ) : (
               notice.text

@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 
 import { ASPECT_RATIOS, MODEL_CATALOGUE } from '../../../../shared/kling'
 import type { Job, JobQuery, JobState } from '../../../../shared/jobs'
 import { api, call } from '../../api'
-import { useT } from '../../i18n'
+import { useT, type Translate } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
@@ -24,6 +24,11 @@ export function mediaUrl(base: string, job: Job): string {
 export function daysLeft(job: Job, now: number): number | null {
   if (job.saved || job.taskStatus !== 'succeed' || job.finishedAt === null) return null
   return Math.max(0, Math.ceil((job.finishedAt + LINK_LIFETIME_DAYS * DAY - now) / DAY))
+}
+
+/** "Link expires in N days", in the person's words (and "1 day"). */
+export function expiryText(t: Translate, days: number): string {
+  return days === 1 ? t('library.expiresOne') : t('library.expires', { days })
 }
 
 function startDrag(event: React.DragEvent, job: Job): void {
@@ -71,11 +76,7 @@ const Card = memo(function Card({
           t('library.play', { prompt: job.request.prompt }),
           job.favourite ? t('library.favourite') : null,
           job.sandbox ? t('library.sandbox') : null,
-          left === null
-            ? null
-            : left === 1
-              ? t('library.expiresOne')
-              : t('library.expires', { days: left }),
+          left === null ? null : expiryText(t, left),
           job.state === 'expired' ? t('library.expired') : null,
           job.state === 'failed' ? t('state.failed') : null,
         ]
@@ -106,11 +107,7 @@ const Card = memo(function Card({
         <span className="card-badges">
           {job.favourite && <span className="badge fav">★</span>}
           {job.sandbox && <span className="badge sandbox">{t('library.sandbox')}</span>}
-          {left !== null && (
-            <span className="badge warn">
-              {left === 1 ? t('library.expiresOne') : t('library.expires', { days: left })}
-            </span>
-          )}
+          {left !== null && <span className="badge warn">{expiryText(t, left)}</span>}
           {job.state === 'expired' && <span className="badge">{t('library.expired')}</span>}
           {job.state === 'failed' && <span className="badge error">{t('state.failed')}</span>}
         </span>

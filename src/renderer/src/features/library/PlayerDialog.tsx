@@ -7,7 +7,7 @@ import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
 import { formatDate, formatDuration } from '../../ui/format'
-import { daysLeft, mediaUrl } from './LibraryView'
+import { daysLeft, expiryText, mediaUrl } from './LibraryView'
 
 /** The usual player keys: space/k play-pause, arrows and j/l seek, m mute, f full screen. */
 function onPlayerKey(event: React.KeyboardEvent<HTMLVideoElement>): void {
@@ -118,11 +118,7 @@ export function PlayerDialog({
             />
           ) : (
             <p className="poster-empty">
-              {left === null
-                ? t(`state.${current.state}`)
-                : left === 1
-                  ? t('library.expiresOne')
-                  : t('library.expires', { days: left })}
+              {left === null ? t(`state.${current.state}`) : expiryText(t, left)}
             </p>
           )}
         </div>

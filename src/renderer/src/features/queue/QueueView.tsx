@@ -4,7 +4,7 @@ import { api, call } from '../../api'
 import { useT, type MessageKey } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
-import { noticeFrom } from '../../ui/errors'
+import { errorLead, noticeFrom } from '../../ui/errors'
 import { formatDuration } from '../../ui/format'
 
 const STEPS: { key: MessageKey; states: Job['state'][] }[] = [
@@ -43,6 +43,7 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
   const act = (fn: () => Promise<unknown>) => () =>
     void fn().catch((e: unknown) => notify(noticeFrom(e)))
   const requestId = job.error?.request_id ?? job.requestId
+  const lead = errorLead(t, job.error?.kind)
   // A create the service did not confirm: it may exist and be paid for, so it is never re-created
   // under a new id; "Send again" reuses its id, which the service will not run twice.
   const unconfirmed = job.state === 'needs_attention' && job.taskId === null
@@ -87,12 +88,11 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
       )}
       {failed && (
         <div className="job-error">
-          {job.error &&
-            t(`error.code.${job.error.kind}` as MessageKey) !== `error.code.${job.error.kind}` && (
-              <p>
-                <strong>{t(`error.code.${job.error.kind}` as MessageKey)}</strong>
-              </p>
-            )}
+          {lead && (
+            <p>
+              <strong>{lead}</strong>
+            </p>
+          )}
           <p>{job.statusMessage || job.error?.message}</p>
           {unconfirmed && <p>{t('queue.unconfirmedHelp')}</p>}
           {requestId && (
