@@ -1,4 +1,4 @@
-import type { ApiErrorInfo, Text2VideoRequest } from './kling'
+import type { ApiErrorInfo, VideoKind, VideoRequest } from './kling'
 
 // A job is the app's record of one generation: written before any network call, so nothing the
 // person asked for is lost, whatever happens to the process or the connection.
@@ -34,10 +34,17 @@ export interface Job {
   externalTaskId: string
   taskId: string | null
   state: JobState
+  /** Which endpoint made it (text2video, image2video, ...). */
+  kind: VideoKind
+  /** For an extension: the job whose video it extends. */
+  parentJobId: string | null
+  /** The API address the create was sent to; lookups and resends go there. Null: not sent yet. */
+  baseUrl: string | null
   /** The service's own word for the task's status, kept verbatim. */
   taskStatus: string | null
   statusMessage: string
-  request: Text2VideoRequest
+  /** Images are named (input:<sha256>.png or a URL), never inline. */
+  request: VideoRequest
   sandbox: boolean
   favourite: boolean
   /** Local time the job was made (ms). */
@@ -59,6 +66,9 @@ export interface Job {
 
 export interface JobQuery {
   search?: string
+  kind?: VideoKind
+  /** The extensions (children) of this job. */
+  parentJobId?: string
   states?: JobState[]
   model?: string
   aspectRatio?: string
