@@ -3,19 +3,19 @@ import {
   ASPECT_RATIOS,
   findModel,
   MODEL_CATALOGUE,
-  modelWarnings,
+  capabilityWarnings,
   validateRequest,
   type Text2VideoRequest,
 } from '../../src/shared/kling'
 
 const ok = (input: unknown): Text2VideoRequest => {
-  const r = validateRequest(input)
+  const r = validateRequest('text2video', input)
   if (!r.ok) throw new Error(`expected valid, got ${JSON.stringify(r.errors)}`)
   return r.value
 }
 
 const errorsOf = (input: unknown) => {
-  const r = validateRequest(input)
+  const r = validateRequest('text2video', input)
   if (r.ok) throw new Error(`expected invalid: ${JSON.stringify(input)}`)
   return r.errors
 }
@@ -219,23 +219,29 @@ describe('model catalogue', () => {
 
   it('warns, without rejecting, about options a model is documented to ignore', () => {
     expect(
-      modelWarnings({ model_name: 'kling-v2-master', cfg_scale: 0.4 }).map((w) => w.field),
-    ).toEqual(['cfg_scale'])
-    expect(
-      modelWarnings({ model_name: 'kling-v1-6', camera_control: { type: 'down_back' } }).map(
+      capabilityWarnings('text2video', { model_name: 'kling-v2-master', cfg_scale: 0.4 }).map(
         (w) => w.field,
       ),
+    ).toEqual(['cfg_scale'])
+    expect(
+      capabilityWarnings('text2video', {
+        model_name: 'kling-v1-6',
+        camera_control: { type: 'down_back' },
+      }).map((w) => w.field),
     ).toEqual(['camera_control'])
     expect(
-      modelWarnings({ camera_control: { type: 'down_back' }, mode: 'pro' })[0]?.message,
+      capabilityWarnings('text2video', { camera_control: { type: 'down_back' }, mode: 'pro' })[0]
+        ?.message,
     ).toMatch(/std mode and 5 seconds/)
     expect(
-      modelWarnings({
+      capabilityWarnings('text2video', {
         model_name: 'kling-v1',
         cfg_scale: 0.4,
         camera_control: { type: 'down_back' },
       }),
     ).toEqual([])
-    expect(modelWarnings({ model_name: 'unknown-model', cfg_scale: 0.4 })).toEqual([])
+    expect(
+      capabilityWarnings('text2video', { model_name: 'unknown-model', cfg_scale: 0.4 }),
+    ).toEqual([])
   })
 })

@@ -1,6 +1,14 @@
 import { createPath, queryPath, type EndpointDef } from './endpoint'
-import { formatFieldErrors, isRecord, validateBody, type Checked, type FieldError } from './fields'
+import {
+  DURATIONS,
+  formatFieldErrors,
+  isRecord,
+  validateBody,
+  type Checked,
+  type FieldError,
+} from './fields'
 import { IMAGE2VIDEO, type Image2VideoRequest } from './image2video'
+import { findModel } from './models'
 import { imageForm, IMAGE_RULES } from './images'
 import { MULTI_IMAGE2VIDEO, type MultiImage2VideoRequest } from './multi-image2video'
 import { TEXT2VIDEO, type Text2VideoRequest } from './text2video'
@@ -111,8 +119,12 @@ export function validateRequest<K extends VideoKind>(
   options: ValidateOptions = {},
 ): ValidationResult<K> {
   const checked = validateBody(input, ENDPOINTS[kind].body)
-  if (!checked.ok) return checked
-  const errors: FieldError[] = []
+  const errors: FieldError[] = checked.ok ? [] : [...checked.errors]
+  if (isRecord(input) && !errors.some((e) => e.field === 'duration')) {
+    const d = input.duration
+    durationRule(kind, { ...input, duration: typeof d === 'number' ? String(d) : d }, errors)
+  }
+  if (!checked.ok || errors.length > 0) return { ok: false, errors }
   for (const { at, value } of imagesOf(kind, checked.value)) {
     const form = imageForm(value)
     if (options.form === 'wire' ? form === 'input' : form === 'inline') {
@@ -128,6 +140,23 @@ export function validateRequest<K extends VideoKind>(
   }
   if (errors.length > 0) return { ok: false, errors }
   return { ok: true, value: checked.value as unknown as RequestOf[K] }
+}
+
+/**
+ * 5 and 10 s everywhere; other whole seconds only where the model table lists them for the model
+ * named (kling-v3: 3 to 15), or for a model the table does not know (the service decides).
+ */
+function durationRule(kind: VideoKind, body: Record<string, unknown>, errors: FieldError[]): void {
+  const d = body.duration
+  if (typeof d !== 'string' || (DURATIONS as readonly string[]).includes(d)) return
+  const model = findModel(typeof body.model_name === 'string' ? body.model_name : undefined)
+  if (!model || model.kinds[kind]?.durations.includes(d)) return
+  errors.push({
+    field: 'duration',
+    message: `duration must be one of ${DURATIONS.join(', ')} for ${model.name} (kling-v3 takes 3 to 15)`,
+    rule: 'one_of',
+    params: { allowed: DURATIONS.join(', ') },
+  })
 }
 
 /** validateRequest, throwing the joined messages: for code that has already checked its input. */

@@ -177,7 +177,7 @@ export const duration: FieldCheck = (value, field, errors) => {
   if (n >= DURATION_RANGE.min && n <= DURATION_RANGE.max) return String(n)
   errors.push({
     field,
-    message: `${field} must be whole seconds from ${DURATION_RANGE.min} to ${DURATION_RANGE.max} (most models take ${DURATIONS.join(' or ')})`,
+    message: `${field} must be one of ${DURATIONS.join(', ')} (or whole seconds from ${DURATION_RANGE.min} to ${DURATION_RANGE.max} for a model that takes them)`,
     rule: 'duration',
     params: { min: DURATION_RANGE.min, max: DURATION_RANGE.max, allowed: DURATIONS.join(', ') },
   })

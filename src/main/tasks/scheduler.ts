@@ -1,0 +1,173 @@
+import type { Clock } from './clock'
+import { RequestBudget } from './request-budget'
+
+// When each job's next step runs, and how many run on the service at once. It knows job ids,
+// timers and counts, nothing of what a step does: at most `concurrency` jobs hold a slot on the
+// service (Kling counts one per running task), the rest wait in line in the order they came; every
+// step takes a token from one global request budget; nothing fires while the system sleeps, and
+// what came due meanwhile runs on wake. Its bookkeeping costs what a change needs (a set insert, a
+// queue shift), never a walk over the history.
+
+export interface SchedulerOptions {
+  clock: Clock
+  random: () => number
+  concurrency: number
+  requestsPerSecond: number
+  burst: number
+  /** One step of a job. The scheduler never runs two steps of the same job at once. */
+  run: (jobId: string) => Promise<void>
+}
+
+interface Timer {
+  handle: unknown
+  dueAt: number
+  busy: boolean
+}
+
+export class Scheduler {
+  private readonly budget: RequestBudget
+  private readonly timers = new Map<string, Timer>()
+  /** Waiting for a slot, in arrival order (a Set keeps insertion order). */
+  private readonly waiting = new Set<string>()
+  /** Holding a slot: being created, or running on the service. */
+  private readonly holding = new Set<string>()
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private concurrency: number
+  private queuePaused = false
+  private suspended = false
+  private stopped = false
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.concurrency = Math.max(1, o.concurrency)
+    this.budget = new RequestBudget(o.requestsPerSecond, o.burst, () => o.clock.now())
+  }
+
+  /** A job waits in line for a slot on the service. */
+  admit(jobId: string): void {
+    if (this.holding.has(jobId) || this.waiting.has(jobId)) return
+    this.waiting.add(jobId)
+    this.pump()
+  }
+
+  /** A job holds a slot (it is on the service, or was found so at launch). */
+  hold(jobId: string): void {
+    this.waiting.delete(jobId)
+    this.holding.add(jobId)
+  }
+
+  /** The job no longer needs a slot (it downloads, ended, or waits for the person). */
+  release(jobId: string): void {
+    const had = this.holding.delete(jobId) || this.waiting.delete(jobId)
+    if (had) this.pump()
+  }
+
+  /** The job is done with: no timer, no slot. */
+  forget(jobId: string): void {
+    const t = this.timers.get(jobId)
+    if (t?.handle) this.o.clock.clearTimeout(t.handle)
+    this.timers.delete(jobId)
+    this.release(jobId)
+  }
+
+  isHolding(jobId: string): boolean {
+    return this.holding.has(jobId)
+  }
+
+  /** Runs the job's next step after `delayMs` (replacing any earlier timer of it). */
+  schedule(jobId: string, delayMs: number): void {
+    if (this.stopped) return
+    const t = this.timers.get(jobId) ?? { handle: null, dueAt: 0, busy: false }
+    if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
+    t.dueAt = this.o.clock.now() + delayMs
+    t.handle = this.suspended
+      ? null
+      : this.o.clock.setTimeout(() => this.fire(jobId), Math.max(0, delayMs))
+    this.timers.set(jobId, t)
+  }
+
+  private pump(): void {
+    if (this.stopped || this.suspended || this.queuePaused) return
+    for (const jobId of this.waiting) {
+      if (this.holding.size >= this.concurrency) break
+      this.waiting.delete(jobId)
+      this.holding.add(jobId)
+      this.schedule(jobId, 0)
+    }
+  }
+
+  private fire(jobId: string): void {
+    const t = this.timers.get(jobId)
+    if (!t || this.stopped || this.suspended) return
+    t.handle = null
+    // A step under way schedules its own next one when it ends.
+    if (t.busy) return
+    const token = this.budget.take()
+    if (!token.ok) {
+      this.schedule(jobId, token.waitMs + Math.floor(this.o.random() * 50))
+      return
+    }
+    t.busy = true
+    const step = this.o.run(jobId).finally(() => {
+      t.busy = false
+    })
+    this.inFlight.add(step)
+    void step.finally(() => this.inFlight.delete(step)).catch(() => {})
+  }
+
+  setConcurrency(n: number): void {
+    this.concurrency = Math.max(1, Math.floor(n))
+    this.pump()
+  }
+
+  pause(): void {
+    this.queuePaused = true
+  }
+
+  resume(): void {
+    this.queuePaused = false
+    this.pump()
+  }
+
+  get paused(): boolean {
+    return this.queuePaused
+  }
+
+  /** The system is going to sleep: no timers fire until wake. */
+  suspend(): void {
+    this.suspended = true
+    for (const t of this.timers.values()) {
+      if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
+      t.handle = null
+    }
+  }
+
+  /** Back from sleep: everything that came due while asleep runs at once. */
+  wake(): void {
+    if (!this.suspended) return
+    this.suspended = false
+    const now = this.o.clock.now()
+    for (const [jobId, t] of this.timers) this.schedule(jobId, Math.max(0, t.dueAt - now))
+    this.pump()
+  }
+
+  counts(): { holding: number; waiting: number; concurrency: number; paused: boolean } {
+    return {
+      holding: this.holding.size,
+      waiting: this.waiting.size,
+      concurrency: this.concurrency,
+      paused: this.queuePaused,
+    }
+  }
+
+  /** Steps under way right now. */
+  get stepsRunning(): number {
+    return this.inFlight.size
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const t of this.timers.values()) if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
+    this.timers.clear()
+    await Promise.allSettled([...this.inFlight])
+  }
+}

@@ -1,0 +1,212 @@
+import type { KlingTask } from '../../../shared/kling'
+import { isRetryable, KlingApiError } from '../../kling/errors'
+import { backoffDelay, type BackoffOptions } from '../../kling/http'
+import type { Videos } from '../../kling/videos'
+import type { JobRecord } from '../ledger'
+import { infoOf, isAborted, type Next, type StepContext } from './step'
+
+// Sending a create: the one place that decides whether a create may go out (again). A create is
+// paid; a lookup is free. Every rule of "never pay twice" is here, and test/unit/submit.test.ts
+// pins each one down:
+//
+// 1. A job is written down (state `creating`) before its create is sent, with an external id
+//    made once for it and carried by every attempt.
+// 2. A create that may have reached the server before (a crash, a lost answer: state `creating`
+//    or `needs_attention`) is looked up by its external id before anything is sent.
+// 3. Sent again without a lookup only when it cannot have created anything: a connection that
+//    never opened, or a definite refusal (429/1302 "too many requests", 1303 "too many parallel
+//    tasks"): the job goes back in line (`queued`) and waits its turn.
+// 4. Final at once: any other refusal (3xx, 4xx, or a business code that says so whatever the
+//    status: a 500 invalid_request, a 200 carrying 1102), a missing key, a locally refused request.
+// 5. Anything that may hide a created task (a timeout, a reset after sending, a 5xx, an unreadable
+//    answer) is looked up at once. Found: that is the task. The service answering in JSON that it
+//    holds no such task: sent again with the same id (whose uniqueness the service enforces), at
+//    most CREATE_POSTS times this session. A web page, a redirect or a failed lookup is no proof of
+//    absence: nothing is sent, and the job waits as `needs_attention`.
+// 6. `needs_attention` is looked up ever more slowly (lookups are free); it is sent again unasked
+//    at most AUTO_RESENDS times a session, each time only after a "no such task", and after that
+//    only when the person chooses Send again.
+
+export const CREATE_POSTS = 5
+export const AUTO_RESENDS = 3
+/** How an unconfirmed create is looked up: soon at first, then every 10 minutes at most. */
+export const ATTENTION_LOOKUPS: BackoffOptions = { baseMs: 10_000, maxMs: 600_000 }
+export const REQUEUE_BACKOFF: BackoffOptions = { baseMs: 2_000, maxMs: 60_000 }
+
+export interface SubmitDeps {
+  videos: Pick<Videos, 'create' | 'find'>
+  /** The body as sent: the stored request with its images inline, and the external id. */
+  wire(job: JobRecord): Promise<Record<string, unknown>>
+  requeueBackoff?: BackoffOptions
+}
+
+type Found = { task: KlingTask } | { absent: true } | { error: unknown }
+
+async function lookUp(ctx: StepContext, deps: SubmitDeps): Promise<Found> {
+  try {
+    const task = await deps.videos.find(ctx.job.kind, ctx.job.externalTaskId, {
+      signal: ctx.signal,
+    })
+    return task ? { task } : { absent: true }
+  } catch (error) {
+    return { error }
+  }
+}
+
+const isDuplicateExternalId = (e: KlingApiError): boolean =>
+  e.kind === 'invalid_request' && /external_task_id|duplicate|already exist/i.test(e.message)
+
+/** A refusal that cannot have created a task, worth another try later (rule 3). */
+function isDefiniteNo(e: KlingApiError): boolean {
+  if (e.kind === 'too_many_tasks') return true
+  if (e.kind === 'rate_limited') return isRetryable(e)
+  return !e.mayHaveReachedServer && isRetryable(e)
+}
+
+/** The server refusing outright (rule 4): nothing was created and asking again will not help. */
+function isFinalNo(e: KlingApiError): boolean {
+  if (!e.mayHaveReachedServer) return true
+  return (
+    (e.status !== null && e.status >= 300 && e.status < 500) || (e.code !== null && !isRetryable(e))
+  )
+}
+
+function ambiguous(ctx: StepContext, failure: KlingApiError, lookupError: unknown): KlingApiError {
+  const lookup =
+    lookupError instanceof KlingApiError
+      ? ` Looking it up failed too: ${lookupError.describe()}.`
+      : ''
+  const posts = ctx.memory.posts
+  const sent =
+    posts <= 1
+      ? 'It was not sent again'
+      : `It was sent ${posts} times, each time only after the service said it held no such task`
+  const id = ctx.job.externalTaskId
+  return new KlingApiError({
+    kind: 'ambiguous_create',
+    message:
+      `The create request may have reached the server (${failure.message}), and no task with ` +
+      `external id ${id} could be confirmed.${lookup} ${sent}, so nothing is charged twice: ` +
+      `check it later with "status --external-task-id ${id}".`,
+    status: failure.status,
+    code: failure.code,
+    requestId: failure.requestId,
+  })
+}
+
+function attention(ctx: StepContext, error: KlingApiError): Next {
+  ctx.apply({ type: 'unconfirmed', error: error.toInfo() })
+  ctx.memory.errors++
+  return { after: backoffDelay(ctx.memory.errors, ATTENTION_LOOKUPS, ctx.random) }
+}
+
+/** May this job's create go out now, given that the service holds no such task? */
+function maySend(ctx: StepContext): boolean {
+  const m = ctx.memory
+  if (ctx.job.state !== 'needs_attention') return true
+  if (m.resendAllowed) {
+    m.resendAllowed = false
+    return true
+  }
+  if (m.autoResends >= AUTO_RESENDS) return false
+  m.autoResends++
+  return true
+}
+
+export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> {
+  const unsure = ctx.job.state === 'creating' || ctx.job.state === 'needs_attention'
+  // A resend out of needs_attention is one create: if it too goes unconfirmed, back it goes.
+  const once = ctx.job.state === 'needs_attention'
+  if (unsure) {
+    const found = await lookUp(ctx, deps)
+    if ('task' in found) return created(ctx, found.task)
+    if ('error' in found) return lookupFailed(ctx, deps, found.error)
+    if (!maySend(ctx)) {
+      ctx.memory.errors++
+      return { after: backoffDelay(ctx.memory.errors, ATTENTION_LOOKUPS, ctx.random) }
+    }
+  }
+  if (ctx.job.state !== 'creating') ctx.job = ctx.apply({ type: 'sending' })
+  ctx.memory.posts++
+  try {
+    return created(
+      ctx,
+      await deps.videos.create(ctx.job.kind, await deps.wire(ctx.job), ctx.signal),
+    )
+  } catch (error) {
+    if (isAborted(error)) return { stop: true }
+    if (!(error instanceof KlingApiError)) {
+      ctx.apply({ type: 'failed', error: infoOf(error) })
+      return { end: true }
+    }
+    return afterFailedCreate(ctx, deps, error, once)
+  }
+}
+
+function created(ctx: StepContext, task: KlingTask): Next {
+  ctx.memory.errors = 0
+  ctx.apply({ type: 'answered', task })
+  return { poll: true }
+}
+
+function lookupFailed(ctx: StepContext, deps: SubmitDeps, error: unknown): Next {
+  if (isAborted(error)) return { stop: true }
+  const e =
+    error instanceof KlingApiError
+      ? error
+      : new KlingApiError({ kind: 'network', message: infoOf(error).message })
+  // A passing fault: ask again later, as it was. A lookup refused (a key being replaced, a gateway
+  // without this query form) says nothing about a task that may exist: the person is asked.
+  if (isRetryable(e) && ctx.job.state === 'creating') {
+    ctx.memory.errors++
+    ctx.apply({ type: 'retrying', error: e.toInfo() })
+    return {
+      after: backoffDelay(
+        ctx.memory.errors,
+        deps.requeueBackoff ?? REQUEUE_BACKOFF,
+        ctx.random,
+        e.retryAfterMs,
+      ),
+    }
+  }
+  return attention(ctx, ctx.job.state === 'needs_attention' ? e : ambiguous(ctx, e, null))
+}
+
+async function afterFailedCreate(
+  ctx: StepContext,
+  deps: SubmitDeps,
+  failure: KlingApiError,
+  once: boolean,
+): Promise<Next> {
+  if (isDefiniteNo(failure)) {
+    ctx.memory.errors++
+    ctx.apply({ type: 'requeued', error: failure.toInfo() })
+    const backoff = deps.requeueBackoff ?? REQUEUE_BACKOFF
+    return { after: backoffDelay(ctx.memory.errors, backoff, ctx.random, failure.retryAfterMs) }
+  }
+  if (isFinalNo(failure) && !isDuplicateExternalId(failure)) {
+    ctx.apply({ type: 'failed', error: failure.toInfo() })
+    return { end: true }
+  }
+  // It may have created our task (or says our id is taken, so it did): look before anything else.
+  const found = await lookUp(ctx, deps)
+  if ('task' in found) return created(ctx, found.task)
+  if ('error' in found) {
+    if (isAborted(found.error)) return { stop: true }
+    return attention(ctx, ambiguous(ctx, failure, found.error))
+  }
+  if (once || isDuplicateExternalId(failure) || ctx.memory.posts >= CREATE_POSTS)
+    return attention(ctx, ambiguous(ctx, failure, null))
+  // The service holds no such task: sending again cannot pay twice. The job stays `creating`, so
+  // its next step looks it up once more first.
+  ctx.memory.errors++
+  ctx.apply({ type: 'retrying', error: failure.toInfo() })
+  return {
+    after: backoffDelay(
+      ctx.memory.errors,
+      deps.requeueBackoff ?? REQUEUE_BACKOFF,
+      ctx.random,
+      failure.retryAfterMs,
+    ),
+  }
+}

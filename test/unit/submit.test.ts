@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest'
+import type { JobState } from '../../src/shared/jobs'
+import type { KlingTask } from '../../src/shared/kling'
+import { KlingApiError } from '../../src/main/kling/errors'
+import type { JobRecord } from '../../src/main/tasks/ledger'
+import { nextState, type LifecycleEvent } from '../../src/main/tasks/lifecycle'
+import { newMemory, type Next, type StepContext } from '../../src/main/tasks/steps/step'
+import { AUTO_RESENDS, CREATE_POSTS, submit } from '../../src/main/tasks/steps/submit'
+import { job as makeJob } from '../fixtures/job'
+
+// Every rule of "never pay twice", one test each, against the one file that decides them
+// (src/main/tasks/steps/submit.ts). A create is paid; a lookup is free. The service is scripted
+// answer by answer; the job moves through the real lifecycle.
+
+const task = (status = 'submitted'): KlingTask => ({
+  task_id: '878106242831892487',
+  task_status: status,
+  task_status_msg: '',
+  external_task_id: 'ks-1',
+  videos: [],
+  created_at: null,
+  updated_at: null,
+  final_unit_deduction: null,
+  request_id: 'rq-ok',
+})
+
+const err = (init: ConstructorParameters<typeof KlingApiError>[0]) => () => {
+  throw new KlingApiError(init)
+}
+const reset = err({ kind: 'network', message: 'socket hang up', mayHaveReachedServer: true })
+const refused = err({ kind: 'network', message: 'ECONNREFUSED', mayHaveReachedServer: false })
+const noSuchTask = () => null
+const found = () => task('processing')
+const webPage = err({
+  kind: 'unreadable_response',
+  status: 404,
+  message: 'HTTP 404: the server answered with a web page',
+})
+
+type Answer<T> = () => T
+function service(script: { create?: Answer<KlingTask>[]; find?: Answer<KlingTask | null>[] }) {
+  const calls: string[] = []
+  const bodies: Record<string, unknown>[] = []
+  return {
+    calls,
+    bodies,
+    videos: {
+      create: async (_kind: string, body: Record<string, unknown>) => {
+        calls.push('create')
+        bodies.push(body)
+        const next = script.create?.shift()
+        if (!next) throw new Error('no create answer scripted')
+        return next()
+      },
+      find: async () => {
+        calls.push('find')
+        const next = script.find?.shift()
+        if (!next) throw new Error('no lookup answer scripted')
+        return next()
+      },
+    },
+  }
+}
+
+function context(state: JobState, over: Partial<JobRecord> = {}) {
+  const events: LifecycleEvent['type'][] = []
+  const ctx: StepContext = {
+    job: { ...makeJob({ state, ...over }), file: null } as JobRecord,
+    memory: newMemory(),
+    apply: (event) => {
+      events.push(event.type)
+      const change = nextState(ctx.job, event, 1_000)
+      if (change) ctx.job = { ...ctx.job, ...change.patch } as JobRecord
+      return ctx.job
+    },
+    signal: new AbortController().signal,
+    random: () => 0.5,
+    now: () => 1_000,
+  }
+  return { ctx, events }
+}
+
+async function run(ctx: StepContext, s: ReturnType<typeof service>): Promise<Next> {
+  return submit(ctx, {
+    videos: s.videos as never,
+    wire: async (j) => ({ ...j.request, external_task_id: j.externalTaskId }),
+  })
+}
+
+describe('submit: when a create may go out', () => {
+  it('1. the job is recorded as creating before the create is sent, with its external id', async () => {
+    const { ctx, events } = context('queued')
+    const s = service({ create: [() => task()] })
+    const next = await run(ctx, s)
+    expect(events).toEqual(['sending', 'answered'])
+    expect(s.bodies[0]!.external_task_id).toBe('ks-1')
+    expect(ctx.job.state).toBe('submitted')
+    expect(next).toEqual({ poll: true })
+  })
+
+  it('2. a create that may have left before (a crash) is looked up before anything is sent', async () => {
+    const { ctx } = context('creating')
+    const s = service({ find: [found] })
+    await run(ctx, s)
+    expect(s.calls).toEqual(['find'])
+    expect(ctx.job.state).toBe('processing')
+  })
+
+  it.each([
+    ['a connection that never opened', refused],
+    [
+      '429 code 1302 (too many requests)',
+      err({ kind: 'rate_limited', status: 429, code: '1302', message: 'slow down' }),
+    ],
+    [
+      '429 code 1303 (too many parallel tasks)',
+      err({ kind: 'too_many_tasks', status: 429, code: '1303', message: 'parallel' }),
+    ],
+  ])('3. %s: back in line, no lookup, and sent again later without one', async (_n, answer) => {
+    const { ctx } = context('queued')
+    const s = service({ create: [answer, () => task()] })
+    const next = await run(ctx, s)
+    expect(ctx.job.state).toBe('queued')
+    expect('after' in next && next.after > 0).toBe(true)
+    expect(s.calls).toEqual(['create'])
+    await run(ctx, s)
+    expect(s.calls).toEqual(['create', 'create'])
+    expect(ctx.job.state).toBe('submitted')
+  })
+
+  it.each([
+    ['a 400', err({ kind: 'invalid_request', status: 400, code: '1201', message: 'bad' })],
+    [
+      'a 500 whose code is invalid_request',
+      err({ kind: 'invalid_request', status: 500, code: 'invalid_request', message: 'bad model' }),
+    ],
+    [
+      'a 200 carrying 1102 (credits used up)',
+      err({ kind: 'insufficient_credit', status: 200, code: '1102', message: 'no credit' }),
+    ],
+    [
+      'a missing key',
+      err({ kind: 'authentication', message: 'No key', mayHaveReachedServer: false }),
+    ],
+    [
+      'a request refused before it left',
+      err({ kind: 'invalid_request', message: 'duration', mayHaveReachedServer: false }),
+    ],
+  ])('4. %s is final: one create, no lookup', async (_n, answer) => {
+    const { ctx } = context('queued')
+    const s = service({ create: [answer] })
+    expect(await run(ctx, s)).toEqual({ end: true })
+    expect(ctx.job.state).toBe('failed')
+    expect(s.calls).toEqual(['create'])
+  })
+
+  it('5a. a lost answer, then the task found: that is the task, nothing sent again', async () => {
+    const { ctx } = context('queued')
+    const s = service({ create: [reset], find: [found] })
+    await run(ctx, s)
+    expect(s.calls).toEqual(['create', 'find'])
+    expect(ctx.job.state).toBe('processing')
+  })
+
+  it('5b. a lost answer, then "no such task" in JSON: sent again with the same external id', async () => {
+    const { ctx } = context('queued')
+    const s = service({ create: [reset, () => task()], find: [noSuchTask, noSuchTask] })
+    await run(ctx, s)
+    expect(ctx.job.state).toBe('creating')
+    await run(ctx, s)
+    expect(s.calls).toEqual(['create', 'find', 'find', 'create'])
+    expect(s.bodies.map((b) => b.external_task_id)).toEqual(['ks-1', 'ks-1'])
+    expect(ctx.job.state).toBe('submitted')
+  })
+
+  it('5c. a lost answer, then a web page for the lookup: not sent again, the person is told', async () => {
+    const { ctx } = context('queued')
+    const s = service({ create: [reset], find: [webPage] })
+    await run(ctx, s)
+    expect(ctx.job.state).toBe('needs_attention')
+    expect(ctx.job.error?.kind).toBe('ambiguous_create')
+    expect(ctx.job.error?.message).toMatch(/It was not sent again/)
+    expect(s.calls).toEqual(['create', 'find'])
+  })
+
+  it('5d. a duplicate external id means it arrived: looked up, never sent again', async () => {
+    const { ctx } = context('queued')
+    const dup = err({
+      kind: 'invalid_request',
+      status: 400,
+      code: '1201',
+      message: 'external_task_id already exists',
+    })
+    const s = service({ create: [dup], find: [noSuchTask] })
+    await run(ctx, s)
+    expect(s.calls).toEqual(['create', 'find'])
+    expect(ctx.job.state).toBe('needs_attention')
+  })
+
+  it(`5e. at most ${CREATE_POSTS} creates a session, each after a "no such task"`, async () => {
+    const { ctx } = context('queued')
+    const s = service({
+      create: Array.from({ length: CREATE_POSTS }, () => reset),
+      find: Array.from({ length: 2 * CREATE_POSTS }, () => noSuchTask),
+    })
+    for (let i = 0; i < CREATE_POSTS; i++) await run(ctx, s)
+    expect(s.calls.filter((c) => c === 'create')).toHaveLength(CREATE_POSTS)
+    expect(ctx.job.state).toBe('needs_attention')
+    expect(ctx.job.error?.message).toMatch(new RegExp(`sent ${CREATE_POSTS} times`))
+  })
+
+  it('5f. a failed lookup after a lost answer is no proof of absence', async () => {
+    const { ctx } = context('queued')
+    const s = service({ create: [reset], find: [reset] })
+    await run(ctx, s)
+    expect(ctx.job.state).toBe('needs_attention')
+    expect(s.calls).toEqual(['create', 'find'])
+  })
+
+  it(`6. needs_attention is sent again unasked at most ${AUTO_RESENDS} times, then only when the person asks`, async () => {
+    const { ctx } = context('needs_attention')
+    const s = service({
+      create: Array.from({ length: AUTO_RESENDS + 1 }, () => reset),
+      find: Array.from({ length: 40 }, () => noSuchTask),
+    })
+    for (let i = 0; i < 12; i++) {
+      await run(ctx, s)
+      if (ctx.job.state === 'creating') await run(ctx, s) // its lookup, then back to attention
+    }
+    expect(s.calls.filter((c) => c === 'create')).toHaveLength(AUTO_RESENDS)
+    ctx.memory.resendAllowed = true
+    await run(ctx, s)
+    expect(s.calls.filter((c) => c === 'create')).toHaveLength(AUTO_RESENDS + 1)
+  })
+
+  it('6b. a refused lookup of an unconfirmed create waits for the person; it is not failed', async () => {
+    const { ctx } = context('creating')
+    const s = service({
+      find: [
+        err({
+          kind: 'authentication',
+          status: 401,
+          code: '1000',
+          message: 'key being replaced',
+          requestId: 'rq-401',
+        }),
+      ],
+    })
+    await run(ctx, s)
+    expect(ctx.job.state).toBe('needs_attention')
+    expect(s.calls).toEqual(['find'])
+  })
+
+  it('a passing fault of the lookup of a crashed create asks again later, as it was', async () => {
+    const { ctx } = context('creating')
+    const s = service({
+      find: [err({ kind: 'server', status: 503, code: '5001', message: 'busy' })],
+    })
+    const next = await run(ctx, s)
+    expect(ctx.job.state).toBe('creating')
+    expect('after' in next).toBe(true)
+    expect(s.calls).toEqual(['find'])
+  })
+
+  it('a cancelled create leaves the job as it is, for whoever runs it next', async () => {
+    const { ctx } = context('queued')
+    const s = service({ create: [err({ kind: 'aborted', message: 'cancelled' })] })
+    expect(await run(ctx, s)).toEqual({ stop: true })
+    expect(ctx.job.state).toBe('creating')
+  })
+})
