@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Makes the small MP4s the emulator serves as results: one per aspect ratio and duration, in the
 # exact shape asked for, so tests can check that a 9:16 10 s request yields a 9:16 10 s video.
+# 15 s is what extensions grow to: a 5 s clip extended once is 10 s, twice 15 s, and no longer
+# (15 s is also the longest duration any model takes). The flags are bitexact, so running this
+# again makes byte-identical files.
 # Needs ffmpeg (Debian: apt-get install ffmpeg fonts-dejavu-core). Output: resources/samples/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ sizes=(
 )
 for entry in "${sizes[@]}"; do
   read -r ratio w h <<<"$entry"
-  for seconds in 5 10; do
+  for seconds in 5 10 15; do
     name="${ratio/:/x}-${seconds}s.mp4"
     label="Kling Studio sandbox  ${ratio/:/\\:}  ${seconds}s"
     ffmpeg -hide_banner -loglevel error -y \

@@ -2,10 +2,15 @@ import type { Job, JobQuery, JobState } from './jobs'
 import { JOB_STATES } from './jobs'
 import {
   ASPECT_RATIOS,
+  fieldsOf,
   formatFieldErrors,
-  REQUEST_FIELDS,
+  IMAGE_RULES,
+  isHttpUrl,
+  isVideoKind,
   validateRequest,
-  type Text2VideoRequest,
+  VIDEO_KINDS,
+  type VideoKind,
+  type VideoRequest,
 } from './kling'
 import { CONCURRENCY_MAX, LANGUAGES, sanitizeSettings, THEMES, type Settings } from './settings'
 
@@ -45,25 +50,98 @@ const keyInput: Check<{ key: string }> = (input) => {
   return ok({ key })
 }
 
-/** A create from the compose form: the request (external id made by main unless given). */
-const createInput: Check<{ request: Text2VideoRequest }> = (input) => {
+/** A create from the compose form: the kind and its request (external id made by main unless given). */
+const createInput: Check<{ kind?: VideoKind; request: VideoRequest }> = (input) => {
   if (!isRecord(input)) return bad('request must be an object')
-  const checked = validateRequest(input.request)
-  return checked.ok ? ok({ request: checked.value }) : bad(formatFieldErrors(checked.errors))
+  const kind = input.kind ?? 'text2video'
+  if (!isVideoKind(kind)) return bad(`kind must be one of ${VIDEO_KINDS.join(', ')}`)
+  // An extension names its parent by job id: tasks.extend, where main fills in the task's ids.
+  if (kind === 'video-extend') return bad('an extension is made with tasks.extend')
+  const checked = validateRequest(kind, input.request)
+  return checked.ok ? ok({ kind, request: checked.value }) : bad(formatFieldErrors(checked.errors))
 }
 
-const rerunInput: Check<{ id: string; changes: Partial<Text2VideoRequest> }> = (input) => {
+/** Every field any endpoint takes: what a rerun's changes may touch (main checks them per kind). */
+const ANY_FIELD = new Set(VIDEO_KINDS.flatMap(fieldsOf))
+
+const rerunInput: Check<{ id: string; changes: Partial<Record<string, unknown>> }> = (input) => {
   const id = jobId(input)
   if (!id.ok) return id
   const changes = (input as Record<string, unknown>).changes ?? {}
-  if (
-    !isRecord(changes) ||
-    Object.keys(changes).some((k) => !(REQUEST_FIELDS as readonly string[]).includes(k))
-  ) {
+  if (!isRecord(changes) || Object.keys(changes).some((k) => !ANY_FIELD.has(k))) {
     return bad('changes must hold request fields only')
   }
-  return ok({ id: id.value.id, changes: changes as Partial<Text2VideoRequest> })
+  return ok({ id: id.value.id, changes })
 }
+
+/** An extension of a finished video: what to say about the seconds added, all optional. */
+export interface ExtendInput {
+  id: string
+  prompt?: string
+  negative_prompt?: string
+  cfg_scale?: number
+}
+
+const extendInput: Check<ExtendInput> = (input) => {
+  const id = jobId(input)
+  if (!id.ok) return id
+  const { id: _id, ...rest } = input as Record<string, unknown>
+  const checked = validateRequest('video-extend', { task_id: '1', video_id: '1', ...rest })
+  if (!checked.ok) return bad(formatFieldErrors(checked.errors))
+  const { task_id: _t, video_id: _v, ...request } = checked.value
+  if ('callback_url' in request || 'external_task_id' in request)
+    return bad('an extension takes prompt, negative_prompt and cfg_scale only')
+  return ok({ id: id.value.id, ...request })
+}
+
+/** What the window learns of an input image it handed over: its name and its facts. */
+export interface InputInfo {
+  ref: string
+  format: 'jpeg' | 'png'
+  width: number
+  height: number
+  bytes: number
+}
+
+export interface InputBytes {
+  bytes: Uint8Array
+  /** Dropped or pasted from outside, or a frame of a library video the window captured. */
+  source: 'file' | 'paste' | 'frame'
+  /** A frame's video and time, for its provenance. */
+  jobId?: string
+  at?: number
+}
+
+const inputBytes: Check<InputBytes> = (input) => {
+  if (!isRecord(input) || !(input.bytes instanceof Uint8Array))
+    return bad('bytes must be the image data')
+  if (input.bytes.byteLength > IMAGE_RULES.maxBytes)
+    return bad(
+      `image must be at most 10 MB (it has ${Math.round(input.bytes.byteLength / 104857.6) / 10} MB)`,
+    )
+  if (!['file', 'paste', 'frame'].includes(input.source as string))
+    return bad('source must be file, paste or frame')
+  const out: InputBytes = { bytes: input.bytes, source: input.source as InputBytes['source'] }
+  if (input.jobId !== undefined) {
+    const id = jobId({ id: input.jobId })
+    if (!id.ok) return id
+    out.jobId = id.value.id
+  }
+  if (input.at !== undefined) {
+    if (typeof input.at !== 'number' || !Number.isFinite(input.at) || input.at < 0)
+      return bad('at must be a time in seconds')
+    out.at = input.at
+  }
+  return ok(out)
+}
+
+const urlInput: Check<{ url: string }> = (input) =>
+  isRecord(input) &&
+  typeof input.url === 'string' &&
+  input.url.length <= IMAGE_RULES.maxReferenceLength &&
+  isHttpUrl(input.url)
+    ? ok({ url: input.url })
+    : bad('url must be an http(s) address')
 
 const favouriteInput: Check<{ id: string; favourite: boolean }> = (input) => {
   const id = jobId(input)
@@ -91,6 +169,15 @@ const listInput: Check<JobQuery> = (input) => {
       return bad(`states must be a list of ${JOB_STATES.join(', ')}`)
     }
     q.states = input.states as JobState[]
+  }
+  if (input.kind !== undefined) {
+    if (!isVideoKind(input.kind)) return bad(`kind must be one of ${VIDEO_KINDS.join(', ')}`)
+    q.kind = input.kind
+  }
+  if (input.parentJobId !== undefined) {
+    const id = jobId({ id: input.parentJobId })
+    if (!id.ok) return bad('parentJobId must be a job id')
+    q.parentJobId = id.value.id
   }
   if (input.model !== undefined) {
     if (typeof input.model !== 'string') return bad('model must be text')
@@ -207,14 +294,16 @@ export const CALLS = {
   'key.test': call<void, KeyTest>(none),
   'settings.get': call<void, Settings>(none),
   'settings.update': call<Partial<Settings>, Settings>(settingsPatch),
-  'tasks.create': call<{ request: Text2VideoRequest }, Job>(createInput),
+  'tasks.create': call<{ kind?: VideoKind; request: VideoRequest }, Job>(createInput),
+  /** About 5 s more of a finished video: a new job whose parent is that video's job. */
+  'tasks.extend': call<ExtendInput, Job>(extendInput),
   'tasks.list': call<JobQuery, { jobs: Job[]; total: number }>(listInput),
   'tasks.get': call<{ id: string }, JobDetails>(jobId),
   'tasks.retryDownload': call<{ id: string }, Job>(jobId),
   'tasks.recheck': call<{ id: string }, Job>(jobId),
   /** Sends an unconfirmed create again, with its own external id (looked up first). */
   'tasks.resend': call<{ id: string }, Job>(jobId),
-  'tasks.rerun': call<{ id: string; changes: Partial<Text2VideoRequest> }, Job>(rerunInput),
+  'tasks.rerun': call<{ id: string; changes: Partial<Record<string, unknown>> }, Job>(rerunInput),
   'tasks.favourite': call<{ id: string; favourite: boolean }, Job>(favouriteInput),
   'queue.pause': call<void, QueueStats>(none),
   'queue.resume': call<void, QueueStats>(none),
@@ -226,6 +315,12 @@ export const CALLS = {
   'library.rescan': call<void, { found: number; added: number; missing: number }>(none),
   /** The OS folder picker for the library folder: the folder chosen, or null if cancelled. */
   'library.chooseFolder': call<void, string | null>(none),
+  /** An image the window holds (dropped, pasted, a captured frame), checked and kept by main. */
+  'inputs.add': call<InputBytes, InputInfo>(inputBytes),
+  /** An image at an address, fetched, checked and kept by main. */
+  'inputs.fromUrl': call<{ url: string }, InputInfo>(urlInput),
+  /** The OS file picker for an image: the image kept, or null if cancelled. */
+  'inputs.chooseFile': call<void, InputInfo | null>(none),
   'app.info': call<void, AppInfo>(none),
 } as const
 
@@ -234,6 +329,11 @@ export type CallInput<N extends CallName> =
   (typeof CALLS)[N] extends Call<infer I, unknown> ? I : never
 export type CallOutput<N extends CallName> =
   (typeof CALLS)[N] extends Call<unknown, infer O> ? O : never
+
+/** What main binds to the contract: one function per call (src/main/app builds them). */
+export type Handlers = {
+  [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N>
+}
 
 export interface EventPayloads {
   'tasks.updated': Job

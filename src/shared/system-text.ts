@@ -20,10 +20,8 @@ export interface NotificationText {
 
 export function notificationFor(job: Job, language: Language): NotificationText {
   const kind = job.state === 'done' ? 'done' : job.state === 'failed' ? 'failed' : 'ended'
-  const prompt =
-    job.request.prompt.length > PROMPT_MAX
-      ? `${job.request.prompt.slice(0, PROMPT_MAX - 1)}…`
-      : job.request.prompt
+  const text = job.request.prompt ?? ''
+  const prompt = text.length > PROMPT_MAX ? `${text.slice(0, PROMPT_MAX - 1)}…` : text
   return {
     jobId: job.id,
     title: TITLES[language][kind],

@@ -1,6 +1,8 @@
 import { taskData } from './envelopes'
 import type { EmulatedTask } from './task-store'
 
+// callback_url, as the service uses it: the bare task object POSTed at each status change.
+
 interface CallbackDeps {
   later: (ms: number, fn: () => void) => void
   baseUrl: () => string

@@ -1,7 +1,9 @@
 import type { EmulatedTask } from './task-store'
-import { CONTENT_POLICY_MESSAGE, snapshot, unitsFor } from './task-store'
+import { CONTENT_POLICY_MESSAGE, resultAt, snapshot, videoIdOf } from './task-store'
+import { unitsFor } from './units'
 
-// What the emulator says, in the shapes kling-api.md documents.
+// What the emulator says, in the shapes docs/kling-api.md documents: the envelopes, the task object
+// of a create, a query and a callback, and the pages a wrong path or a bad gateway answers.
 
 export type ErrorStyle = 'kling' | 'comet'
 
@@ -28,12 +30,34 @@ export function errorBody(
   return JSON.stringify({ code, message, request_id: requestId })
 }
 
+/** A finished task's one video: its id, a signed-style URL and its duration. */
+export function videoOf(
+  task: EmulatedTask,
+  baseUrl: string,
+): { id: string; url: string; duration: string } {
+  const updatedAt = resultAt(task)
+  return {
+    id: videoIdOf(task),
+    // Signed-URL style: no key needed, and a far-future expiry like Kling's 30 days.
+    url: `${baseUrl}/__emulator/videos/${task.taskId}.mp4?expires=${updatedAt + 30 * 86_400_000}`,
+    duration: String(task.shape.seconds),
+  }
+}
+
+/** task_info: the caller's external id, and for an extension the video it extends. */
+function taskInfo(task: EmulatedTask, baseUrl: string): Record<string, unknown> {
+  return {
+    ...(task.externalTaskId !== null ? { external_task_id: task.externalTaskId } : {}),
+    ...(task.parent ? { parent_video: videoOf(task.parent, baseUrl) } : {}),
+  }
+}
+
 /** The answer to a create: only the first fields, as the service sends them. */
-export function createdData(task: EmulatedTask): Record<string, unknown> {
+export function createdData(task: EmulatedTask, baseUrl: string): Record<string, unknown> {
   return {
     task_id: task.taskId,
     task_status: 'submitted',
-    task_info: task.externalTaskId !== null ? { external_task_id: task.externalTaskId } : {},
+    task_info: taskInfo(task, baseUrl),
     created_at: task.createdAt,
     updated_at: task.createdAt,
   }
@@ -46,27 +70,13 @@ export function taskData(
   baseUrl: string,
 ): Record<string, unknown> {
   const { status, updatedAt } = snapshot(task, now)
-  const duration = task.request.duration ?? '5'
-  const finished = status === 'succeed' || status === 'failed'
   return {
     task_id: task.taskId,
     task_status: status,
     task_status_msg: status === 'failed' ? CONTENT_POLICY_MESSAGE : '',
-    task_info: task.externalTaskId !== null ? { external_task_id: task.externalTaskId } : {},
-    task_result:
-      status === 'succeed'
-        ? {
-            videos: [
-              {
-                id: (BigInt(task.taskId) + 272_629_824n).toString(),
-                // Signed-URL style: no key needed, and a far-future expiry like Kling's 30 days.
-                url: `${baseUrl}/__emulator/videos/${task.taskId}.mp4?expires=${updatedAt + 30 * 86_400_000}`,
-                duration,
-              },
-            ],
-          }
-        : {},
-    ...(finished && status === 'succeed' ? { final_unit_deduction: unitsFor(task.request) } : {}),
+    task_info: taskInfo(task, baseUrl),
+    task_result: status === 'succeed' ? { videos: [videoOf(task, baseUrl)] } : {},
+    ...(status === 'succeed' ? { final_unit_deduction: unitsFor(task) } : {}),
     created_at: task.createdAt,
     updated_at: updatedAt,
   }

@@ -1,5 +1,8 @@
 import { seededRandom } from '../../shared/seeded-random'
 
+// How the emulator misbehaves on purpose, so clients are tested against what a real gateway does:
+// rate limits, 5xx, dropped connections before and after a create, slow and malformed answers.
+
 export const FAULT_KINDS = [
   'rate_limit',
   'server_500',

@@ -1,5 +1,5 @@
 import { normalDraw } from '../../shared/seeded-random'
-import type { Text2VideoRequest } from '../../shared/kling'
+import type { AnyRequest, AspectRatio, VideoKind, VideoRequest } from '../../shared/kling'
 
 // The emulator's tasks. Status is a pure function of the clock (no timer per task), so thousands
 // of tasks cost nothing while nobody asks about them.
@@ -11,10 +11,26 @@ export interface DurationModel {
   spread: number
 }
 
-export interface EmulatedTask {
+/** The clip a task makes: decided once, at create. */
+export interface ResultShape {
+  ratio: AspectRatio
+  seconds: number
+}
+
+/** What the create handler decided about a request it admitted. */
+export interface NewTask {
+  kind: VideoKind
+  request: VideoRequest
+  shape: ResultShape
+  /** The model whose rules the result follows (an extension's is its root parent's). */
+  model: string
+  /** The task an extension extends. */
+  parent: EmulatedTask | null
+}
+
+export interface EmulatedTask extends NewTask {
   taskId: string
   externalTaskId: string | null
-  request: Text2VideoRequest
   createdAt: number
   /** Real milliseconds after createdAt at which the task leaves `submitted`. */
   processingAfterMs: number
@@ -47,10 +63,12 @@ export function snapshot(task: EmulatedTask, now: number): TaskSnapshot {
   return { status: 'submitted', updatedAt: task.createdAt }
 }
 
-/** Units the service would charge: pro costs double, and so does 10 s. */
-export function unitsFor(request: Text2VideoRequest): string {
-  return String((request.mode === 'pro' ? 2 : 1) * (request.duration === '10' ? 2 : 1))
-}
+/** When a task's result appeared (or will): the start of its lifetime. */
+export const resultAt = (task: EmulatedTask): number => task.createdAt + task.endsAfterMs
+
+/** The id of a task's one video: derived from the task id, so it needs no table. */
+export const videoIdOf = (task: EmulatedTask): string =>
+  (BigInt(task.taskId) + 272_629_824n).toString()
 
 export class TaskStore {
   private readonly byId = new Map<string, EmulatedTask>()
@@ -68,15 +86,16 @@ export class TaskStore {
     return Math.max(1, Math.round((seconds * 1000) / this.timeScale))
   }
 
-  create(request: Text2VideoRequest, now: number): EmulatedTask {
+  create(spec: NewTask, now: number): EmulatedTask {
+    const request: AnyRequest = spec.request
     // Ids above 2^53, as Kling's are, so a client that reads them as numbers is caught.
     this.nextId += BigInt(1 + Math.floor(this.random() * 1_000_000))
-    const fails = request.prompt.includes('[fail]')
+    const fails = (request.prompt ?? '').includes('[fail]')
     const submittedSeconds = 2 + this.random() * 6
     let totalSeconds: number
     if (fails) totalSeconds = submittedSeconds + 3 + this.random() * 12
     else {
-      const factor = (request.mode === 'pro' ? 1.5 : 1) * (request.duration === '10' ? 1.6 : 1)
+      const factor = (request.mode === 'pro' ? 1.5 : 1) * (spec.shape.seconds >= 10 ? 1.6 : 1)
       const median = this.durations.meanSeconds * factor
       totalSeconds = Math.max(
         20,
@@ -84,9 +103,9 @@ export class TaskStore {
       )
     }
     const task: EmulatedTask = {
+      ...spec,
       taskId: this.nextId.toString(),
       externalTaskId: request.external_task_id ?? null,
-      request,
       createdAt: now,
       processingAfterMs: this.serviceToRealMs(submittedSeconds),
       endsAfterMs: this.serviceToRealMs(Math.max(totalSeconds, submittedSeconds + 1)),
@@ -104,9 +123,15 @@ export class TaskStore {
     return this.byExternal.get(id)
   }
 
-  /** Kling lets either id stand in the query path. */
-  lookup(id: string): EmulatedTask | undefined {
-    return this.byId.get(id) ?? this.byExternal.get(id)
+  /** By task id only: what a video-extend body names. */
+  byTaskId(id: string): EmulatedTask | undefined {
+    return this.byId.get(id)
+  }
+
+  /** Kling lets either id stand in the query path; a task answers only under its own kind. */
+  lookup(id: string, kind?: VideoKind): EmulatedTask | undefined {
+    const task = this.byId.get(id) ?? this.byExternal.get(id)
+    return kind === undefined || task?.kind === kind ? task : undefined
   }
 
   all(): EmulatedTask[] {

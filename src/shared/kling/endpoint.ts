@@ -38,7 +38,7 @@ export const createPath = (kind: string): string => `${API_PREFIX}/${kind}`
 export const queryPath = (kind: string, id: string): string =>
   `${API_PREFIX}/${kind}/${encodeURIComponent(id)}`
 
-/** Fields every video endpoint shares (kling-api.md: "beyond prompt, negative_prompt, ..."). */
+/** Fields every video endpoint shares (docs/kling-api.md: "beyond prompt, negative_prompt, ..."). */
 export const COMMON_FIELDS = {
   model_name: modelName,
   mode: oneOf(MODES),

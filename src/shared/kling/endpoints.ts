@@ -32,6 +32,10 @@ export interface RequestOf {
 }
 
 export type VideoKind = keyof typeof ENDPOINTS
+/** Any request read field by field, for views that show whatever a job's kind has. */
+export type AnyRequest = Partial<
+  Text2VideoRequest & Image2VideoRequest & MultiImage2VideoRequest & VideoExtendRequest
+>
 export type VideoRequest = RequestOf[VideoKind]
 export const VIDEO_KINDS = Object.keys(ENDPOINTS) as VideoKind[]
 

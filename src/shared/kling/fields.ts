@@ -10,7 +10,7 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number]
 export const DURATIONS = ['5', '10'] as const
 /** Whole seconds any model is documented to take (kling-v3: 3 to 15). */
 export const DURATION_RANGE = { min: 3, max: 15 } as const
-export type Duration = `${number}`
+export type Duration = string
 
 export const MODES = ['std', 'pro'] as const
 export type Mode = (typeof MODES)[number]
