@@ -41,7 +41,7 @@ async function worker(dataDir: string, baseUrl: string): Promise<void> {
   // Jobs are written before anything is sent; after a kill the ledger already holds them.
   for (let i = 0; i < JOBS; i++) {
     if (!ledger.byExternalId(`ks-soak-${i}`))
-      tracker.enqueue({ prompt: `Soak scene ${i}` }, `ks-soak-${i}`)
+      tracker.enqueue({ request: { prompt: `Soak scene ${i}` }, externalTaskId: `ks-soak-${i}` })
   }
   tracker.start()
   await tracker.idle()

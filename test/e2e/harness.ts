@@ -63,6 +63,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       startDrag: () => {},
       trash: async () => {},
       notify: () => {},
+      chooseImage: async () => null,
       chooseFolder: async () => null,
       // The person at the keyboard is the test: it means what it types.
       confirm: async () => true,

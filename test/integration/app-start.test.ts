@@ -34,8 +34,15 @@ it('refetches missing videos whose links live, and marks older ones expired', as
 
   // A task that finished an hour ago, whose file was deleted by hand.
   const recent = ledger.create({ request: { prompt: 'recent' }, externalTaskId: 'ks-recent' })
-  const created = await client.create({ prompt: 'recent', external_task_id: 'ks-recent' })
-  const finished = await client.wait(created.task.task_id, { timeoutMs: 10_000 })
+  const created = await client.videos.create('text2video', {
+    prompt: 'recent',
+    external_task_id: 'ks-recent',
+  })
+  let finished = created
+  while (finished.task_status !== 'succeed') {
+    await new Promise((r) => setTimeout(r, 20))
+    finished = await client.videos.get('text2video', created.task_id)
+  }
   ledger.applyTask(recent.id, finished)
   const saved = await library.save(ledger.get(recent.id)!)
   ledger.setSaved(recent.id, saved.file, saved.bytes)
@@ -62,6 +69,7 @@ it('refetches missing videos whose links live, and marks older ones expired', as
       startDrag: () => {},
       trash: async () => {},
       notify: () => {},
+      chooseImage: async () => null,
       chooseFolder: async () => null,
       confirm: async () => false,
     },

@@ -91,6 +91,7 @@ beforeEach(async () => {
       await rm(f)
     },
     notify: (note) => void calls.push(`notify ${note.jobId} ${note.title}`),
+    chooseImage: async () => null,
     chooseFolder: async (current) => (calls.push(`choose ${current}`), join(current, 'picked')),
     confirm: async (text) => (calls.push(`confirm ${text.message}`), confirmAnswer),
   }

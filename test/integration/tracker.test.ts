@@ -65,7 +65,10 @@ describe('Tracker', () => {
   it('runs queued jobs to saved videos, never more than the concurrency at once', async () => {
     const { ledger, tracker, events } = await setup({}, 2)
     const jobs = Array.from({ length: 5 }, (_, i) =>
-      tracker.enqueue({ prompt: `scene ${i}`, aspect_ratio: '1:1' }, `ks-t-${i}`),
+      tracker.enqueue({
+        request: { prompt: `scene ${i}`, aspect_ratio: '1:1' },
+        externalTaskId: `ks-t-${i}`,
+      }),
     )
     let maxRunning = 0
     const timer = setInterval(() => (maxRunning = Math.max(maxRunning, tracker.stats().running)), 5)
@@ -105,8 +108,12 @@ describe('Tracker', () => {
 
   it('fails a content-policy task with its message, and keeps sandbox jobs apart', async () => {
     const { ledger, tracker } = await setup()
-    const bad = tracker.enqueue({ prompt: 'x [fail] y' }, 'ks-bad')
-    const sandbox = tracker.enqueue({ prompt: 'a sandbox try' }, 'ks-sand', { sandbox: true })
+    const bad = tracker.enqueue({ request: { prompt: 'x [fail] y' }, externalTaskId: 'ks-bad' })
+    const sandbox = tracker.enqueue({
+      request: { prompt: 'a sandbox try' },
+      externalTaskId: 'ks-sand',
+      sandbox: true,
+    })
     await tracker.idle()
     await tracker.stop()
     expect(ledger.get(bad.id)).toMatchObject({ state: 'failed', taskStatus: 'failed' })
@@ -120,7 +127,7 @@ describe('Tracker', () => {
   it('survives faults on 30% of requests with exactly one task per job', async () => {
     const { ledger, tracker } = await setup({ faultRate: 0.3, seed: 17, slowMs: 300 }, 4)
     const jobs = Array.from({ length: 8 }, (_, i) =>
-      tracker.enqueue({ prompt: `faulty ${i}` }, `ks-f-${i}`),
+      tracker.enqueue({ request: { prompt: `faulty ${i}` }, externalTaskId: `ks-f-${i}` }),
     )
     await tracker.idle()
     await tracker.stop()
@@ -138,7 +145,10 @@ describe('Tracker', () => {
     })
     ledger.setState(job.id, 'creating')
     // The POST reached the server before the crash.
-    await client.create({ prompt: 'crashed mid-create', external_task_id: 'ks-crash' })
+    await client.videos.create('text2video', {
+      prompt: 'crashed mid-create',
+      external_task_id: 'ks-crash',
+    })
     const tracker = new Tracker({
       ledger,
       client,
@@ -157,7 +167,10 @@ describe('Tracker', () => {
 
   it('a crash after the video was renamed into place does not fetch it again', async () => {
     const { ledger, tracker, client } = await setup()
-    const job = tracker.enqueue({ prompt: 'a lighthouse at dusk' }, 'ks-adopt')
+    const job = tracker.enqueue({
+      request: { prompt: 'a lighthouse at dusk' },
+      externalTaskId: 'ks-adopt',
+    })
     await tracker.idle()
     await tracker.stop()
     const done = ledger.get(job.id)!
@@ -182,8 +195,11 @@ describe('Tracker', () => {
 
   it('the library folder alone rebuilds the history', async () => {
     const { ledger, tracker, library } = await setup()
-    tracker.enqueue({ prompt: 'keep me safe', mode: 'pro' }, 'ks-keep-1')
-    tracker.enqueue({ prompt: 'and me too' }, 'ks-keep-2')
+    tracker.enqueue({
+      request: { prompt: 'keep me safe', mode: 'pro' },
+      externalTaskId: 'ks-keep-1',
+    })
+    tracker.enqueue({ request: { prompt: 'and me too' }, externalTaskId: 'ks-keep-2' })
     await tracker.idle()
     await tracker.stop()
     const summary = (jobs: { id: string; taskId: string | null; request: unknown }[]) =>
@@ -209,7 +225,7 @@ describe('Tracker', () => {
   it('pauses and resumes the queue, and suspends and wakes', async () => {
     const { ledger, tracker } = await setup()
     tracker.pauseQueue()
-    const job = tracker.enqueue({ prompt: 'wait for me' }, 'ks-paused')
+    const job = tracker.enqueue({ request: { prompt: 'wait for me' }, externalTaskId: 'ks-paused' })
     await new Promise((r) => setTimeout(r, 100))
     expect(ledger.get(job.id)!.state).toBe('queued')
     // Asleep, nothing moves even though the queue is open again.

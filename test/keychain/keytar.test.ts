@@ -36,7 +36,7 @@ describe.skipIf(!enabled)('keychain through keytar (real gnome-keyring)', () => 
   })
 
   it('the command line reads the key the app saved in the keychain', async () => {
-    const { apiKeyFrom } = await import('../../src/main/cli/core')
+    const { apiKeyFrom } = await import('../../src/main/cli/address')
     const store = (await openKeytarStore())!
     const before = await store.get()
     await store.set('sk-from-the-keychain-77')

@@ -3,125 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KlingTask } from '../../src/shared/kling'
-import { KlingClient } from '../../src/main/kling/client'
 import { KlingApiError } from '../../src/main/kling/errors'
 import { backoffDelay, RETRY_AFTER_MAX_MS } from '../../src/main/kling/http'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
+import { AUTO_RESENDS, CREATE_POSTS } from '../../src/main/tasks/steps/submit'
 import { FakeClock } from '../fixtures/clock'
 
-// A create is paid; a lookup is free. These pin down when a create may be sent again: only when
-// it provably never arrived, or when the service answers (in JSON) that it holds no such task.
-// A web page, a refusal, or a lookup that fails is never a reason to send again.
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-const reset = () => {
-  const error = new TypeError('fetch failed')
-  ;(error as { cause?: unknown }).cause = Object.assign(new Error('socket hang up'), {
-    code: 'ECONNRESET',
-  })
-  throw error
-}
-const created = (externalId: string) =>
-  json(200, {
-    code: 0,
-    message: 'SUCCEED',
-    request_id: 'rq-ok',
-    data: {
-      task_id: '878106242831892487',
-      task_status: 'submitted',
-      task_info: { external_task_id: externalId },
-    },
-  })
-
-/** Scripted answers, in order, per method; records every request with its body. */
-function server(script: { POST: (() => Response)[]; GET: (() => Response)[] }) {
-  const calls: { method: string; url: string; body: string | null }[] = []
-  const fetch = async (url: string | URL | Request, init?: RequestInit) => {
-    const method = init?.method ?? 'GET'
-    calls.push({ method, url: String(url), body: (init?.body as string | undefined) ?? null })
-    const next = script[method as 'POST' | 'GET'].shift()
-    if (!next) throw new Error(`no answer scripted for ${method}`)
-    return next()
-  }
-  const posts = () => calls.filter((c) => c.method === 'POST')
-  return { fetch, calls, posts }
-}
-
-const client = (fetch: typeof globalThis.fetch, apiKey = 'sk-test-key') =>
-  new KlingClient({ baseUrl: 'http://kling.test', apiKey, fetch, sleep: async () => {} })
-
-const failureOf = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a failure')
-    },
-    (e: unknown) => e as KlingApiError,
-  )
-
-describe('client.create: when a create is sent again', () => {
-  it('a lost answer, then a web page for the lookup: not sent again, the person is told', async () => {
-    const s = server({
-      POST: [reset],
-      GET: [() => new Response('<html><title>404 Not Found</title></html>', { status: 404 })],
-    })
-    const error = await failureOf(client(s.fetch).create({ prompt: 'a heron' }))
-    expect(error.kind).toBe('ambiguous_create')
-    expect(error.message).toMatch(/It was not sent again/)
-    expect(s.posts()).toHaveLength(1)
-  })
-
-  it('a lost answer, then "no such task" in JSON: sent again with the same external id', async () => {
-    const s = server({
-      POST: [reset, () => created('ks-fixed')],
-      GET: [() => json(404, { code: 1202, message: 'task not found', request_id: 'rq-nf' })],
-    })
-    const result = await client(s.fetch).create({ prompt: 'a heron', external_task_id: 'ks-fixed' })
-    expect(result.posts).toBe(2)
-    const bodies = s.posts().map((c) => JSON.parse(c.body!).external_task_id)
-    expect(bodies).toEqual(['ks-fixed', 'ks-fixed'])
-    expect(s.calls.map((c) => c.method)).toEqual(['POST', 'GET', 'POST'])
-  })
-
-  it.each([
-    [
-      'a 500 whose code is invalid_request',
-      () =>
-        json(500, {
-          error: {
-            message: 'bad model (request id: rq-500)',
-            type: 'comet_api_error',
-            code: 'invalid_request',
-          },
-        }),
-      'invalid_request',
-    ],
-    [
-      'a 200 carrying 1102 (credits used up)',
-      () => json(200, { code: 1102, message: 'credits used up', request_id: 'rq-1102' }),
-      'insufficient_credit',
-    ],
-  ])('%s is final: one POST, no lookup', async (_name, answer, kind) => {
-    const s = server({ POST: [answer], GET: [] })
-    const error = await failureOf(client(s.fetch).create({ prompt: 'a heron' }))
-    expect(error.kind).toBe(kind)
-    expect(error.requestId).toMatch(/^rq-/)
-    expect(s.calls).toHaveLength(1)
-  })
-
-  it('no key is final at once: nothing sent, no waiting', async () => {
-    const waits: number[] = []
-    const c = new KlingClient({
-      baseUrl: 'http://kling.test',
-      apiKey: '',
-      fetch: async () => created('x'),
-      sleep: async (ms) => void waits.push(ms),
-    })
-    expect((await failureOf(c.create({ prompt: 'a heron' }))).kind).toBe('authentication')
-    expect(waits).toEqual([])
-  })
-})
+// The engine around the submit step (whose rules test/unit/submit.test.ts pins down one by one):
+// unconfirmed creates over hours of a fake clock, refused lookups, broken answers while polling.
 
 /** A service the tracker talks to, scripted per call, on the fake clock. */
 class ScriptedService {
@@ -151,12 +41,11 @@ class ScriptedService {
     }
   }
   readonly client = {
-    create: async () => (
-      this.creates++,
-      { ...(await this.create()), externalTaskId: 'ks-1', reconciled: false, posts: 1 }
-    ),
-    findByExternalId: async () => (this.finds++, this.find()),
-    getTask: async () => (this.gets++, this.get()),
+    videos: {
+      create: async () => (this.creates++, (await this.create()).task),
+      find: async () => (this.finds++, this.find()),
+      get: async () => (this.gets++, this.get()),
+    },
   }
 }
 
@@ -193,17 +82,18 @@ describe('tracker: unconfirmed creates and broken answers', () => {
   })
 
   it('sends an unconfirmed create again only a few times unasked, then only looks it up', async () => {
-    const job = tracker.enqueue({ prompt: 'a heron' }, 'ks-1')
+    const job = tracker.enqueue({ request: { prompt: 'a heron' }, externalTaskId: 'ks-1' })
     await clock.advance(6 * 3_600_000)
     expect(ledger.get(job.id)!.state).toBe('needs_attention')
-    // The first create, then three more, each after a lookup found nothing; then lookups only.
-    expect(service.creates).toBe(4)
+    // Up to CREATE_POSTS creates, each after a lookup found nothing; then AUTO_RESENDS more from
+    // needs_attention; then lookups only.
+    expect(service.creates).toBe(CREATE_POSTS + AUTO_RESENDS)
     expect(service.finds).toBeGreaterThan(10)
     const lookups = service.finds
     // The person chooses to send it again: one more create, after one more lookup.
     expect(tracker.resend(job.id)).toBe(true)
     await clock.advance(1_000)
-    expect(service.creates).toBe(5)
+    expect(service.creates).toBe(CREATE_POSTS + AUTO_RESENDS + 1)
     expect(service.finds).toBe(lookups + 1)
   })
 
@@ -235,11 +125,11 @@ describe('tracker: unconfirmed creates and broken answers', () => {
         mayHaveReachedServer: false,
       })
     }
-    const bad = tracker.enqueue({ prompt: 'a heron' }, 'ks-bad')
+    const bad = tracker.enqueue({ request: { prompt: 'a heron' }, externalTaskId: 'ks-bad' })
     await clock.advance(1_000)
     expect(ledger.get(bad.id)!.state).toBe('failed')
     service.create = async () => ({ task: service.task('submitted') })
-    const good = tracker.enqueue({ prompt: 'an otter' }, 'ks-good')
+    const good = tracker.enqueue({ request: { prompt: 'an otter' }, externalTaskId: 'ks-good' })
     await clock.advance(1_000)
     expect(ledger.get(good.id)!.state).not.toBe('queued')
   })
@@ -255,7 +145,7 @@ describe('tracker: unconfirmed creates and broken answers', () => {
         requestId: 'rq-nv',
       })
     }
-    const job = tracker.enqueue({ prompt: 'a heron' }, 'ks-1')
+    const job = tracker.enqueue({ request: { prompt: 'a heron' }, externalTaskId: 'ks-1' })
     await clock.advance(10_000)
     // While it persists, the person sees what is wrong.
     const during = ledger.get(job.id)!
@@ -277,7 +167,7 @@ describe('tracker: unconfirmed creates and broken answers', () => {
         requestId: null,
       })
     }
-    const job = tracker.enqueue({ prompt: 'a heron' }, 'ks-1')
+    const job = tracker.enqueue({ request: { prompt: 'a heron' }, externalTaskId: 'ks-1' })
     await clock.advance(60 * 60_000)
     const after = ledger.get(job.id)!
     expect(after.state).toBe('submitted')

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { KlingTask, Text2VideoRequest } from '../../src/shared/kling'
+import type { KlingTask } from '../../src/shared/kling'
 import { KlingApiError } from '../../src/main/kling/errors'
 import { FakeClock } from '../fixtures/clock'
 import { Ledger } from '../../src/main/tasks/ledger'
@@ -35,28 +35,24 @@ class FakeService {
       request_id: 'r',
     }
   }
-  create = async (request: Text2VideoRequest) => {
+  create = async (_kind: string, request: Record<string, unknown>) => {
     this.calls.push({ at: this.clock.now(), kind: 'create' })
     const failure = this.createFailures.shift()
     if (failure) throw failure
     const id = String(this.tasks.size + 1)
-    this.tasks.set(id, { created: this.clock.now(), ext: request.external_task_id! })
-    return {
-      task: this.view(id),
-      externalTaskId: request.external_task_id!,
-      reconciled: false,
-      posts: 1,
-    }
+    this.tasks.set(id, { created: this.clock.now(), ext: request.external_task_id as string })
+    return this.view(id)
   }
-  getTask = async (id: string) => {
+  get = async (_kind: string, id: string) => {
     this.calls.push({ at: this.clock.now(), kind: 'get' })
     return this.view(id)
   }
-  findByExternalId = async (ext: string) => {
+  find = async (_kind: string, ext: string) => {
     this.calls.push({ at: this.clock.now(), kind: 'find' })
     const hit = [...this.tasks.entries()].find(([, t]) => t.ext === ext)
     return hit ? this.view(hit[0]) : null
   }
+  readonly videos = { create: this.create, get: this.get, find: this.find }
 }
 
 let dir: string
@@ -96,7 +92,8 @@ describe('Tracker timing (fake clock)', () => {
   it('keeps 100 live tasks under one global request budget', async () => {
     const service = new FakeService(clock, 3_600_000)
     const t = tracker(service, { concurrency: 100, requestsPerSecond: 4, burst: 8 })
-    for (let i = 0; i < 100; i++) t.enqueue({ prompt: `batch ${i}` }, `ks-b${i}`)
+    for (let i = 0; i < 100; i++)
+      t.enqueue({ request: { prompt: `batch ${i}` }, externalTaskId: `ks-b${i}` })
     await clock.advance(400_000)
     const start = service.calls[0]!.at
     // In every 10 s window, at most the burst plus 4 per second: polls and creates share it.
@@ -120,7 +117,7 @@ describe('Tracker timing (fake clock)', () => {
       })
     service.createFailures.push(busy(), busy())
     const t = tracker(service, { requeueBackoff: { baseMs: 5_000, maxMs: 60_000 } })
-    const job = t.enqueue({ prompt: 'wait your turn' }, 'ks-1303')
+    const job = t.enqueue({ request: { prompt: 'wait your turn' }, externalTaskId: 'ks-1303' })
     await clock.advance(1_000)
     expect(ledger.get(job.id)).toMatchObject({
       state: 'creating',
@@ -138,7 +135,7 @@ describe('Tracker timing (fake clock)', () => {
   it('notices a finish within seconds, with far fewer queries than fixed 1 s polling', async () => {
     const service = new FakeService(clock, 200_000)
     const t = tracker(service)
-    const job = t.enqueue({ prompt: 'one task' }, 'ks-one')
+    const job = t.enqueue({ request: { prompt: 'one task' }, externalTaskId: 'ks-one' })
     await clock.advance(400_000)
     const finishedAt = service.tasks.get('1')!.created + 200_000
     const gets = service.calls.filter((c) => c.kind === 'get')
@@ -155,7 +152,7 @@ describe('Tracker timing (fake clock)', () => {
   it('asks nothing while the system sleeps, and catches up on wake', async () => {
     const service = new FakeService(clock, 600_000)
     const t = tracker(service)
-    t.enqueue({ prompt: 'sleepy' }, 'ks-sleep')
+    t.enqueue({ request: { prompt: 'sleepy' }, externalTaskId: 'ks-sleep' })
     await clock.advance(60_000)
     t.suspend()
     const before = service.calls.length

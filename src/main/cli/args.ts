@@ -20,12 +20,16 @@ export const FLAG_FOR_FIELD: Record<string, string> = {
   camera_control: '--camera',
   callback_url: '--callback-url',
   external_task_id: '--external-task-id',
+  sound: '--sound',
+  image: '--image',
+  image_tail: '--image-tail',
+  image_list: '--images',
 }
 
 export function describeFieldErrors(errors: readonly FieldError[]): string {
   return errors
     .map((e) => {
-      const flag = FLAG_FOR_FIELD[e.field.split('.')[0] ?? '']
+      const flag = FLAG_FOR_FIELD[e.field.split(/[.[]/)[0] ?? '']
       return flag ? `${flag}: ${e.message}` : e.message
     })
     .join('\n')

@@ -2,13 +2,13 @@ import {
   CALLS,
   channelFor,
   eventChannelFor,
-  type CallInput,
   type CallName,
-  type CallOutput,
   type Envelope,
   type EventName,
   type EventPayloads,
+  type Handlers,
 } from '../../shared/contract'
+import { CallError } from '../app/call-error'
 import { KlingApiError } from '../kling/errors'
 
 // Binds the contract to services. Every call: the sender must be the app's own top frame, the
@@ -25,20 +25,7 @@ export interface IpcMainLike {
   removeHandler(channel: string): void
 }
 
-export type Handlers = {
-  [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N>
-}
-
-/** A failure a handler reports on purpose, with a code the renderer can act on. */
-export class CallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly requestId?: string,
-  ) {
-    super(message)
-  }
-}
+export { CallError, type Handlers }
 
 export function toErrorPayload(error: unknown): Envelope<never> {
   if (error instanceof CallError) {

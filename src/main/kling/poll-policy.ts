@@ -68,7 +68,7 @@ export interface PollPolicyOptions {
   random: () => number
 }
 
-/** Kling text-to-video: typically 2-5 minutes (kling-api.md), log-normal around 3 minutes. */
+/** Kling text-to-video: typically 2-5 minutes (docs/kling-api.md), log-normal around 3 minutes. */
 export const DEFAULT_ESTIMATE: DurationEstimate = { medianSeconds: 180, spread: 0.5, samples: 0 }
 
 export const DEFAULT_POLICY: Readonly<PollPolicyOptions> = {

@@ -7,7 +7,7 @@ import {
   type MessageBoxOptions,
   type OpenDialogOptions,
 } from 'electron'
-import type { DesktopActions } from '../app/app-core'
+import type { DesktopActions } from '../app/desktop'
 
 /**
  * What only the desktop can do: folders, the default player, drag-out, the trash, notifications,
@@ -32,6 +32,17 @@ export function desktopActions(
       const options: OpenDialogOptions = {
         defaultPath: current,
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      }
+      const w = window()
+      const picked = w
+        ? await dialog.showOpenDialog(w, options)
+        : await dialog.showOpenDialog(options)
+      return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+    chooseImage: async () => {
+      const options: OpenDialogOptions = {
+        properties: ['openFile'],
+        filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg'] }],
       }
       const w = window()
       const picked = w

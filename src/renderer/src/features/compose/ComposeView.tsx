@@ -9,7 +9,7 @@ import {
   LIMITS,
   MODEL_CATALOGUE,
   MODES,
-  modelWarnings,
+  capabilityWarnings,
   validateRequest,
   type AspectRatio,
   type CameraAxis,
@@ -75,12 +75,12 @@ export function ComposeView(): React.JSX.Element {
 
   const update = (patch: Partial<ComposeForm>) => setForm((f) => ({ ...f, ...patch }))
   const request = toRequest(form)
-  const checked = validateRequest(request)
+  const checked = validateRequest('text2video', request)
   const errors = checked.ok
     ? {}
     : errorsByField(checked.errors.map((e) => ({ ...e, message: localizeFieldError(e, t) })))
   const showErrors = touched || form.prompt !== ''
-  const warnings = checked.ok ? modelWarnings(checked.value) : []
+  const warnings = checked.ok ? capabilityWarnings('text2video', checked.value) : []
   const model = findModel(form.model || undefined)
   const cfgUnsupported = model !== undefined && !model.cfgScale
 
@@ -88,8 +88,8 @@ export function ComposeView(): React.JSX.Element {
     const seen = new Set<string>()
     return Object.values(byId)
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((j) => j.request.prompt)
-      .filter((p) => !seen.has(p) && seen.add(p))
+      .map((j) => j.request.prompt ?? '')
+      .filter((p) => p !== '' && !seen.has(p) && seen.add(p))
       .slice(0, 6)
   }, [byId])
 

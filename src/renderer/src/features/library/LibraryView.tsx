@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
-import { ASPECT_RATIOS, MODEL_CATALOGUE } from '../../../../shared/kling'
+import { ASPECT_RATIOS, MODEL_CATALOGUE, type AnyRequest } from '../../../../shared/kling'
 import type { Job, JobQuery, JobState } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import { useT, type Translate } from '../../i18n'
@@ -73,7 +73,7 @@ const Card = memo(function Card({
         }}
         // The name carries the badges too: an aria-label replaces the content it would read.
         aria-label={[
-          t('library.play', { prompt: job.request.prompt }),
+          t('library.play', { prompt: job.request.prompt ?? '' }),
           job.favourite ? t('library.favourite') : null,
           job.sandbox ? t('library.sandbox') : null,
           left === null ? null : expiryText(t, left),
@@ -85,7 +85,9 @@ const Card = memo(function Card({
       >
         <span
           className="poster"
-          style={{ aspectRatio: (job.request.aspect_ratio ?? '16:9').replace(':', ' / ') }}
+          style={{
+            aspectRatio: ((job.request as AnyRequest).aspect_ratio ?? '16:9').replace(':', ' / '),
+          }}
         >
           {job.saved && armed ? (
             <video

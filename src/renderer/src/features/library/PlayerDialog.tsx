@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import type { JobDetails } from '../../../../shared/contract'
+import type { AnyRequest } from '../../../../shared/kling'
 import { api, call } from '../../api'
 import { useLanguage, useT, type MessageKey } from '../../i18n'
 import { FIELD_LABELS } from '../compose/messages'
@@ -75,7 +76,7 @@ export function PlayerDialog({
   if (!current) return null
   const act = (fn: () => Promise<unknown>) => () =>
     void fn().catch((e: unknown) => notify(noticeFrom(e)))
-  const r = current.request
+  const r = current.request as AnyRequest
   // Each option in the person's words; one left unset is the server's default.
   const camera = r.camera_control
   const cameraText = !camera
@@ -109,7 +110,7 @@ export function PlayerDialog({
               onKeyDown={onPlayerKey}
               // The built-in controls toggle on Space's keyup too, which would undo ours.
               onKeyUp={(e) => e.key === ' ' && e.preventDefault()}
-              aria-label={t('library.play', { prompt: r.prompt })}
+              aria-label={t('library.play', { prompt: r.prompt ?? '' })}
               draggable
               onDragStart={(e) => {
                 e.preventDefault()
@@ -196,7 +197,7 @@ export function PlayerDialog({
             <button
               type="button"
               onClick={act(async () => {
-                await navigator.clipboard.writeText(r.prompt)
+                await navigator.clipboard.writeText(r.prompt ?? '')
                 notify({ kind: 'info', text: t('library.copied') })
               })}
             >

@@ -1,0 +1,170 @@
+import { isLive } from '../../../shared/jobs'
+import {
+  capabilityWarnings,
+  validateRequest,
+  type VideoKind,
+  type VideoRequest,
+} from '../../../shared/kling'
+import { prepareImages } from '../../inputs'
+import { newExternalTaskId } from '../../kling/client'
+import type { JobRecord } from '../../tasks/ledger'
+import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
+import { CliContext } from '../context'
+import { parse, str, WAITING, type Flags } from '../flags'
+import { StatusLine, type CliIo } from '../output'
+
+// kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
+// last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
+// multi-image2video). Everything is checked before anything is paid for; images are kept in the
+// library by content hash, and the job in the history, before the create is sent.
+
+const OPTIONS = {
+  ...WAITING,
+  wait: { type: 'boolean' },
+  'negative-prompt': { type: 'string' },
+  'aspect-ratio': { type: 'string' },
+  duration: { type: 'string' },
+  mode: { type: 'string' },
+  model: { type: 'string' },
+  'cfg-scale': { type: 'string' },
+  camera: { type: 'string' },
+  sound: { type: 'string' },
+  image: { type: 'string' },
+  'image-tail': { type: 'string' },
+  images: { type: 'string' },
+  'callback-url': { type: 'string' },
+  'external-task-id': { type: 'string' },
+} as const
+
+function kindOf(flags: Flags): VideoKind {
+  if (flags.images !== undefined) {
+    if (flags.image !== undefined || flags['image-tail'] !== undefined)
+      throw new UsageError('--images cannot be combined with --image or --image-tail')
+    return 'multi-image2video'
+  }
+  if (flags.image !== undefined) return 'image2video'
+  if (flags['image-tail'] !== undefined)
+    throw new UsageError('--image-tail needs --image (the first frame)')
+  return 'text2video'
+}
+
+/** The request from the flags, images left out (they are read and kept only once all else passes). */
+function requestFrom(
+  kind: VideoKind,
+  prompt: string | undefined,
+  flags: Flags,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {}
+  const set = (field: string, value: unknown) => {
+    if (value !== undefined) input[field] = value
+  }
+  set('prompt', prompt)
+  set('negative_prompt', str(flags, 'negative-prompt'))
+  set('aspect_ratio', str(flags, 'aspect-ratio'))
+  set('duration', str(flags, 'duration'))
+  set('mode', str(flags, 'mode'))
+  set('model_name', str(flags, 'model'))
+  const cfg = str(flags, 'cfg-scale')
+  set('cfg_scale', cfg === undefined ? undefined : numberOrRaw(cfg))
+  const camera = str(flags, 'camera')
+  set('camera_control', camera === undefined ? undefined : parseCameraFlag(camera))
+  set('sound', str(flags, 'sound'))
+  set('callback_url', str(flags, 'callback-url'))
+  set('external_task_id', str(flags, 'external-task-id'))
+  // Placeholders of the right shape, so every rule but the images' own is checked first.
+  const placeholder = `input:${'0'.repeat(64)}.png`
+  if (kind === 'image2video') {
+    input.image = placeholder
+    if (flags['image-tail'] !== undefined) input.image_tail = placeholder
+  }
+  if (kind === 'multi-image2video') {
+    const n = String(flags.images)
+      .split(',')
+      .filter((s) => s.trim() !== '').length
+    input.image_list = Array.from({ length: n }, () => ({ image: placeholder }))
+  }
+  return input
+}
+
+export function checkRequest(
+  kind: VideoKind,
+  input: unknown,
+  io: CliIo,
+  json: boolean,
+): VideoRequest {
+  const checked = validateRequest(kind, input)
+  if (!checked.ok) throw new UsageError(describeFieldErrors(checked.errors))
+  if (!json) {
+    for (const w of capabilityWarnings(kind, checked.value)) io.stderr(`warning: ${w.message}\n`)
+  }
+  return checked.value
+}
+
+export async function generate(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
+  const { flags, positionals } = parse(args, OPTIONS)
+  const kind = kindOf(flags)
+  if (positionals.length > 1) throw new UsageError('generate takes one prompt (quote it)')
+  if (positionals.length === 0 && kind !== 'image2video')
+    throw new UsageError('generate takes exactly one prompt (quote it)')
+  const cx = new CliContext(io, flags, signal)
+  const draft = checkRequest(kind, requestFrom(kind, positionals[0], flags), io, cx.json)
+  const out = str(flags, 'out')
+  const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
+  const client = await cx.client()
+  try {
+    const studio = cx.studio()
+    const { external_task_id: given, ...rest } = draft as VideoRequest & {
+      external_task_id?: string
+    }
+    const externalTaskId = given ?? newExternalTaskId()
+    if (studio.ledger.byExternalId(externalTaskId)) {
+      throw new UsageError(
+        `--external-task-id: external_task_id ${externalTaskId} was already used for a job in this history`,
+      )
+    }
+    const images = await prepareImages(
+      {
+        image: str(flags, 'image'),
+        imageTail: str(flags, 'image-tail'),
+        images: str(flags, 'images'),
+      },
+      { store: studio.inputs, signal },
+    )
+    const request = { ...rest, ...images } as VideoRequest
+    return await run(
+      cx,
+      client,
+      { kind, request, externalTaskId },
+      out,
+      timeoutMs,
+      flags.wait === true,
+    )
+  } finally {
+    cx.close()
+  }
+}
+
+/** Enqueues one job and follows it: to its end with --wait or --out, else until it is sent. */
+export async function run(
+  cx: CliContext,
+  client: Awaited<ReturnType<CliContext['client']>>,
+  job: { kind: VideoKind; request: VideoRequest; externalTaskId: string; parentJobId?: string },
+  out: string | undefined,
+  timeoutMs: number,
+  wait: boolean,
+): Promise<number> {
+  const line = new StatusLine(cx.io, 'Generating')
+  const engine = cx.engine(client, line)
+  const created = engine.enqueue(job)
+  if (!cx.json) cx.io.stderr(`Job ${created.id} (${job.kind}, external id ${job.externalTaskId})\n`)
+  const waitForEnd = wait || out !== undefined
+  let final: JobRecord
+  try {
+    final = await cx.follow(engine, created.id, timeoutMs, (j) =>
+      waitForEnd ? !isLive(j.state) : j.state !== 'queued' && j.state !== 'creating',
+    )
+  } finally {
+    line.stop()
+  }
+  return cx.conclude(final, out)
+}

@@ -1,0 +1,74 @@
+import { isLive } from '../../../shared/jobs'
+import { KlingApiError } from '../../kling/errors'
+import { triageUnsaved } from '../../tasks/triage'
+import { UsageError } from '../args'
+import { CliContext } from '../context'
+import { COMMON, parse } from '../flags'
+import { describeJob, EXIT, jobJson, StatusLine, type CliIo } from '../output'
+
+// kling-studio resume: every unfinished job of the history to its end, and every missing video
+// fetched while its link lives: what the app does at launch, without the window.
+
+const DEFAULT_RESUME_TIMEOUT_MS = 2 * 3_600_000
+
+export async function resume(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
+  const { flags, positionals } = parse(args, { ...COMMON, timeout: { type: 'string' } })
+  if (positionals.length > 0) throw new UsageError('resume takes no arguments')
+  const cx = new CliContext(io, flags, signal)
+  const timeoutMs = cx.timeoutMs(DEFAULT_RESUME_TIMEOUT_MS)
+  try {
+    const { ledger, library } = cx.studio()
+    const refetch = await triageUnsaved(ledger, library, io.now(), (job) => !job.sandbox)
+    const pending = ledger.live().filter((j) => !j.sandbox)
+    const attention = ledger.list({ states: ['needs_attention'], sandbox: false, limit: 500 }).jobs
+    await library.removeStrayParts(new Set(ledger.live().map((j) => j.id)))
+    const touched = [...pending, ...refetch, ...attention].map((j) => j.id)
+    if (touched.length === 0) {
+      if (cx.json)
+        io.stdout(`${JSON.stringify({ jobs: [], done: 0, failed: 0, needs_attention: 0 })}\n`)
+      else io.stdout('Nothing to resume: every job has finished.\n')
+      return EXIT.done
+    }
+    const client = await cx.client()
+    const line = new StatusLine(io, `Resuming ${touched.length} job(s):`)
+    const engine = cx.engine(client, line, 'all')
+    for (const job of refetch) engine.retryDownload(job.id)
+    engine.start()
+    const started = io.now()
+    try {
+      while (touched.some((id) => isLive(ledger.get(id)!.state))) {
+        if (signal?.aborted)
+          throw new KlingApiError({
+            kind: 'aborted',
+            message: 'Stopped; run resume again to go on',
+          })
+        if (io.now() - started >= timeoutMs)
+          throw new KlingApiError({
+            kind: 'timeout',
+            message: 'Some jobs are still running; run resume again later',
+          })
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      line.stop()
+      await engine.stop()
+    }
+    const jobs = touched.map((id) => ledger.get(id)!)
+    const count = (s: string) => jobs.filter((j) => j.state === s).length
+    if (cx.json) {
+      io.stdout(
+        `${JSON.stringify({
+          jobs: jobs.map((j) => JSON.parse(jobJson(j, j.file ? { file: j.file } : {})) as unknown),
+          done: count('done'),
+          failed: count('failed'),
+          needs_attention: count('needs_attention'),
+        })}\n`,
+      )
+    } else for (const j of jobs) io.stdout(`${describeJob(j)}\n`)
+    if (count('needs_attention') > 0) return EXIT.network
+    if (count('failed') > 0) return EXIT.taskFailed
+    return EXIT.done
+  } finally {
+    cx.close()
+  }
+}

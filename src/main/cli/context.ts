@@ -1,0 +1,195 @@
+import { copyFile, mkdir } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { Job } from '../../shared/jobs'
+import type { KlingTask } from '../../shared/kling'
+import { sanitizeSettings } from '../../shared/settings'
+import { readFileSync } from 'node:fs'
+import type { KlingClient } from '../kling/client'
+import { KlingApiError } from '../kling/errors'
+import { defaultDataDir, defaultLibraryDir, SETTINGS_FILE } from '../paths'
+import { openStudio, type Studio } from '../studio/open-studio'
+import type { JobRecord } from '../tasks/ledger'
+import type { Tracker } from '../tasks/tracker'
+import { apiKeyFrom, baseUrlFrom } from './address'
+import { parseDuration } from './args'
+import { str, type Flags } from './flags'
+import {
+  describeJob,
+  describeTask,
+  EXIT,
+  jobJson,
+  StatusLine,
+  taskJson,
+  type CliIo,
+} from './output'
+
+// What every command works with: its flags, the shared studio (history, library, settings), a
+// client for the one allowed address, an engine, and the way a command ends (JSON or text, --out
+// copied, the exit code).
+
+const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000
+
+export class CliContext {
+  private opened: Studio | null = null
+
+  constructor(
+    readonly io: CliIo,
+    readonly flags: Flags,
+    readonly signal?: AbortSignal,
+  ) {}
+
+  get json(): boolean {
+    return this.flags.json === true
+  }
+
+  studio(): Studio {
+    this.opened ??= openStudio({
+      dataDir: defaultDataDir(this.io.env),
+      libraryRoot: str(this.flags, 'library'),
+      defaultLibrary: defaultLibraryDir(this.io.env),
+    })
+    return this.opened
+  }
+
+  close(): void {
+    this.opened?.close()
+  }
+
+  /** The address, checked before anything (the key included) is read or paid for. */
+  baseUrl(): string {
+    const settings = this.opened?.settings.get() ?? readSettings(defaultDataDir(this.io.env))
+    return baseUrlFrom(str(this.flags, 'base-url'), this.io.env, settings)
+  }
+
+  async client(): Promise<KlingClient> {
+    const baseUrl = this.baseUrl()
+    const apiKey = await apiKeyFrom(this.io.env)
+    return this.studio().client({
+      baseUrl,
+      apiKey,
+      onRetry: (e) => {
+        if (!this.json) this.io.stderr(`${e.what}: ${e.error.describe()}; retrying\n`)
+      },
+    })
+  }
+
+  timeoutMs(fallback = DEFAULT_WAIT_TIMEOUT_MS): number {
+    const raw = str(this.flags, 'timeout')
+    return raw === undefined ? fallback : parseDuration('--timeout', raw)
+  }
+
+  printTask(task: KlingTask, extra: Record<string, unknown> = {}): void {
+    if (this.json) this.io.stdout(`${taskJson(task, extra)}\n`)
+    else {
+      this.io.stdout(`${describeTask(task)}\n`)
+      if (typeof extra.file === 'string') this.io.stdout(`Saved to ${extra.file}\n`)
+    }
+  }
+
+  /** An engine over the studio, drawing its progress on a status line. */
+  engine(client: KlingClient, line?: StatusLine, scope: 'own' | 'all' = 'own'): Tracker {
+    const studio = this.studio()
+    return studio.engine({
+      client,
+      scope,
+      concurrency: studio.settings.get().concurrency,
+      // Sandbox jobs belong to the app's built-in emulator, which only the app runs.
+      accept: (job) => !job.sandbox,
+      emit: (event) => {
+        if (!line) return
+        if (event.type === 'job')
+          line.update(
+            event.job.state === 'creating' ? 'creating' : (event.job.taskStatus ?? event.job.state),
+          )
+        if (event.type === 'progress') {
+          line.update(
+            'downloading',
+            event.total
+              ? `${Math.floor((event.received / event.total) * 100)}%`
+              : `${event.received} bytes`,
+          )
+        }
+      },
+    })
+  }
+
+  /** Runs the engine until `until` says so, or time runs out; the engine is stopped after. */
+  async follow(
+    engine: Tracker,
+    jobId: string,
+    timeoutMs: number,
+    until: (job: Job) => boolean,
+  ): Promise<JobRecord> {
+    const ledger = this.studio().ledger
+    const started = this.io.now()
+    try {
+      for (;;) {
+        const job = ledger.get(jobId)!
+        if (until(job)) return job
+        if (this.signal?.aborted) {
+          throw new KlingApiError({
+            kind: 'aborted',
+            message: `Stopped waiting; job ${jobId} goes on (kling-studio resume picks it up)`,
+          })
+        }
+        if (this.io.now() - started >= timeoutMs) {
+          throw new KlingApiError({
+            kind: 'timeout',
+            message: `Task ${job.taskId ?? `of job ${jobId}`} had not finished after ${Math.round(timeoutMs / 1000)} s; it goes on, and "kling-studio resume" picks it up`,
+          })
+        }
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      await engine.stop()
+    }
+  }
+
+  /** The end of a generate, extend or wait: the job as JSON or text, --out copied, the exit code. */
+  async conclude(job: JobRecord, out: string | undefined): Promise<number> {
+    if (
+      job.state === 'needs_attention' ||
+      (job.state === 'failed' && job.taskStatus !== 'failed' && job.error)
+    ) {
+      const e = job.error
+      throw new KlingApiError({
+        kind: e?.kind ?? 'ambiguous_create',
+        message: e?.message ?? job.statusMessage,
+        status: e?.status ?? null,
+        code: e?.code ?? null,
+        requestId: e?.request_id ?? null,
+      })
+    }
+    const extra: Record<string, unknown> = {}
+    if (job.state === 'done' && job.file) {
+      extra.library_file = job.file
+      extra.file = job.file
+      if (out) {
+        const dest = resolve(out)
+        await mkdir(dirname(dest), { recursive: true })
+        await copyFile(job.file, dest)
+        extra.file = dest
+      }
+    }
+    if (this.json) this.io.stdout(`${jobJson(job, extra)}\n`)
+    else {
+      this.io.stdout(`${describeJob(job)}\n`)
+      if (typeof extra.file === 'string') this.io.stdout(`Saved to ${extra.file}\n`)
+    }
+    if (job.state === 'failed') {
+      if (!this.json)
+        this.io.stderr(`The task failed${job.statusMessage ? `: ${job.statusMessage}` : ''}\n`)
+      return EXIT.taskFailed
+    }
+    if (job.state === 'expired') return EXIT.api
+    return EXIT.done
+  }
+}
+
+export function readSettings(dataDir: string) {
+  try {
+    return sanitizeSettings(JSON.parse(readFileSync(join(dataDir, SETTINGS_FILE), 'utf8')))
+  } catch {
+    return sanitizeSettings({})
+  }
+}

@@ -1,0 +1,36 @@
+import { DEFAULT_BASE_URL } from '../kling/client'
+
+export const HELP = `kling-studio: Kling video through CometAPI, from the command line
+
+Usage:
+  kling-studio generate <prompt> [--negative-prompt T] [--aspect-ratio R] [--duration 5|10]
+                        [--mode std|pro] [--model NAME] [--cfg-scale 0..1] [--sound on|off]
+                        [--camera PRESET | --camera simple:AXIS=VALUE] [--callback-url URL]
+                        [--external-task-id ID] [--wait] [--timeout 30m] [--out FILE] [--json]
+  kling-studio generate [<prompt>] --image FILE|URL [--image-tail FILE|URL] [options]
+  kling-studio generate <prompt> --images A,B[,C,D] [options]
+  kling-studio extend <job-or-task-id> [<prompt>] [--negative-prompt T] [--cfg-scale 0..1]
+                        [--wait] [--timeout 30m] [--out FILE] [--json]
+  kling-studio status <task-id> [--kind K] [--json]
+  kling-studio status --external-task-id ID [--json]
+  kling-studio wait <task-id> [--kind K] [--timeout 30m] [--out FILE] [--json]
+  kling-studio download <task-id> [--kind K] --out FILE [--json]
+  kling-studio list [--search TEXT] [--kind K] [--limit N] [--json]
+  kling-studio resume [--timeout 2h] [--json]
+  kling-studio emulator [--port N] [--time-scale X] [--fault-rate X] [--seed N] [--key K]
+                        [--download-kbps N]
+
+--image makes an image-to-video job (the first frame; --image-tail the last), --images a
+multi-image one (2 to 4 reference images); K is text2video, image2video, multi-image2video or
+video-extend. Images are checked (JPG or PNG, at most 10 MB, at least 300x300 pixels, aspect
+between 1:2.5 and 2.5:1) before anything is sent, and kept in the library's Inputs folder.
+
+Jobs are recorded in the app's history (KLING_STUDIO_DATA_DIR overrides its folder) and videos
+saved in its library (--library DIR overrides the folder). The key comes from COMETAPI_KEY, or
+else from the OS keychain where the app keeps it; the base URL from --base-url, COMETAPI_BASE_URL,
+the app's settings, or ${DEFAULT_BASE_URL}. The key goes only to https addresses (plain http
+only on this computer), never to a URL with a user name.
+
+Exit codes: 0 done, 1 the task failed, 2 bad usage or invalid input, 3 an API error,
+4 network or timeout.
+`
