@@ -1,97 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { probe, runIn, startEmulatorProcess, stopProcess } from '../fixtures/cli'
 
-// The command line as a person runs it: the built bin, in its own process, against an emulator
-// that is itself started through the command line.
-const BIN = resolve('bin/kling-studio.js')
-const execFileAsync = promisify(execFile)
-
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      // A home of its own: the history and the library land in the test's folder, never the real ones.
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: dir,
-          KLING_STUDIO_DATA_DIR: join(dir, 'data'),
-          ...env,
-        },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0
-        done({ code, stdout, stderr })
-      },
-    )
-    child.stdin?.end()
-  })
-}
-
-async function startEmulatorProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const lines = createInterface({ input: child.stdout! })
-  const url = await new Promise<string>((done, fail) => {
-    child.once('exit', (code) => fail(new Error(`emulator exited with ${code}`)))
-    lines.on('line', (line) => {
-      const m = /listening on (http:\/\/\S+)/.exec(line)
-      if (m) done(m[1]!)
-    })
-  })
-  return { url, child }
-}
-
-async function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  child.kill('SIGTERM')
-  return exited
-}
-
-interface Probe {
-  width: number
-  height: number
-  duration: number
-}
-
-async function probe(file: string): Promise<Probe> {
-  const { stdout } = await execFileAsync('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=width,height,codec_name:format=duration,format_name',
-    '-of',
-    'json',
-    file,
-  ])
-  const info = JSON.parse(stdout) as {
-    streams: { width: number; height: number }[]
-    format: { duration: string; format_name: string }
-  }
-  expect(info.format.format_name).toContain('mp4')
-  return {
-    width: info.streams[0]!.width,
-    height: info.streams[0]!.height,
-    duration: Number(info.format.duration),
-  }
-}
+const run = (args: string[], env: Record<string, string | undefined> = {}) => runIn(dir, args, env)
 
 let dir: string
 let clean: { url: string; child: ChildProcess }

@@ -105,7 +105,7 @@ describe('Tracker timing (fake clock)', () => {
     await t.stop()
   })
 
-  it('re-queues on 1303 (too many parallel tasks) with backoff instead of failing', async () => {
+  it('puts a 1303 (too many parallel tasks) back in line with backoff, without a lookup', async () => {
     const service = new FakeService(clock, 100_000)
     const busy = () =>
       new KlingApiError({
@@ -120,12 +120,14 @@ describe('Tracker timing (fake clock)', () => {
     const job = t.enqueue({ request: { prompt: 'wait your turn' }, externalTaskId: 'ks-1303' })
     await clock.advance(1_000)
     expect(ledger.get(job.id)).toMatchObject({
-      state: 'creating',
+      state: 'queued',
       error: { code: '1303', request_id: 'r1303' },
     })
     await clock.advance(30_000)
-    const creates = service.calls.filter((c) => c.kind !== 'get')
-    expect(creates.length).toBeGreaterThanOrEqual(3)
+    const creates = service.calls.filter((c) => c.kind === 'create')
+    expect(creates.length).toBe(3)
+    // A 1303 is a "no", not a maybe: nothing is looked up before it is sent again.
+    expect(service.calls.filter((c) => c.kind === 'find')).toEqual([])
     expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(2_500)
     expect(ledger.get(job.id)!.state).toBe('processing')
     expect(service.tasks.size).toBe(1)

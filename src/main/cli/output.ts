@@ -129,8 +129,10 @@ export function jobJson(job: JobRecord, extra: Record<string, unknown> = {}): st
     final_unit_deduction: job.units,
     request_id: job.requestId ?? job.error?.request_id ?? null,
     job_id: job.id,
+    kind: job.kind,
+    parent_job_id: job.parentJobId,
     state: job.state,
-    prompt: job.request.prompt,
+    prompt: job.request.prompt ?? '',
     ...extra,
   })
 }
@@ -138,7 +140,8 @@ export function jobJson(job: JobRecord, extra: Record<string, unknown> = {}): st
 export function describeJob(job: JobRecord): string {
   const lines = [
     `Job ${job.id}: ${job.state}${job.taskId ? ` (task ${job.taskId})` : ''}${job.statusMessage ? `: ${job.statusMessage}` : ''}`,
-    `  prompt: ${job.request.prompt}`,
+    `  kind: ${job.kind}${job.parentJobId ? ` (extends job ${job.parentJobId})` : ''}`,
+    `  prompt: ${job.request.prompt ?? ''}`,
     `  external id: ${job.externalTaskId}`,
   ]
   if (job.submittedAt !== null && job.finishedAt !== null && job.finishedAt >= job.submittedAt) {

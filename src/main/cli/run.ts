@@ -63,7 +63,12 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     if (error instanceof UsageError) return usage(io, json, error.message)
     // An image that breaks a rule: nothing was sent; the message names the rule.
     if (error instanceof InputError)
-      return usage(io, json, `${error.message} (rule: ${error.rule})`, error.rule)
+      return usage(
+        io,
+        json,
+        `${describeFieldErrors(error.errors)} (rule: ${error.rule})`,
+        error.rule,
+      )
     if (error instanceof KlingApiError) {
       if (json) io.stdout(`${errorJson(error.toInfo())}\n`)
       else io.stderr(`kling-studio: ${error.describe()}\n`)

@@ -10,7 +10,7 @@ import { plainWire } from '../tasks/tracker'
 export function inputStoreFor(ledger: Ledger, root: () => string, now?: () => number): InputStore {
   return new InputStore({
     root,
-    record: (meta) => ledger.addInput(meta),
+    record: (meta) => void ledger.addInput(meta),
     lookup: (sha256) => ledger.input(sha256),
     now,
   })
