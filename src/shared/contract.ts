@@ -1,4 +1,4 @@
-import type { Job, JobQuery, JobState } from './jobs'
+import type { Job, JobPage, JobQuery, JobState } from './jobs'
 import { JOB_STATES } from './jobs'
 import {
   ASPECT_RATIOS,
@@ -297,7 +297,7 @@ export const CALLS = {
   'tasks.create': call<{ kind?: VideoKind; request: VideoRequest }, Job>(createInput),
   /** About 5 s more of a finished video: a new job whose parent is that video's job. */
   'tasks.extend': call<ExtendInput, Job>(extendInput),
-  'tasks.list': call<JobQuery, { jobs: Job[]; total: number }>(listInput),
+  'tasks.list': call<JobQuery, JobPage>(listInput),
   'tasks.get': call<{ id: string }, JobDetails>(jobId),
   'tasks.retryDownload': call<{ id: string }, Job>(jobId),
   'tasks.recheck': call<{ id: string }, Job>(jobId),

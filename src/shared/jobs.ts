@@ -82,5 +82,11 @@ export interface JobQuery {
 
 export interface JobPage {
   jobs: Job[]
+  /** How many jobs match: the slots of the library's grid. */
   total: number
+  /**
+   * The total is a lower bound (a search, or several filters, on a large history): at least this
+   * many match, maybe more. It is never more than there are; a later page may raise it.
+   */
+  totalIsEstimate?: boolean
 }

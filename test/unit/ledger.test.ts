@@ -179,8 +179,28 @@ describe('Ledger', () => {
     finish('d1', 120)
     finish('d2', 200)
     finish('d3', 300, { mode: 'pro' })
-    expect(ledger.durations({ prompt: 'any' }).sort()).toEqual([120, 200])
-    expect(ledger.durations({ prompt: 'any', mode: 'pro' })).toEqual([300])
+    expect(ledger.durations('text2video', { prompt: 'any' }).sort()).toEqual([120, 200])
+    expect(ledger.durations('text2video', { prompt: 'any', mode: 'pro' })).toEqual([300])
+    // Per kind: an image-to-video task of the same options is another kind of wait.
+    const other = ledger.create({
+      kind: 'image2video',
+      request: { image: 'https://x/i.png' },
+      externalTaskId: 'ks-i2v',
+    })
+    ledger.applyTask(other.id, task({ task_id: 'i2v', created_at: now }))
+    ledger.applyTask(
+      other.id,
+      task({
+        task_id: 'i2v',
+        task_status: 'succeed',
+        videos: [{ id: 'v', url: 'https://x/v.mp4', duration: '5' }],
+        created_at: now,
+        updated_at: now + 50_000,
+      }),
+    )
+    expect(ledger.durations('image2video', { image: 'https://x/j.png' })).toEqual([50])
+    expect(ledger.durations('text2video', { prompt: 'any' }).sort()).toEqual([120, 200])
+    expect(ledger.durations('video-extend', { task_id: '1', video_id: '2' })).toEqual([])
   })
 
   it('migrates to the current schema and refuses a newer one', () => {

@@ -1,94 +1,54 @@
 import { randomUUID } from 'node:crypto'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { ApiErrorInfo, KlingTask, Text2VideoRequest } from '../../shared/kling'
-import { isLive, type Job, type JobQuery, type JobState } from '../../shared/jobs'
+import { LIVE_STATES, type JobQuery, type JobState } from '../../shared/jobs'
+import type { ApiErrorInfo, KlingTask, VideoKind, VideoRequest } from '../../shared/kling'
+import {
+  INSERT_JOB,
+  newJobColumns,
+  savedJobColumns,
+  type NewJob,
+  type SavedJob,
+} from './job-insert'
+import {
+  patchColumns,
+  toRecord,
+  type JobEvent,
+  type JobRecord,
+  type JobRow,
+  type RowPatch,
+} from './job-row'
+import { addInput, inputOf, type InputRecord } from './ledger-inputs'
+import { explainList, listJobs, type ListPage, type ListSource } from './ledger-list'
+import type { DriverKind } from './ledger-plan'
+import { nextState, type JobPatch } from './lifecycle'
 import { migrate } from './migrations'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
 // the command line and the app share one file. A job is written before its create request, so a
-// crash can never lose what the person asked for.
+// crash can never lose what the person asked for. Every call is bounded: nothing here reads the
+// whole history (pages, counts kept by triggers, indexes per filter; see ledger-list.ts).
 
-interface JobRow {
-  id: string
-  external_task_id: string
-  task_id: string | null
-  state: string
-  task_status: string | null
-  status_msg: string
-  request_json: string
-  sandbox: number
-  favourite: number
-  created_at: number
-  submitted_at: number | null
-  finished_at: number | null
-  updated_at: number
-  units: string | null
-  error_json: string | null
-  request_id: string | null
-  video_id: string | null
-  video_url: string | null
-  video_duration: string | null
-  file: string | null
-  bytes: number | null
-  revision: number
+export { ftsQuery } from './ledger-search'
+export type { JobEvent, JobRecord } from './job-row'
+export type { InputRecord, InputSource } from './ledger-inputs'
+export type { ListPage } from './ledger-list'
+export type { DriverKind } from './ledger-plan'
+export type { NewJob, SavedJob } from './job-insert'
+
+/** A chunk of a walk through the history, oldest first; `next` continues it (null: the end). */
+export interface JobChunk {
+  jobs: JobRecord[]
+  next: number | null
 }
 
-/** A job as main holds it: the shared Job plus where its video lives on disk. */
-export interface JobRecord extends Job {
-  file: string | null
-}
-
-export interface NewJob {
-  request: Text2VideoRequest
-  externalTaskId: string
-  sandbox?: boolean
-  /** For rebuilding history from sidecars: keep the original id and times. */
-  id?: string
-  createdAt?: number
-}
-
-function toRecord(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    externalTaskId: row.external_task_id,
-    taskId: row.task_id,
-    state: row.state as JobState,
-    taskStatus: row.task_status,
-    statusMessage: row.status_msg,
-    request: JSON.parse(row.request_json) as Text2VideoRequest,
-    sandbox: row.sandbox === 1,
-    favourite: row.favourite === 1,
-    createdAt: row.created_at,
-    submittedAt: row.submitted_at,
-    finishedAt: row.finished_at,
-    updatedAt: row.updated_at,
-    units: row.units,
-    error: row.error_json ? (JSON.parse(row.error_json) as ApiErrorInfo) : null,
-    video: row.video_url
-      ? { id: row.video_id ?? '', url: row.video_url, duration: row.video_duration ?? '' }
-      : null,
-    saved: row.file !== null,
-    bytes: row.bytes,
-    file: row.file,
-    requestId: row.request_id,
-    revision: row.revision,
-  }
-}
-
-/** Words of a search box as an FTS5 query: every word must match, each as a prefix. */
-export function ftsQuery(text: string): string | null {
-  const words = text
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 16)
-  if (words.length === 0) return null
-  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ')
-}
+const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
+const STATEMENT_CACHE = 500
 
 export class Ledger {
   readonly db: DatabaseSync
   private readonly stmts = new Map<string, StatementSync>()
+  private depth = 0
+  private readonly source: ListSource = { stmt: (sql) => this.stmt(sql) }
 
   constructor(
     path: string,
@@ -108,6 +68,8 @@ export class Ledger {
   private stmt(sql: string): StatementSync {
     let s = this.stmts.get(sql)
     if (!s) {
+      // List queries vary with their filters: a bounded cache, not one that grows for good.
+      if (this.stmts.size >= STATEMENT_CACHE) this.stmts.clear()
       s = this.db.prepare(sql)
       this.stmts.set(sql, s)
     }
@@ -118,14 +80,15 @@ export class Ledger {
   private bump(): number {
     const row = this.stmt(
       "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision' RETURNING value",
-    ).get() as {
-      value: number | string
-    }
+    ).get() as { value: number | string }
     return Number(row.value)
   }
 
+  /** One write transaction; a call inside another joins it. */
   private tx<T>(fn: () => T): T {
+    if (this.depth > 0) return fn()
     this.db.exec('BEGIN IMMEDIATE')
+    this.depth++
     try {
       const result = fn()
       this.db.exec('COMMIT')
@@ -133,38 +96,37 @@ export class Ledger {
     } catch (error) {
       this.db.exec('ROLLBACK')
       throw error
+    } finally {
+      this.depth--
     }
   }
 
-  private event(jobId: string, state: JobState, taskStatus: string | null, message: string): void {
+  private event(jobId: string, event: JobEvent): void {
     this.stmt(
       'INSERT INTO job_events (job_id, at, state, task_status, message) VALUES (?, ?, ?, ?, ?)',
-    ).run(jobId, this.now(), state, taskStatus, message)
+    ).run(jobId, this.now(), event.state, event.taskStatus, event.message)
   }
 
+  /** The rowid of a job made at `at`: created_at * 1000 + its place in that millisecond. */
+  private slot(at: number): { rowid: number; createdAt: number } {
+    for (let ms = Math.trunc(at); ; ms++) {
+      const last = this.stmt(
+        'SELECT rowid AS r FROM jobs WHERE rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT 1',
+      ).get(ms * 1000, ms * 1000 + 999) as { r: number } | undefined
+      if (!last) return { rowid: ms * 1000, createdAt: ms }
+      // A full millisecond (a thousand jobs): the next one takes it; 1 ms later harms nobody.
+      if (last.r < ms * 1000 + 999) return { rowid: last.r + 1, createdAt: ms }
+    }
+  }
+
+  /** A new job, queued: written before anything is sent. */
   create(input: NewJob): JobRecord {
     const id = input.id ?? randomUUID()
-    const at = input.createdAt ?? this.now()
     return this.tx(() => {
       const revision = this.bump()
-      this.stmt(
-        `INSERT INTO jobs (id, external_task_id, state, status_msg, request_json, prompt, negative_prompt, model, aspect_ratio,
-           sandbox, created_at, updated_at, revision)
-         VALUES (?, ?, 'queued', '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        id,
-        input.externalTaskId,
-        JSON.stringify(input.request),
-        input.request.prompt,
-        input.request.negative_prompt ?? '',
-        input.request.model_name ?? null,
-        input.request.aspect_ratio ?? null,
-        input.sandbox ? 1 : 0,
-        at,
-        at,
-        revision,
-      )
-      this.event(id, 'queued', null, '')
+      const { rowid, createdAt } = this.slot(input.createdAt ?? this.now())
+      this.stmt(INSERT_JOB).run({ ...newJobColumns(input, id, createdAt), rowid, revision })
+      this.event(id, { state: 'queued', taskStatus: null, message: '' })
       return this.get(id)!
     })
   }
@@ -181,8 +143,50 @@ export class Ledger {
   }
 
   byTaskId(taskId: string): JobRecord | null {
-    const row = this.stmt('SELECT * FROM jobs WHERE task_id = ?').get(taskId) as JobRow | undefined
+    const row = this.stmt('SELECT * FROM jobs WHERE task_id = ? ORDER BY rowid LIMIT 1').get(
+      taskId,
+    ) as JobRow | undefined
     return row ? toRecord(row) : null
+  }
+
+  /** A job named by its job id, the service's task id or its external task id. */
+  resolve(ref: string): JobRecord | null {
+    return this.get(ref) ?? this.byTaskId(ref) ?? this.byExternalId(ref)
+  }
+
+  /** The extensions of a job, oldest first. */
+  children(jobId: string): JobRecord[] {
+    const rows = this.stmt('SELECT * FROM jobs WHERE parent_job_id = ? ORDER BY rowid').all(
+      jobId,
+    ) as unknown as JobRow[]
+    return rows.map(toRecord)
+  }
+
+  /**
+   * The one writer of a job's columns: sets what the patch names (undefined leaves a column,
+   * null clears it), bumps the revision, and appends the event to the job's history if given.
+   */
+  update(id: string, patch: JobPatch, event?: JobEvent): JobRecord {
+    return this.write(id, patch, event)
+  }
+
+  private write(id: string, patch: RowPatch, event?: JobEvent): JobRecord {
+    const columns = patchColumns(patch)
+    return this.tx(() => {
+      if (columns.length === 0 && !event) {
+        const job = this.get(id)
+        if (!job) throw new Error(`no job ${id}`)
+        return job
+      }
+      const revision = this.bump()
+      const sets = columns.map(([c]) => `${c} = ?`).join(', ')
+      const done = this.stmt(
+        `UPDATE jobs SET ${sets}${sets ? ', ' : ''}updated_at = ?, revision = ? WHERE id = ?`,
+      ).run(...columns.map(([, v]) => v), this.now(), revision, id)
+      if (done.changes === 0) throw new Error(`no job ${id}`)
+      if (event) this.event(id, event)
+      return this.get(id)!
+    })
   }
 
   /** Moves a job to a new state; records the change in its history. */
@@ -192,112 +196,54 @@ export class Ledger {
     changes: { message?: string; error?: ApiErrorInfo | null } = {},
   ): JobRecord {
     return this.tx(() => {
-      const revision = this.bump()
-      this.stmt(
-        `UPDATE jobs SET state = ?, status_msg = COALESCE(?, status_msg), error_json = ?, updated_at = ?, revision = ?,
-           finished_at = CASE WHEN ? IN ('done', 'failed', 'expired') THEN COALESCE(finished_at, ?) ELSE finished_at END
-         WHERE id = ?`,
-      ).run(
-        state,
-        changes.message ?? null,
-        changes.error ? JSON.stringify(changes.error) : null,
-        this.now(),
-        revision,
-        state,
-        this.now(),
-        id,
-      )
-      this.event(id, state, null, changes.message ?? changes.error?.message ?? '')
-      return this.get(id)!
+      const job = this.get(id)
+      if (!job) throw new Error(`no job ${id}`)
+      const patch: RowPatch = { state, error: changes.error ?? null }
+      if (changes.message !== undefined) patch.statusMessage = changes.message
+      if (ENDED.includes(state) && job.finishedAt === null) patch.finishedAt = this.now()
+      const message = changes.message ?? changes.error?.message ?? ''
+      return this.write(id, patch, { state, taskStatus: null, message })
     })
   }
 
   /**
-   * Records what the service said about the task. Returns null when nothing changed, so a poll
-   * that learns nothing new costs no write and no event.
+   * Records what the service said about the task (the lifecycle decides what it means). Returns
+   * null when nothing changed, so a poll that learns nothing costs no write and no event.
    */
   applyTask(id: string, task: KlingTask): JobRecord | null {
     const job = this.get(id)
     if (!job) throw new Error(`no job ${id}`)
-    const video = task.videos[0] ?? null
-    let state: JobState = job.state
-    if (task.task_status === 'failed') state = 'failed'
-    else if (task.task_status === 'succeed') state = job.saved ? 'done' : 'downloading'
-    else if (task.task_status === 'processing') state = 'processing'
-    else if (!isLive(job.state) || job.state === 'queued' || job.state === 'creating')
-      state = 'submitted'
-    const same =
-      job.taskId === task.task_id &&
-      job.taskStatus === task.task_status &&
-      job.state === state &&
-      (job.video?.url ?? null) === (video?.url ?? null) &&
-      job.statusMessage === task.task_status_msg
-    if (same) return null
-    return this.tx(() => {
-      const revision = this.bump()
-      const finished = state === 'failed' || task.task_status === 'succeed'
-      this.stmt(
-        `UPDATE jobs SET task_id = ?, task_status = ?, status_msg = ?, state = ?, submitted_at = COALESCE(?, submitted_at),
-           finished_at = CASE WHEN ? THEN COALESCE(?, finished_at, ?) ELSE finished_at END,
-           units = COALESCE(?, units), video_id = COALESCE(?, video_id), video_url = COALESCE(?, video_url),
-           video_duration = COALESCE(?, video_duration), error_json = CASE WHEN ? = 'failed' THEN error_json ELSE NULL END,
-           request_id = COALESCE(?, request_id), updated_at = ?, revision = ?
-         WHERE id = ?`,
-      ).run(
-        task.task_id,
-        task.task_status,
-        task.task_status_msg,
-        state,
-        task.created_at,
-        finished ? 1 : 0,
-        task.updated_at,
-        this.now(),
-        task.final_unit_deduction,
-        video?.id ?? null,
-        video?.url ?? null,
-        video?.duration ?? null,
-        state,
-        task.request_id,
-        this.now(),
-        revision,
-        id,
-      )
-      if (job.taskStatus !== task.task_status || job.state !== state)
-        this.event(id, state, task.task_status, task.task_status_msg)
-      return this.get(id)!
-    })
+    const change = nextState(job, { type: 'answered', task }, this.now())
+    return change ? this.write(id, change.patch, change.event) : null
   }
 
   setSaved(id: string, file: string, bytes: number): JobRecord {
-    return this.tx(() => {
-      const revision = this.bump()
-      this.stmt(
-        "UPDATE jobs SET file = ?, bytes = ?, state = 'done', updated_at = ?, revision = ? WHERE id = ?",
-      ).run(file, bytes, this.now(), revision, id)
-      this.event(id, 'done', 'succeed', '')
-      return this.get(id)!
-    })
+    return this.write(
+      id,
+      { file, bytes, state: 'done' },
+      { state: 'done', taskStatus: 'succeed', message: '' },
+    )
+  }
+
+  /** Records the API address the create was sent to: lookups and resends go there. */
+  setBaseUrl(id: string, url: string): JobRecord {
+    return this.write(id, { baseUrl: url })
+  }
+
+  /** For a job whose file vanished from disk: it needs downloading again. */
+  clearFile(id: string): JobRecord {
+    return this.write(id, { file: null, bytes: null })
+  }
+
+  setFavourite(id: string, favourite: boolean): JobRecord {
+    return this.write(id, { favourite })
   }
 
   /**
    * Rebuilds one finished job from a sidecar (the library folder is the backup of the history).
    * Returns false when the ledger already knew it.
    */
-  importSaved(entry: {
-    id: string
-    externalTaskId: string
-    taskId: string
-    request: Text2VideoRequest
-    sandbox: boolean
-    favourite: boolean
-    createdAt: number
-    submittedAt: number | null
-    finishedAt: number | null
-    units: string | null
-    video: { id: string; url: string; duration: string } | null
-    file: string
-    bytes: number
-  }): boolean {
+  importSaved(entry: SavedJob): boolean {
     const known = this.get(entry.id) ?? this.byExternalId(entry.externalTaskId)
     if (known) {
       if (known.file !== entry.file) this.setSaved(known.id, entry.file, entry.bytes)
@@ -305,68 +251,20 @@ export class Ledger {
     }
     this.tx(() => {
       const revision = this.bump()
-      this.stmt(
-        `INSERT INTO jobs (id, external_task_id, task_id, state, task_status, status_msg, request_json, prompt, negative_prompt,
-           model, aspect_ratio, sandbox, favourite, created_at, submitted_at, finished_at, updated_at, units,
-           video_id, video_url, video_duration, file, bytes, revision)
-         VALUES (?, ?, ?, 'done', 'succeed', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        entry.id,
-        entry.externalTaskId,
-        entry.taskId,
-        JSON.stringify(entry.request),
-        entry.request.prompt,
-        entry.request.negative_prompt ?? '',
-        entry.request.model_name ?? null,
-        entry.request.aspect_ratio ?? null,
-        entry.sandbox ? 1 : 0,
-        entry.favourite ? 1 : 0,
-        entry.createdAt,
-        entry.submittedAt,
-        entry.finishedAt,
-        this.now(),
-        entry.units,
-        entry.video?.id ?? null,
-        entry.video?.url ?? null,
-        entry.video?.duration ?? null,
-        entry.file,
-        entry.bytes,
-        revision,
-      )
-      this.event(entry.id, 'done', 'succeed', 'rebuilt from the library folder')
+      const { rowid, createdAt } = this.slot(entry.createdAt)
+      const columns = savedJobColumns(entry, createdAt, this.now())
+      this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
+      const message = 'rebuilt from the library folder'
+      this.event(entry.id, { state: 'done', taskStatus: 'succeed', message })
     })
     return true
-  }
-
-  /** For a job whose file vanished from disk: it needs downloading again. */
-  clearFile(id: string): JobRecord {
-    return this.tx(() => {
-      const revision = this.bump()
-      this.stmt(
-        'UPDATE jobs SET file = NULL, bytes = NULL, updated_at = ?, revision = ? WHERE id = ?',
-      ).run(this.now(), revision, id)
-      return this.get(id)!
-    })
-  }
-
-  setFavourite(id: string, favourite: boolean): JobRecord {
-    return this.tx(() => {
-      const revision = this.bump()
-      this.stmt('UPDATE jobs SET favourite = ?, updated_at = ?, revision = ? WHERE id = ?').run(
-        favourite ? 1 : 0,
-        this.now(),
-        revision,
-        id,
-      )
-      return this.get(id)!
-    })
   }
 
   /** Remembers a library folder this history saves into (kept for good: its videos stay). */
   addLibraryRoot(path: string): void {
     this.stmt(
       'INSERT INTO library_roots (path, added_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-    ).run(path, Date.now())
+    ).run(path, this.now())
   }
 
   libraryRoots(): string[] {
@@ -383,88 +281,87 @@ export class Ledger {
     })
   }
 
+  /** Records an input image (see ledger-inputs.ts). */
+  addInput(meta: InputRecord): InputRecord {
+    return addInput((sql) => this.stmt(sql), meta)
+  }
+
+  input(sha256: string): InputRecord | null {
+    return inputOf((sql) => this.stmt(sql), sha256)
+  }
+
   /** Every job that is not finished, oldest first: what a restart must pick up again. */
   live(): JobRecord[] {
     const rows = this.stmt(
-      "SELECT * FROM jobs WHERE state IN ('queued', 'creating', 'submitted', 'processing', 'downloading') ORDER BY created_at, rowid",
-    ).all() as unknown as JobRow[]
+      `SELECT * FROM jobs WHERE state IN (${LIVE_STATES.map(() => '?').join(', ')}) ORDER BY rowid`,
+    ).all(...LIVE_STATES) as unknown as JobRow[]
     return rows.map(toRecord)
   }
 
-  /** Finished jobs whose video is not on disk (yet, or any more). */
+  private chunk(where: string, after: number | null, limit: number): JobChunk {
+    const size = Math.min(Math.max(Math.trunc(limit), 1), 5_000)
+    const from = after ?? Number.MIN_SAFE_INTEGER
+    // The partial indexes are ordered by created_at, then rowid: the same order as rowid alone.
+    const rows = this.stmt(
+      `SELECT rowid AS _rowid, * FROM jobs WHERE ${where} AND created_at >= ? AND rowid > ?
+       ORDER BY created_at, rowid LIMIT ?`,
+    ).all(Math.floor(from / 1000), from, size) as unknown as (JobRow & { _rowid: number })[]
+    const next = rows.length === size ? rows[rows.length - 1]!._rowid : null
+    return { jobs: rows.map(toRecord), next }
+  }
+
+  /** Finished jobs whose video is not on disk (yet, or any more), a chunk at a time. */
+  unsavedPage(after: number | null = null, limit = 500): JobChunk {
+    return this.chunk(
+      "task_status = 'succeed' AND file IS NULL AND state <> 'expired'",
+      after,
+      limit,
+    )
+  }
+
+  /** Jobs whose video is saved in the library, a chunk at a time (launch triage walks these). */
+  savedPage(after: number | null = null, limit = 500): JobChunk {
+    return this.chunk('file IS NOT NULL', after, limit)
+  }
+
+  /** Every unsaved finished job at once: only for small histories; prefer unsavedPage. */
   unsaved(): JobRecord[] {
-    const rows = this.stmt(
-      "SELECT * FROM jobs WHERE task_status = 'succeed' AND file IS NULL AND state NOT IN ('expired') ORDER BY created_at",
-    ).all() as unknown as JobRow[]
-    return rows.map(toRecord)
+    return this.walk((after) => this.unsavedPage(after))
   }
 
+  /** Every saved job at once: only for small histories; prefer savedPage. */
   saved(): JobRecord[] {
-    return (
-      this.stmt('SELECT * FROM jobs WHERE file IS NOT NULL').all() as unknown as JobRow[]
-    ).map(toRecord)
+    return this.walk((after) => this.savedPage(after))
   }
 
-  list(query: JobQuery = {}): { jobs: JobRecord[]; total: number } {
-    const where: string[] = []
-    const args: (string | number | null)[] = []
-    const match = query.search ? ftsQuery(query.search) : null
-    if (query.search && match === null) return { jobs: [], total: 0 }
-    if (match) {
-      where.push('jobs.rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)')
-      args.push(match)
-    }
-    if (query.states && query.states.length > 0) {
-      where.push(`state IN (${query.states.map(() => '?').join(', ')})`)
-      args.push(...query.states)
-    }
-    if (query.model !== undefined) {
-      where.push('model = ?')
-      args.push(query.model)
-    }
-    if (query.aspectRatio !== undefined) {
-      where.push('aspect_ratio = ?')
-      args.push(query.aspectRatio)
-    }
-    if (query.favourite !== undefined) {
-      where.push('favourite = ?')
-      args.push(query.favourite ? 1 : 0)
-    }
-    if (query.sandbox !== undefined) {
-      where.push('sandbox = ?')
-      args.push(query.sandbox ? 1 : 0)
-    }
-    if (query.since !== undefined) {
-      where.push('created_at >= ?')
-      args.push(query.since)
-    }
-    if (query.until !== undefined) {
-      where.push('created_at < ?')
-      args.push(query.until)
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
-    const offset = Math.max(query.offset ?? 0, 0)
-    const rows = this.stmt(
-      `SELECT * FROM jobs ${clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`,
-    ).all(...args, limit, offset) as unknown as JobRow[]
-    const total = (
-      this.stmt(`SELECT COUNT(*) AS n FROM jobs ${clause}`).get(...args) as { n: number }
-    ).n
-    return { jobs: rows.map(toRecord), total }
+  private walk(page: (after: number | null) => JobChunk): JobRecord[] {
+    const out: JobRecord[] = []
+    let after: number | null = null
+    do {
+      const chunk = page(after)
+      out.push(...chunk.jobs)
+      after = chunk.next
+    } while (after !== null)
+    return out
   }
 
-  history(
-    id: string,
-  ): { at: number; state: JobState; taskStatus: string | null; message: string }[] {
+  /**
+   * A page of the library, newest first, with its total (a lower bound when totalIsEstimate).
+   * `driver` forces where the page is read from (tests, the bench); results never depend on it.
+   */
+  list(query: JobQuery = {}, driver?: DriverKind): ListPage {
+    return listJobs(this.source, query, driver)
+  }
+
+  /** Where list would read this query from, and its SQL (the bench, EXPLAIN QUERY PLAN). */
+  explainList(query: JobQuery): { driver: DriverKind; sql: string } {
+    return explainList(this.source, query)
+  }
+
+  history(id: string): ({ at: number } & JobEvent)[] {
     const rows = this.stmt(
       'SELECT at, state, task_status, message FROM job_events WHERE job_id = ? ORDER BY id',
-    ).all(id) as {
-      at: number
-      state: string
-      task_status: string | null
-      message: string
-    }[]
+    ).all(id) as { at: number; state: string; task_status: string | null; message: string }[]
     return rows.map((r) => ({
       at: r.at,
       state: r.state as JobState,
@@ -473,26 +370,25 @@ export class Ledger {
     }))
   }
 
-  /** Seconds from create to succeed of finished tasks like this one, newest first. */
-  durations(request: Text2VideoRequest, limit = 200): number[] {
+  /** Seconds from create to succeed of finished real tasks like this one, newest first. */
+  durations(kind: VideoKind, request: VideoRequest, limit = 200): number[] {
+    const r = request as Partial<Record<'model_name' | 'mode' | 'duration', string>>
     const rows = this.stmt(
       `SELECT (finished_at - submitted_at) / 1000.0 AS seconds FROM jobs
        WHERE task_status = 'succeed' AND sandbox = 0 AND submitted_at IS NOT NULL AND finished_at > submitted_at
-         AND COALESCE(model, '') = ? AND json_extract(request_json, '$.mode') IS ? AND json_extract(request_json, '$.duration') IS ?
+         AND kind = ? AND COALESCE(model, '') = ? AND json_extract(request_json, '$.mode') IS ?
+         AND json_extract(request_json, '$.duration') IS ?
        ORDER BY finished_at DESC LIMIT ?`,
-    ).all(request.model_name ?? '', request.mode ?? null, request.duration ?? null, limit) as {
+    ).all(kind, r.model_name ?? '', r.mode ?? null, r.duration ?? null, limit) as {
       seconds: number
     }[]
-    return rows.map((r) => r.seconds)
+    return rows.map((row) => row.seconds)
   }
 
   revision(): number {
-    return Number(
-      (
-        this.stmt("SELECT value FROM meta WHERE key = 'revision'").get() as {
-          value: string | number
-        }
-      ).value,
-    )
+    const row = this.stmt("SELECT value FROM meta WHERE key = 'revision'").get() as {
+      value: string | number
+    }
+    return Number(row.value)
   }
 }

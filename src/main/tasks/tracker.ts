@@ -81,7 +81,7 @@ export async function plainWire(job: JobRecord): Promise<Record<string, unknown>
       mayHaveReachedServer: false,
     })
   }
-  return checked.value as Record<string, unknown>
+  return checked.value as unknown as Record<string, unknown>
 }
 
 export class Tracker {
