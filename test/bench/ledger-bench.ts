@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { typingBench } from './typing-bench'
 import type { JobQuery } from '../../src/shared/jobs'
 import { seededRandom } from '../../src/shared/seeded-random'
 import { Ledger } from '../../src/main/tasks/ledger'
@@ -369,6 +370,8 @@ export async function ledgerBench(dir: string, quick: boolean, report: Reporter)
     }
   }
   for (const ledger of ledgers.values()) ledger.close()
+  const largest = sizes[sizes.length - 1]!
+  await typingBench(join(dir, `ledger-${largest}.db`), suffix(largest), report)
   for (const size of sizes.slice(1)) {
     report.record(
       `ledger.update_ratio_${suffix(size)}_vs_1k`,

@@ -189,10 +189,13 @@ describe('bad images and combinations exit 2 naming the rule, and nothing is sen
 })
 
 describe('where the key may go', () => {
+  type Source = (url: string) => [string[], Record<string, string>]
+  const flag: Source = (url) => [['--base-url', url], {}]
+  const environment: Source = (url) => [[], { COMETAPI_BASE_URL: url }]
   it.each([
-    ['--base-url', (url: string) => [['--base-url', url], {}]],
-    ['COMETAPI_BASE_URL', (url: string) => [[], { COMETAPI_BASE_URL: url }]],
-  ] as const)(
+    ['--base-url', flag],
+    ['COMETAPI_BASE_URL', environment],
+  ])(
     'refuses a plain-http address off this computer from %s, before anything is sent',
     async (_n, source) => {
       for (const url of ['http://api.example.com', 'https://user@api.example.com']) {

@@ -9,7 +9,7 @@ import type { Library } from '../library/library'
 import type { SettingsStore } from '../settings/settings-store'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import { Tracker, type TrackerEvent } from '../tasks/tracker'
-import { triageUnsaved } from '../tasks/triage'
+import { triageUnsaved, walk } from '../tasks/triage'
 import { publicJob, type DesktopActions } from './desktop'
 
 // The engines the app runs: one for the API address in Settings (with the key from the keychain)
@@ -48,7 +48,8 @@ export class Runner {
     const { ledger, library } = this.o
     const refetch = await triageUnsaved(ledger, library, Date.now(), (job) => !job.sandbox)
     // Sandbox links died with the emulator of the last session: those results cannot come back.
-    for (const job of ledger.unsaved()) if (job.sandbox) ledger.setState(job.id, 'expired')
+    for await (const job of walk((after) => ledger.unsavedPage(after)))
+      if (job.sandbox) ledger.setState(job.id, 'expired')
     const live = ledger.live()
     await library.removeStrayParts(new Set(live.map((j) => j.id)))
     const real = this.engine(false)

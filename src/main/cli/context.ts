@@ -13,15 +13,8 @@ import type { Tracker } from '../tasks/tracker'
 import { apiKeyFrom, baseUrlFrom } from './address'
 import { parseDuration } from './args'
 import { str, type Flags } from './flags'
-import {
-  describeJob,
-  describeTask,
-  EXIT,
-  jobJson,
-  StatusLine,
-  taskJson,
-  type CliIo,
-} from './output'
+import type { StatusLine } from './output'
+import { describeJob, describeTask, EXIT, jobJson, taskJson, type CliIo } from './output'
 
 // What every command works with: its flags, the shared studio (history, library, settings), a
 // client for the one allowed address, an engine, and the way a command ends (JSON or text, --out

@@ -62,7 +62,10 @@ export class Library {
 
   pathFor(job: Job): string {
     if (!job.taskId) throw new Error(`job ${job.id} has no task yet`)
-    return join(this.folderFor(job), videoFileName(job.createdAt, job.request.prompt ?? '', job.taskId))
+    return join(
+      this.folderFor(job),
+      videoFileName(job.createdAt, job.request.prompt ?? '', job.taskId),
+    )
   }
 
   private partFor(job: Job): string {

@@ -1,4 +1,5 @@
 import type { Ledger } from '../tasks/ledger'
+import { walk } from '../tasks/triage'
 import type { Library } from './library'
 
 export interface RescanResult {
@@ -21,7 +22,7 @@ export async function rescanLibrary(ledger: Ledger, library: Library): Promise<R
     if (ledger.importSaved({ ...j, file, bytes: j.bytes })) added++
   }
   let missing = 0
-  for (const job of ledger.saved()) {
+  for await (const job of walk((after) => ledger.savedPage(after))) {
     if (!(await library.exists(job.file))) {
       ledger.clearFile(job.id)
       missing++

@@ -51,7 +51,10 @@ export interface Sidecar {
 
 export function sidecarFor(job: Job, videoName: string, bytes: number): Sidecar {
   const inputs: SidecarInput[] = []
-  for (const { at, value } of imagesOf(job.kind, job.request as unknown as Record<string, unknown>)) {
+  for (const { at, value } of imagesOf(
+    job.kind,
+    job.request as unknown as Record<string, unknown>,
+  )) {
     const ref = parseInputRef(value)
     if (ref) inputs.push({ at, ref: value, file: `${INPUTS_FOLDER}/${ref.sha256}.${ref.ext}` })
   }
@@ -102,5 +105,9 @@ export function readSidecar(text: string): Sidecar | null {
   if (kind === 'text2video' && typeof job.request.prompt !== 'string') return null
   const parentJobId = typeof job.parentJobId === 'string' ? job.parentJobId : null
   const inputs = Array.isArray(value.inputs) ? (value.inputs as SidecarInput[]) : []
-  return { ...(value as unknown as Sidecar), job: { ...(job as unknown as Sidecar['job']), kind, parentJobId }, inputs }
+  return {
+    ...(value as unknown as Sidecar),
+    job: { ...(job as unknown as Sidecar['job']), kind, parentJobId },
+    inputs,
+  }
 }
