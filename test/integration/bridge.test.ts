@@ -366,4 +366,42 @@ describe('the bridge', () => {
       await strict.close()
     }
   })
+
+  it(
+    'a job keeps its address: after a change in Settings it is followed where it was sent, and new jobs go to the new one',
+    { timeout: 60_000 },
+    async () => {
+      await api.key.set({ key: KEY })
+      confirmAnswer = true
+      const slow = await startEmulator({ timeScale: 60, seed: 8 })
+      const next = await startEmulator({ timeScale: 600, seed: 9 })
+      try {
+        expect((await api.settings.update({ baseUrl: slow.url })).ok).toBe(true)
+        const first = await api.tasks.create({ request: { prompt: 'sent to the first address' } })
+        if (!first.ok) throw new Error(first.error.message)
+        const running = await untilJob(first.data.id, ['submitted', 'processing'])
+        expect(running.baseUrl).toBe(slow.url)
+        expect((await api.settings.update({ baseUrl: next.url })).ok).toBe(true)
+        const second = await api.tasks.create({ request: { prompt: 'sent to the second address' } })
+        if (!second.ok) throw new Error(second.error.message)
+        expect((await untilJob(second.data.id, ['done'])).baseUrl).toBe(next.url)
+        // The first is still asked about at its own address, never created at the new one.
+        expect(next.tasks().map((t) => t.external_task_id)).toEqual([second.data.externalTaskId])
+        // The first is followed to its end at its own address, and created there once.
+        let done: Job | null = null
+        for (let i = 0; i < 120 && done === null; i++) {
+          const res = await api.tasks.get({ id: first.data.id })
+          if (res.ok && res.data.job.state === 'done') done = res.data.job
+          else await new Promise((r) => setTimeout(r, 250))
+        }
+        expect(done?.baseUrl).toBe(slow.url)
+        expect(slow.tasks()).toHaveLength(1)
+        expect(slow.tasks()[0]!.create_requests).toBe(1)
+      } finally {
+        await core.stop()
+        await slow.close()
+        await next.close()
+      }
+    },
+  )
 })

@@ -181,6 +181,24 @@ describe('bad images and combinations exit 2 naming the rule, and nothing is sen
     expect((await tasksOnServer()).length).toBe(before)
   })
 
+  it('--out that names a folder is refused before anything is paid for', async () => {
+    const before = (await tasksOnServer()).length
+    const r = await run(['generate', 'a heron', '--out', dir])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--out .* is a folder/)
+    expect((await tasksOnServer()).length).toBe(before)
+  })
+
+  it('wait on a task the service does not know ends there, and is not taken into the history', async () => {
+    const r = await run(['wait', '999999999999999999', '--kind', 'image2video', '--json'])
+    expect(r.code).toBe(3)
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { kind: 'not_found' } })
+    const listed = JSON.parse((await run(['list', '--json'])).stdout) as {
+      jobs: { task_id: string }[]
+    }
+    expect(listed.jobs.map((j) => j.task_id)).not.toContain('999999999999999999')
+  })
+
   it('extend refuses a job that has no finished video, and an unknown id', async () => {
     const unknown = await run(['extend', 'no-such-job'])
     expect(unknown.code).toBe(2)

@@ -41,6 +41,7 @@ class ScriptedService {
     }
   }
   readonly client = {
+    baseUrl: 'https://kling.test',
     videos: {
       create: async () => (this.creates++, (await this.create()).task),
       find: async () => (this.finds++, this.find()),

@@ -62,7 +62,7 @@ function service(script: { create?: Answer<KlingTask>[]; find?: Answer<KlingTask
   }
 }
 
-function context(state: JobState, over: Partial<JobRecord> = {}) {
+function context(state: JobState, over: Partial<JobRecord> = {}, slots = { free: true }) {
   const events: LifecycleEvent['type'][] = []
   const ctx: StepContext = {
     job: { ...makeJob({ state, ...over }), file: null } as JobRecord,
@@ -76,6 +76,8 @@ function context(state: JobState, over: Partial<JobRecord> = {}) {
     signal: new AbortController().signal,
     random: () => 0.5,
     now: () => 1_000,
+    claimSlot: () => slots.free,
+    baseUrl: 'https://api.example.test',
   }
   return { ctx, events }
 }
@@ -260,6 +262,41 @@ describe('submit: when a create may go out', () => {
     expect(ctx.job.state).toBe('creating')
     expect('after' in next).toBe(true)
     expect(s.calls).toEqual(['find'])
+  })
+
+  it('a create is recorded with the address it goes to, before it goes', async () => {
+    const { ctx } = context('queued')
+    let seen: string | null = null
+    const s = service({ create: [() => ((seen = ctx.job.baseUrl), task())] })
+    await run(ctx, s)
+    expect(seen).toBe('https://api.example.test')
+    expect(ctx.job.baseUrl).toBe('https://api.example.test')
+  })
+
+  it('an unconfirmed create is sent again only with a free slot, and waits for one otherwise', async () => {
+    const slots = { free: false }
+    const { ctx } = context('needs_attention', {}, slots)
+    const s = service({ find: [noSuchTask, noSuchTask], create: [() => task()] })
+    const next = await run(ctx, s)
+    expect(s.calls).toEqual(['find'])
+    expect('after' in next).toBe(true)
+    expect(ctx.memory.autoResends).toBe(0)
+    slots.free = true
+    await run(ctx, s)
+    expect(s.calls).toEqual(['find', 'find', 'create'])
+  })
+
+  it('an answer that cannot be recorded is not taken for a failed create', async () => {
+    const { ctx } = context('queued')
+    const apply = ctx.apply
+    ctx.apply = (event) => {
+      if (event.type === 'answered') throw new Error('database is locked')
+      return apply(event)
+    }
+    const s = service({ create: [() => task()] })
+    await expect(run(ctx, s)).rejects.toThrow(/locked/)
+    // Still `creating`: the engine runs the step again, and it is looked up, not sent again.
+    expect(ctx.job.state).toBe('creating')
   })
 
   it('a cancelled create leaves the job as it is, for whoever runs it next', async () => {

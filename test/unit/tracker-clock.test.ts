@@ -52,6 +52,7 @@ class FakeService {
     const hit = [...this.tasks.entries()].find(([, t]) => t.ext === ext)
     return hit ? this.view(hit[0]) : null
   }
+  readonly baseUrl = 'https://kling.test'
   readonly videos = { create: this.create, get: this.get, find: this.find }
 }
 

@@ -65,7 +65,7 @@ export class AppCore {
     })
     const key = () => this.keys.current()
     this.runner = new Runner({ ...o, wire: wireFor(inputs), key, language })
-    this.jobs = new JobService({ ledger: o.ledger, runner: this.runner, emit: o.emit })
+    this.jobs = new JobService({ ledger: o.ledger, runner: this.runner, emit: o.emit, inputs })
     this.settingsService = new SettingsService({
       ...o,
       runner: this.runner,

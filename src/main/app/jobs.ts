@@ -6,6 +6,7 @@ import {
   type VideoKind,
   type VideoRequest,
 } from '../../shared/kling'
+import { checkMasks, factsFromStore, type InputStore } from '../inputs'
 import { newExternalTaskId } from '../kling/client'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import { RESULT_LIFETIME_MS } from '../tasks/tracker'
@@ -17,7 +18,9 @@ import type { EmitFn, Runner } from './runner'
 // asking the engine to look again, send again or fetch again.
 
 export class JobService {
-  constructor(private readonly o: { ledger: Ledger; runner: Runner; emit: EmitFn }) {}
+  constructor(
+    private readonly o: { ledger: Ledger; runner: Runner; emit: EmitFn; inputs: InputStore },
+  ) {}
 
   job(id: string): JobRecord {
     const job = this.o.ledger.get(id)
@@ -33,11 +36,14 @@ export class JobService {
     const { external_task_id: given, ...rest } = request as VideoRequest & {
       external_task_id?: string
     }
+    // The one image rule across fields: a mask has its image's pixel size.
+    const masks = await checkMasks(kind, rest, factsFromStore(this.o.inputs))
+    if (masks.length > 0) throw new CallError('invalid_input', formatFieldErrors(masks))
     const externalTaskId = given ?? newExternalTaskId()
     if (this.o.ledger.byExternalId(externalTaskId))
       throw new CallError('invalid_input', `external_task_id ${externalTaskId} was already used`)
     const sandbox = this.o.runner.sandboxState().on
-    const engine = await this.o.runner.engineFor({ sandbox })
+    const engine = await this.o.runner.engineFor({ sandbox, baseUrl: null })
     return publicJob(
       engine.enqueue({ kind, request: rest as VideoRequest, externalTaskId, sandbox, parentJobId }),
     )

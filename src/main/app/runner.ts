@@ -12,9 +12,11 @@ import { Tracker, type TrackerEvent } from '../tasks/tracker'
 import { triageUnsaved, walk } from '../tasks/triage'
 import { publicJob, type DesktopActions } from './desktop'
 
-// The engines the app runs: one for the API address in Settings (with the key from the keychain)
-// and, while sandbox mode is on or no key is set, one for the built-in emulator. Everything about
-// which engine a job belongs to, and what the window hears of them, is here.
+// The engines the app runs: one for the API address in Settings (with the key from the keychain),
+// one for each earlier address that still has jobs sent there (a job keeps its address: it is
+// looked up and followed there, never re-sent elsewhere), and, while sandbox mode is on or no key
+// is set, one for the built-in emulator. Which engine a job belongs to, and what the window hears
+// of them, is decided here.
 
 export type EmitFn = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -36,12 +38,18 @@ export interface RunnerOptions {
 }
 
 export class Runner {
-  private real: Tracker | null = null
+  /** One engine per address: the one in Settings (new jobs go there), and earlier ones whose jobs were sent there. */
+  private readonly engines = new Map<string, Tracker>()
   private sandbox: Tracker | null = null
   private emulator: Emulator | null = null
   private emulatorStarting: Promise<Emulator> | null = null
+  private paused = false
 
   constructor(private readonly o: RunnerOptions) {}
+
+  private address(): string {
+    return this.o.settings.get().baseUrl
+  }
 
   /** Starts tracking every unfinished job; once, at launch. */
   async start(): Promise<void> {
@@ -52,9 +60,20 @@ export class Runner {
       if (job.sandbox) ledger.setState(job.id, 'expired')
     const live = ledger.live()
     await library.removeStrayParts(new Set(live.map((j) => j.id)))
-    const real = this.engine(false)
-    for (const job of refetch.filter((j) => !j.sandbox)) real.retryDownload(job.id)
-    real.start()
+    const current = this.engine(this.address())
+    for (const job of refetch.filter((j) => !j.sandbox))
+      (await this.engineFor(job)).retryDownload(job.id)
+    current.start()
+    // Jobs sent to an earlier address stay with it: looked up and followed there, never re-sent elsewhere.
+    const attention = ledger.list({ states: ['needs_attention'], sandbox: false, limit: 500 }).jobs
+    for (const address of new Set([...live, ...attention].map((j) => j.baseUrl))) {
+      if (
+        address &&
+        address !== this.address() &&
+        !live.find((j) => j.sandbox && j.baseUrl === address)
+      )
+        this.engine(address).start()
+    }
     if (live.some((j) => j.sandbox)) (await this.sandboxEngine()).start()
   }
 
@@ -65,14 +84,16 @@ export class Runner {
     return { on: false, reason: null }
   }
 
-  /** The engine a job belongs to (started on demand). */
-  async engineFor(job: Pick<Job, 'sandbox'>): Promise<Tracker> {
-    return job.sandbox ? this.sandboxEngine() : this.engine(false)
+  /** The engine a job belongs to (started on demand): the one of the address it was sent to. */
+  async engineFor(job: Pick<Job, 'sandbox' | 'baseUrl'>): Promise<Tracker> {
+    if (job.sandbox) return this.sandboxEngine()
+    return this.engine(job.baseUrl ?? this.address())
   }
 
   /** The engine a job runs in now, if any: for estimates, without starting anything. */
-  running(job: Pick<Job, 'sandbox'>): Tracker | null {
-    return job.sandbox ? this.sandbox : this.real
+  running(job: Pick<Job, 'sandbox' | 'baseUrl'>): Tracker | null {
+    if (job.sandbox) return this.sandbox
+    return this.engines.get(job.baseUrl ?? this.address()) ?? null
   }
 
   private onEvent = (event: TrackerEvent): void => {
@@ -85,24 +106,15 @@ export class Runner {
     }
   }
 
-  private engine(sandbox: false): Tracker
-  private engine(sandbox: true, emulator: Emulator): Tracker
-  private engine(sandbox: boolean, emulator?: Emulator): Tracker {
-    const existing = sandbox ? this.sandbox : this.real
-    if (existing) return existing
+  private build(client: KlingClient, sandbox: boolean, takesUnsent: boolean): Tracker {
+    // The emulator gets a new port each launch: sandbox jobs follow whichever one runs now.
     const settings = this.o.settings.get()
-    const client = sandbox
-      ? new KlingClient({ baseUrl: emulator!.url, apiKey: 'sandbox', fetch: this.o.fetch })
-      : // Read at every request: a key replaced in settings applies at once.
-        new KlingClient({
-          baseUrl: settings.baseUrl,
-          apiKey: () => this.o.key() ?? '',
-          fetch: this.o.fetch,
-        })
     const engine = new Tracker({
       ledger: this.o.ledger,
       library: this.o.library,
       client,
+      takesUnsent,
+      anyAddress: sandbox,
       wire: this.o.wire,
       emit: this.onEvent,
       concurrency: settings.concurrency,
@@ -110,8 +122,22 @@ export class Runner {
       pollScale: sandbox ? (this.o.sandboxTimeScale ?? 30) : 1,
       log: this.o.log,
     })
-    if (sandbox) this.sandbox = engine
-    else this.real = engine
+    if (this.paused) engine.pauseQueue()
+    return engine
+  }
+
+  /** The engine for an address; only the one in Settings takes jobs not sent anywhere yet. */
+  private engine(address: string): Tracker {
+    const existing = this.engines.get(address)
+    if (existing) return existing
+    // Read at every request: a key replaced in settings applies at once.
+    const client = new KlingClient({
+      baseUrl: address,
+      apiKey: () => this.o.key() ?? '',
+      fetch: this.o.fetch,
+    })
+    const engine = this.build(client, false, address === this.address())
+    this.engines.set(address, engine)
     return engine
   }
 
@@ -122,61 +148,66 @@ export class Runner {
       timeScale: this.o.sandboxTimeScale ?? 30,
     })
     this.emulator = await this.emulatorStarting
-    return this.engine(true, this.emulator)
+    this.sandbox ??= this.build(
+      new KlingClient({ baseUrl: this.emulator.url, apiKey: 'sandbox', fetch: this.o.fetch }),
+      true,
+      true,
+    )
+    return this.sandbox
   }
 
-  /** The API address changed: the real engine is rebuilt on the new one. */
-  addressChanged(): void {
-    if (!this.real) return
-    const old = this.real
-    this.real = null
-    void old.stop().then(() => this.engine(false).start())
+  /**
+   * The API address changed. Jobs already sent stay with the address they were sent to (an
+   * engine keeps working them there); jobs not sent yet, and new ones, go to the new address.
+   */
+  async addressChanged(previous: string): Promise<void> {
+    const old = this.engines.get(previous)
+    this.engines.delete(previous)
+    await old?.stop()
+    this.engine(previous).start()
+    this.engine(this.address()).start()
+  }
+
+  private all(): Tracker[] {
+    return [...this.engines.values(), ...(this.sandbox ? [this.sandbox] : [])]
   }
 
   setConcurrency(n: number): void {
-    this.real?.setConcurrency(n)
-    this.sandbox?.setConcurrency(n)
+    for (const e of this.all()) e.setConcurrency(n)
   }
 
   pause(): void {
-    this.real?.pauseQueue()
-    this.sandbox?.pauseQueue()
+    this.paused = true
+    for (const e of this.all()) e.pauseQueue()
   }
 
   resume(): void {
-    this.real?.resumeQueue()
-    this.sandbox?.resumeQueue()
+    this.paused = false
+    for (const e of this.all()) e.resumeQueue()
   }
 
   stats(): QueueStats {
-    const fallback = {
-      running: 0,
-      queued: 0,
-      concurrency: this.o.settings.get().concurrency,
-      paused: false,
+    const concurrency = this.o.settings.get().concurrency
+    let running = 0
+    let queued = 0
+    for (const e of this.all()) {
+      const s = e.stats()
+      running += s.running
+      queued += s.queued
     }
-    const real = this.real?.stats() ?? fallback
-    const sand = this.sandbox?.stats()
-    return {
-      running: real.running + (sand?.running ?? 0),
-      queued: real.queued + (sand?.queued ?? 0),
-      concurrency: real.concurrency,
-      paused: real.paused,
-    }
+    return { running, queued, concurrency, paused: this.paused }
   }
 
   suspend(): void {
-    this.real?.suspend()
-    this.sandbox?.suspend()
+    for (const e of this.all()) e.suspend()
   }
 
   wake(): void {
-    this.real?.wake()
-    this.sandbox?.wake()
+    for (const e of this.all()) e.wake()
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.real?.stop(), this.sandbox?.stop()])
+    await Promise.all(this.all().map((e) => e.stop()))
     await this.emulator?.close()
   }
 }

@@ -58,13 +58,14 @@ export class SettingsService {
       'settings.get': () => settings.get(),
       'settings.update': async (patch) => {
         await this.check(patch)
+        const previous = settings.get().baseUrl
         const next = settings.update(patch)
         if (patch.concurrency !== undefined) runner.setConcurrency(next.concurrency)
         if (patch.libraryFolder !== undefined) {
           library.moveTo(next.libraryFolder ?? this.o.defaultLibraryFolder)
           ledger.addLibraryRoot(library.root)
         }
-        if (patch.baseUrl !== undefined) runner.addressChanged()
+        if (next.baseUrl !== previous) await runner.addressChanged(previous)
         emit('settings.changed', next)
         return next
       },

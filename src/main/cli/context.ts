@@ -1,4 +1,5 @@
-import { copyFile, mkdir } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, copyFile, mkdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Job } from '../../shared/jobs'
 import type { KlingTask } from '../../shared/kling'
@@ -11,7 +12,7 @@ import { openStudio, type Studio } from '../studio/open-studio'
 import type { JobRecord } from '../tasks/ledger'
 import type { Tracker } from '../tasks/tracker'
 import { apiKeyFrom, baseUrlFrom } from './address'
-import { parseDuration } from './args'
+import { parseDuration, UsageError } from './args'
 import { str, type Flags } from './flags'
 import type { StatusLine } from './output'
 import { describeJob, describeTask, EXIT, jobJson, taskJson, type CliIo } from './output'
@@ -64,6 +65,28 @@ export class CliContext {
         if (!this.json) this.io.stderr(`${e.what}: ${e.error.describe()}; retrying\n`)
       },
     })
+  }
+
+  /**
+   * --out, checked before anything is paid for: not a folder, its folder made and writable. The
+   * copy is made at the end; a path that cannot take it must fail now, not after the task.
+   */
+  async checkOut(): Promise<string | undefined> {
+    const out = str(this.flags, 'out')
+    if (out === undefined) return undefined
+    const dest = resolve(out)
+    const info = await stat(dest).catch(() => null)
+    if (info?.isDirectory())
+      throw new UsageError(`--out ${out} is a folder; name the file to write`)
+    try {
+      await mkdir(dirname(dest), { recursive: true })
+      await access(dirname(dest), constants.W_OK)
+    } catch (error) {
+      throw new UsageError(
+        `--out ${out} cannot be written (${(error as NodeJS.ErrnoException).code ?? error})`,
+      )
+    }
+    return out
   }
 
   timeoutMs(fallback = DEFAULT_WAIT_TIMEOUT_MS): number {

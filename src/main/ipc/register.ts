@@ -25,8 +25,6 @@ export interface IpcMainLike {
   removeHandler(channel: string): void
 }
 
-export { CallError, type Handlers }
-
 export function toErrorPayload(error: unknown): Envelope<never> {
   if (error instanceof CallError) {
     return {

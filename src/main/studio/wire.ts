@@ -1,7 +1,7 @@
 import { InputStore, wireBody } from '../inputs'
 import type { Ledger } from '../tasks/ledger'
 import type { JobRecord } from '../tasks/ledger'
-import { plainWire } from '../tasks/tracker'
+import { plainWire } from '../tasks/steps/wire'
 
 // How input images are kept (by content hash in the library's Inputs folder, their provenance in
 // the history) and how a stored request becomes the body a create sends: the images inline as

@@ -6,8 +6,8 @@ import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
 // means nothing changed, so a poll that learns nothing costs no write and no event.
 
 export type LifecycleEvent =
-  /** The create is about to be sent (or looked up): it may reach the server from now on. */
-  | { type: 'sending' }
+  /** The create is about to be sent to this address: it may reach the server from now on. */
+  | { type: 'sending'; baseUrl: string }
   /** The service answered with the task: a create, a lookup or a poll. */
   | { type: 'answered'; task: KlingTask }
   /** A refusal that cannot have created a task: back in line, sent again later without a lookup. */
@@ -24,12 +24,14 @@ export type LifecycleEvent =
   | { type: 'saved'; file: string; bytes: number }
   /** A finished job's video is wanted (again). */
   | { type: 'refetch' }
-  /** A job with no task id is polled: it goes back to being created (looked up first). */
+  /** A job with no task id is polled: it goes back to being created, looked up before any send. */
   | { type: 'no-task' }
 
 /** The columns a change may write. */
 export interface JobPatch {
   state?: JobState
+  /** The address a create was sent to: its lookups and resends go there, nowhere else. */
+  baseUrl?: string | null
   taskId?: string | null
   taskStatus?: string | null
   statusMessage?: string
@@ -62,6 +64,7 @@ type JobView = Pick<
   | 'units'
   | 'requestId'
   | 'error'
+  | 'baseUrl'
 >
 
 const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
@@ -116,8 +119,12 @@ function answered(job: JobView, task: KlingTask, now: number): Change | null {
 
 export function nextState(job: JobView, event: LifecycleEvent, now: number): Change | null {
   switch (event.type) {
-    case 'sending':
-      return job.state === 'creating' ? null : moveTo(job, 'creating', now, null)
+    case 'sending': {
+      if (job.state === 'creating' && job.baseUrl === event.baseUrl) return null
+      const change = moveTo(job, 'creating', now, null)
+      change.patch.baseUrl = event.baseUrl
+      return change
+    }
     case 'answered':
       return answered(job, event.task, now)
     case 'requeued':

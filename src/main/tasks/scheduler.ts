@@ -69,8 +69,12 @@ export class Scheduler {
     this.release(jobId)
   }
 
-  isHolding(jobId: string): boolean {
-    return this.holding.has(jobId)
+  /** Takes a free slot for a job outside the line (an unconfirmed create sent again). */
+  tryHold(jobId: string): boolean {
+    if (this.holding.has(jobId)) return true
+    if (this.queuePaused || this.holding.size >= this.concurrency) return false
+    this.hold(jobId)
+    return true
   }
 
   /** Runs the job's next step after `delayMs` (replacing any earlier timer of it). */

@@ -1,11 +1,5 @@
 import { isLive, type Job, type JobState } from '../../shared/jobs'
-import {
-  formatFieldErrors,
-  validateRequest,
-  type VideoKind,
-  type VideoRequest,
-} from '../../shared/kling'
-import { KlingApiError } from '../kling/errors'
+import type { VideoKind, VideoRequest } from '../../shared/kling'
 import { RETRY_AFTER_MAX_MS, type BackoffOptions } from '../kling/http'
 import { estimateFromDurations, nextPollDelayMs, type DurationEstimate } from '../kling/poll-policy'
 import type { Videos } from '../kling/videos'
@@ -18,6 +12,7 @@ import { fetchVideo } from './steps/fetch-video'
 import { poll } from './steps/poll'
 import { newMemory, type JobMemory, type Next, type StepContext } from './steps/step'
 import { submit } from './steps/submit'
+import { plainWire } from './steps/wire'
 
 // The engine: runs every job to its end. It picks the step a job's state calls for (submit, poll,
 // fetch-video), records what the step reports through the pure lifecycle into the ledger, tells
@@ -33,7 +28,12 @@ export type TrackerEvent =
 
 export interface TrackerOptions {
   ledger: Ledger
-  client: { videos: Pick<Videos, 'create' | 'get' | 'find'> }
+  /** The client for one address: this engine works only jobs sent there (or not sent yet). */
+  client: { baseUrl: string; videos: Pick<Videos, 'create' | 'get' | 'find'> }
+  /** Whether it also takes jobs not sent anywhere yet (false: an earlier address's leftovers). */
+  takesUnsent?: boolean
+  /** Works jobs whatever address they were sent to (the sandbox's emulator, new every launch). */
+  anyAddress?: boolean
   library: Pick<Library, 'save' | 'exists' | 'adopt'>
   emit: (event: TrackerEvent) => void
   /** The body a create sends (images inline); the default sends the stored request as it is. */
@@ -70,20 +70,6 @@ export interface NewJobInput {
 /** States in which a job holds one of the service's slots. */
 const HOLDS: readonly JobState[] = ['creating', 'submitted', 'processing']
 
-/** The stored request as sent: checked in its wire form, with its external id. */
-export async function plainWire(job: JobRecord): Promise<Record<string, unknown>> {
-  const body = { ...job.request, external_task_id: job.externalTaskId }
-  const checked = validateRequest(job.kind, body, { form: 'wire' })
-  if (!checked.ok) {
-    throw new KlingApiError({
-      kind: 'invalid_request',
-      message: formatFieldErrors(checked.errors),
-      mayHaveReachedServer: false,
-    })
-  }
-  return checked.value as unknown as Record<string, unknown>
-}
-
 export class Tracker {
   private readonly ledger: Ledger
   private readonly clock: Clock
@@ -109,7 +95,15 @@ export class Tracker {
     })
   }
 
+  /** A job is this engine's to work only at the address it was sent to. */
+  private sameAddress(job: Job): boolean {
+    if (this.options.anyAddress) return true
+    if (job.baseUrl === null) return this.options.takesUnsent ?? true
+    return job.baseUrl === this.options.client.baseUrl
+  }
+
   private mine(job: Job): boolean {
+    if (!this.sameAddress(job)) return false
     if (this.own.has(job.id)) return true
     return (this.options.scope ?? 'all') === 'all' && (this.options.accept?.(job) ?? true)
   }
@@ -179,8 +173,14 @@ export class Tracker {
   /** One step of a job's life, chosen by its state in the ledger. */
   private async step(jobId: string): Promise<void> {
     const job = this.ledger.get(jobId)
-    if (!job || this.stopped) {
+    if (!job || this.stopped || !this.sameAddress(job)) {
       this.scheduler.forget(jobId)
+      return
+    }
+    if (job.state === 'queued' && this.scheduler.paused) {
+      // Waiting out a refusal while the queue was paused: back in line, the slot given up.
+      this.scheduler.release(jobId)
+      this.scheduler.admit(jobId)
       return
     }
     const ctx: StepContext = {
@@ -190,6 +190,8 @@ export class Tracker {
       signal: this.abort.signal,
       random: this.random,
       now: () => this.clock.now(),
+      claimSlot: () => this.scheduler.tryHold(jobId),
+      baseUrl: this.options.client.baseUrl,
     }
     let next: Next
     try {
@@ -207,23 +209,18 @@ export class Tracker {
 
   private run(ctx: StepContext): Promise<Next> {
     const { client, library } = this.options
+    const sending = {
+      videos: client.videos,
+      wire: this.options.wire ?? plainWire,
+      requeueBackoff: this.options.requeueBackoff,
+    }
     switch (ctx.job.state) {
       case 'queued':
       case 'creating':
-        return submit(ctx, {
-          videos: client.videos,
-          wire: this.options.wire ?? plainWire,
-          requeueBackoff: this.options.requeueBackoff,
-        })
+        return submit(ctx, sending)
       case 'needs_attention':
         // A known task is asked about; an unconfirmed create is only ever looked up first.
-        return ctx.job.taskId
-          ? poll(ctx, client)
-          : submit(ctx, {
-              videos: client.videos,
-              wire: this.options.wire ?? plainWire,
-              requeueBackoff: this.options.requeueBackoff,
-            })
+        return ctx.job.taskId ? poll(ctx, client) : submit(ctx, sending)
       case 'submitted':
       case 'processing':
         return poll(ctx, client)
@@ -270,16 +267,13 @@ export class Tracker {
   // -------------------------------------------------------------------------------------------
   // Controls
 
-  private record(job: JobRecord, event: LifecycleEvent): JobRecord {
-    return this.apply(job, event)
-  }
-
-  /** Ask about a task now, whatever the schedule says. */
+  /** Ask about a task now, whatever the schedule says (a job waiting in line keeps waiting). */
   recheck(jobId: string): void {
     let job = this.ledger.get(jobId)
-    if (!job) return
+    if (!job || !this.sameAddress(job)) return
     if (job.state === 'expired' || (job.taskStatus === 'succeed' && !job.saved))
-      job = this.record(job, { type: 'refetch' })
+      job = this.apply(job, { type: 'refetch' })
+    if (job.state === 'queued') return
     if (isLive(job.state) || job.state === 'needs_attention') this.scheduler.schedule(jobId, 0)
   }
 
@@ -289,7 +283,8 @@ export class Tracker {
    */
   resend(jobId: string): boolean {
     const job = this.ledger.get(jobId)
-    if (!job || job.state !== 'needs_attention' || job.taskId) return false
+    if (!job || job.state !== 'needs_attention' || job.taskId || !this.sameAddress(job))
+      return false
     this.memoryOf(jobId).resendAllowed = true
     this.scheduler.schedule(jobId, 0)
     return true
@@ -298,8 +293,8 @@ export class Tracker {
   /** A finished job whose file is missing: fetch it again while its link may still live. */
   retryDownload(jobId: string): JobRecord | null {
     const job = this.ledger.get(jobId)
-    if (!job || job.taskStatus !== 'succeed') return null
-    const next = this.record(job, { type: 'refetch' })
+    if (!job || job.taskStatus !== 'succeed' || !this.sameAddress(job)) return null
+    const next = this.apply(job, { type: 'refetch' })
     this.scheduler.schedule(jobId, 0)
     return next
   }

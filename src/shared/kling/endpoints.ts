@@ -1,12 +1,5 @@
 import { createPath, queryPath, type EndpointDef } from './endpoint'
-import {
-  DURATIONS,
-  formatFieldErrors,
-  isRecord,
-  validateBody,
-  type Checked,
-  type FieldError,
-} from './fields'
+import { DURATIONS, isRecord, validateBody, type Checked, type FieldError } from './fields'
 import { IMAGE2VIDEO, type Image2VideoRequest } from './image2video'
 import { findModel } from './models'
 import { imageForm, IMAGE_RULES } from './images'
@@ -161,13 +154,6 @@ function durationRule(kind: VideoKind, body: Record<string, unknown>, errors: Fi
     rule: 'one_of',
     params: { allowed: DURATIONS.join(', ') },
   })
-}
-
-/** validateRequest, throwing the joined messages: for code that has already checked its input. */
-export function requireValid<K extends VideoKind>(kind: K, input: unknown): RequestOf[K] {
-  const checked = validateRequest(kind, input)
-  if (!checked.ok) throw new Error(formatFieldErrors(checked.errors))
-  return checked.value
 }
 
 /** Every field name of a kind's body, for the contract's "changes hold request fields only". */

@@ -25,12 +25,16 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
   if (positionals.length < 1 || positionals.length > 2)
     throw new UsageError('extend takes a job or task id, then an optional prompt (quote it)')
   const cx = new CliContext(io, flags, signal)
-  const out = str(flags, 'out')
+  const out = await cx.checkOut()
   const timeoutMs = cx.timeoutMs()
   try {
     const ledger = cx.studio().ledger
     const parent = ledger.resolve(positionals[0]!)
     if (!parent) throw new UsageError(`extend: no job or task ${positionals[0]} in this history`)
+    if (parent.sandbox)
+      throw new UsageError(
+        `extend: job ${parent.id} was made in the app's sandbox; extend it there`,
+      )
     if (!parent.taskId || !parent.video || parent.taskStatus !== 'succeed')
       throw new UsageError(
         `extend: job ${parent.id} has no finished video to extend (it is ${parent.state})`,

@@ -108,7 +108,7 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
     throw new UsageError('generate takes exactly one prompt (quote it)')
   const cx = new CliContext(io, flags, signal)
   const draft = checkRequest(kind, requestFrom(kind, positionals[0], flags), io, cx.json)
-  const out = str(flags, 'out')
+  const out = await cx.checkOut()
   const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
   const client = await cx.client()
   try {

@@ -30,6 +30,17 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
       return EXIT.done
     }
     const client = await cx.client()
+    // A job keeps the address it was sent to: jobs sent elsewhere are named, and left for a
+    // resume at their own address.
+    const elsewhere = [...pending, ...attention].filter(
+      (j) => j.baseUrl && j.baseUrl !== client.baseUrl,
+    )
+    for (const address of new Set(elsewhere.map((j) => j.baseUrl)))
+      io.stderr(
+        `Jobs sent to ${address} are left for "kling-studio resume --base-url ${address}".\n`,
+      )
+    const left = new Set(elsewhere.map((j) => j.id))
+    touched.splice(0, touched.length, ...touched.filter((id) => !left.has(id)))
     const line = new StatusLine(io, `Resuming ${touched.length} job(s):`)
     const engine = cx.engine(client, line, 'all')
     for (const job of refetch) engine.retryDownload(job.id)

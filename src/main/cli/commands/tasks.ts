@@ -19,13 +19,15 @@ import { EXIT, StatusLine, type CliIo } from '../output'
 
 const KIND = { kind: { type: 'string' } } as const
 
+/** The endpoint to ask: the history's kind for a task it knows (a --kind saying otherwise is refused). */
 function kindFor(cx: CliContext, flags: Flags, taskId: string | null): VideoKind {
   const given = str(flags, 'kind')
-  if (given !== undefined) {
-    if (!isVideoKind(given)) throw new UsageError(`--kind must be one of ${VIDEO_KINDS.join(', ')}`)
-    return given
-  }
-  return (taskId && cx.studio().ledger.byTaskId(taskId)?.kind) || 'text2video'
+  if (given !== undefined && !isVideoKind(given))
+    throw new UsageError(`--kind must be one of ${VIDEO_KINDS.join(', ')}`)
+  const known = taskId ? cx.studio().ledger.byTaskId(taskId)?.kind : undefined
+  if (known && given && known !== given)
+    throw new UsageError(`--kind: task ${taskId} is a ${known} task in this history, not ${given}`)
+  return known ?? (given as VideoKind | undefined) ?? 'text2video'
 }
 
 export async function status(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
@@ -67,6 +69,7 @@ export async function wait(io: CliIo, args: string[], signal?: AbortSignal): Pro
   if (positionals.length !== 1) throw new UsageError('wait takes one task id')
   const cx = new CliContext(io, flags, signal)
   const timeoutMs = cx.timeoutMs()
+  await cx.checkOut()
   try {
     const kind = kindFor(cx, flags, positionals[0]!)
     return await follow(cx, await cx.client(), kind, positionals[0]!, timeoutMs)
@@ -86,6 +89,7 @@ export async function download(io: CliIo, args: string[], signal?: AbortSignal):
     throw new UsageError('download takes one task id and --out FILE')
   const cx = new CliContext(io, flags, signal)
   const taskId = positionals[0]!
+  await cx.checkOut()
   try {
     const kind = kindFor(cx, flags, taskId)
     const client = await cx.client()
@@ -114,7 +118,13 @@ async function follow(
   taskId: string,
   timeoutMs: number,
 ): Promise<number> {
-  const job = cx.studio().ledger.byTaskId(taskId) ?? adopt(cx, kind, taskId)
+  // A task made elsewhere is asked about once before it enters the history: an id the service
+  // does not know (or a wrong --kind) ends here, not as a job that can never finish.
+  let job = cx.studio().ledger.byTaskId(taskId)
+  if (!job) {
+    await client.videos.get(kind, taskId, { signal: cx.signal })
+    job = adopt(cx, kind, taskId, client.baseUrl)
+  }
   const line = new StatusLine(cx.io, `Task ${taskId}`)
   const engine = cx.engine(client, line)
   if (job.taskStatus === 'succeed' && !job.saved) engine.retryDownload(job.id)
@@ -128,7 +138,7 @@ async function follow(
   return cx.conclude(final, str(cx.flags, 'out'))
 }
 
-function adopt(cx: CliContext, kind: VideoKind, taskId: string): JobRecord {
+function adopt(cx: CliContext, kind: VideoKind, taskId: string, baseUrl: string): JobRecord {
   const ledger = cx.studio().ledger
   const job = ledger.create({
     kind,
@@ -138,7 +148,7 @@ function adopt(cx: CliContext, kind: VideoKind, taskId: string): JobRecord {
   })
   return ledger.update(
     job.id,
-    { state: 'submitted', taskId },
+    { state: 'submitted', taskId, baseUrl },
     { state: 'submitted', taskStatus: null, message: 'followed from the command line' },
   )
 }

@@ -53,12 +53,17 @@ export interface StepContext {
   signal: AbortSignal
   random(): number
   now(): number
+  /** Takes one of the service's slots for a create (true when the job holds one now). */
+  claimSlot(): boolean
+  /** Where this engine sends: the address a create is recorded with. */
+  baseUrl: string
 }
 
 export function infoOf(error: unknown): ApiErrorInfo {
   if (error instanceof KlingApiError) return error.toInfo()
+  // Not an answer of the service (an input image gone from disk, say): nothing reached it.
   return {
-    kind: 'network',
+    kind: 'invalid_request',
     status: null,
     code: null,
     message: error instanceof Error ? error.message : String(error),

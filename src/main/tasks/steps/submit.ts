@@ -15,7 +15,8 @@ import { infoOf, isAborted, type Next, type StepContext } from './step'
 //    or `needs_attention`) is looked up by its external id before anything is sent.
 // 3. Sent again without a lookup only when it cannot have created anything: a connection that
 //    never opened, or a definite refusal (429/1302 "too many requests", 1303 "too many parallel
-//    tasks"): the job goes back in line (`queued`) and waits its turn.
+//    tasks"): the job is `queued` again and waits with backoff, keeping its slot (while the queue
+//    is paused it gives the slot up and goes back in line).
 // 4. Final at once: any other refusal (3xx, 4xx, or a business code that says so whatever the
 //    status: a 500 invalid_request, a 200 carrying 1102), a missing key, a locally refused request.
 // 5. Anything that may hide a created task (a timeout, a reset after sending, a 5xx, an unreadable
@@ -32,6 +33,8 @@ export const AUTO_RESENDS = 3
 /** How an unconfirmed create is looked up: soon at first, then every 10 minutes at most. */
 export const ATTENTION_LOOKUPS: BackoffOptions = { baseMs: 10_000, maxMs: 600_000 }
 export const REQUEUE_BACKOFF: BackoffOptions = { baseMs: 2_000, maxMs: 60_000 }
+/** How soon an unconfirmed create that may be sent again asks again for a free slot. */
+export const SLOT_WAIT_MS = 5_000
 
 export interface SubmitDeps {
   videos: Pick<Videos, 'create' | 'find'>
@@ -121,18 +124,18 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
     const found = await lookUp(ctx, deps)
     if ('task' in found) return created(ctx, found.task)
     if ('error' in found) return lookupFailed(ctx, deps, found.error)
+    // A send out of needs_attention takes a slot like any create: never more than the cap.
+    if (!ctx.claimSlot()) return { after: SLOT_WAIT_MS }
     if (!maySend(ctx)) {
       ctx.memory.errors++
       return { after: backoffDelay(ctx.memory.errors, ATTENTION_LOOKUPS, ctx.random) }
     }
   }
-  if (ctx.job.state !== 'creating') ctx.job = ctx.apply({ type: 'sending' })
+  ctx.job = ctx.apply({ type: 'sending', baseUrl: ctx.baseUrl })
   ctx.memory.posts++
+  let task: KlingTask
   try {
-    return created(
-      ctx,
-      await deps.videos.create(ctx.job.kind, await deps.wire(ctx.job), ctx.signal),
-    )
+    task = await deps.videos.create(ctx.job.kind, await deps.wire(ctx.job), ctx.signal)
   } catch (error) {
     if (isAborted(error)) return { stop: true }
     if (!(error instanceof KlingApiError)) {
@@ -141,6 +144,9 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
     }
     return afterFailedCreate(ctx, deps, error, once)
   }
+  // Outside the try: a failure to record the answer must not pass for a failed create. It
+  // reaches the engine, which runs the step again; the job, still `creating`, is looked up.
+  return created(ctx, task)
 }
 
 function created(ctx: StepContext, task: KlingTask): Next {
