@@ -229,3 +229,37 @@ describe('library pages', () => {
     expect(plan({ favourite: true }).detail).toMatch(/INDEX jobs_favourite/)
   })
 })
+
+describe('long search words', () => {
+  it('are matched as prefixes through the terms they begin, and past 24 such terms as plain prefixes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kling-long-words-'))
+    const ledger = new Ledger(join(dir, 'history.db'))
+    try {
+      const prompts = [
+        'a cinematically lit room',
+        'cinematic dusk over the bay',
+        'CINÉMATIQUE, à la française',
+        'cinematographer at work',
+        ...Array.from({ length: 30 }, (_, i) => `extraordinary${i} scene`),
+      ]
+      prompts.forEach((prompt, i) =>
+        ledger.create({
+          request: { prompt },
+          externalTaskId: `ks-long-${i}`,
+          createdAt: 1_000 + i,
+        }),
+      )
+      const found = (search: string) =>
+        ledger.list({ search, limit: 100 }).jobs.map((j) => j.request.prompt)
+      expect(found('cinematic').sort()).toEqual(['a cinematically lit room', 'cinematic dusk over the bay'])
+      expect(found('Cinématique')).toEqual(['CINÉMATIQUE, à la française'])
+      expect(found('cinematically lit')).toEqual(['a cinematically lit room'])
+      expect(found('cinematicx')).toEqual([])
+      // 30 terms begin "extraordinary": too many to name, so the plain prefix query finds them.
+      expect(found('extraordinary')).toHaveLength(30)
+    } finally {
+      ledger.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

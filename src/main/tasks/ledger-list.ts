@@ -9,7 +9,7 @@ import {
   type Plan,
   type SearchFacts,
 } from './ledger-plan'
-import { ftsQuery, searchShape } from './ledger-search'
+import { ftsQuery, searchShape, type Expand } from './ledger-search'
 
 // Pages of the library, newest first, at any size of history. Rowid follows created_at, so
 // "newest first" is ORDER BY rowid DESC, which the table, each filter's index (rowid order within
@@ -24,6 +24,8 @@ export type CountedFacet = 'state' | 'model' | 'aspect_ratio' | 'favourite' | 's
 
 export interface ListSource {
   stmt(sql: string): StatementSync
+  /** The terms a long search word is the prefix of (see ledger-search.ts). */
+  expand?: Expand
 }
 
 /** How many jobs have one of these values of a facet ('all': every job), from the kept counts. */
@@ -99,7 +101,7 @@ function searchFacts(
   filters: Filter[],
   all: number,
 ): SearchFacts {
-  const shape = searchShape(text)
+  const shape = searchShape(text, src.expand)
   if (!shape.short || filters.length === 0)
     return { ...shape, matches: shape.short ? all : all * LONG_WORD_SHARE }
   const probe = src
@@ -213,7 +215,7 @@ interface Prepared {
 function prepare(src: ListSource, query: JobQuery, force?: DriverKind): Prepared | null {
   const limit = Math.min(Math.max(whole(query.limit, 50), 1), 500)
   const offset = Math.max(whole(query.offset, 0), 0)
-  const match = query.search ? ftsQuery(query.search) : null
+  const match = query.search ? ftsQuery(query.search, src.expand) : null
   if (query.search && match === null) return null
   const filters = filtersOf(src, query)
   if (filters.some((f) => f.count === 0)) return null

@@ -15,11 +15,29 @@ function words(text: string): string[] {
     .slice(0, MAX_WORDS)
 }
 
+/**
+ * The indexed terms a long word is the prefix of (past INDEXED_PREFIX letters FTS5 would gather
+ * them itself, at every check); null when there are too many to name or the word is not plain.
+ */
+export type Expand = (folded: string) => string[] | null
+
+/** As the index folds a plain word: lower case, accents off. */
+const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+
+/** One word as an FTS5 phrase: a prefix, or (a long plain word) the terms it is the prefix of. */
+function phrase(w: string, expand?: Expand): string {
+  const quoted = `"${w.replace(/"/g, '""')}"*`
+  if (!expand || !/^[\p{L}\p{N}]+$/u.test(w) || [...fold(w)].length <= INDEXED_PREFIX) return quoted
+  const terms = expand(fold(w))
+  if (!terms || terms.length === 0) return quoted
+  return `(${terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`
+}
+
 /** Words of a search box as an FTS5 query: every word must match, each as a prefix. */
-export function ftsQuery(text: string): string | null {
+export function ftsQuery(text: string, expand?: Expand): string | null {
   const found = words(text)
   if (found.length === 0) return null
-  return found.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ')
+  return found.map((w) => phrase(w, expand)).join(' AND ')
 }
 
 /**
@@ -27,9 +45,11 @@ export function ftsQuery(text: string): string | null {
  * the prefix indexes (then checking one row is a few index seeks; a longer prefix makes FTS5
  * gather every term it covers, on each check). Only the plan depends on this, never the result.
  */
-export function searchShape(text: string): { words: number; short: boolean } {
+export function searchShape(text: string, expand?: Expand): { words: number; short: boolean } {
   const found = words(text)
   const short = found.every((w) => {
+    // A long word named by its terms costs what a short one does.
+    if (expand && phrase(w, expand) !== `"${w.replace(/"/g, '""')}"*`) return true
     // The tokenizer splits at '_' too and folds accents: the prefix is the last token, folded.
     const last =
       w

@@ -48,7 +48,10 @@ export class Ledger {
   readonly db: DatabaseSync
   private readonly stmts = new Map<string, StatementSync>()
   private depth = 0
-  private readonly source: ListSource = { stmt: (sql) => this.stmt(sql) }
+  private readonly source: ListSource = {
+    stmt: (sql) => this.stmt(sql),
+    expand: (folded) => this.expand(folded),
+  }
 
   constructor(
     path: string,
@@ -59,6 +62,18 @@ export class Ledger {
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
     )
     migrate(this.db)
+    // The index's own vocabulary, to name the terms a long search word is the prefix of.
+    this.db.exec(
+      'CREATE VIRTUAL TABLE IF NOT EXISTS temp.jobs_vocab USING fts5vocab(main, jobs_fts, row)',
+    )
+  }
+
+  /** Up to 24 indexed terms starting with a folded word; null past that (the prefix query then). */
+  private expand(folded: string): string[] | null {
+    const rows = this.stmt(
+      'SELECT term FROM temp.jobs_vocab WHERE term >= ? AND term < ? ORDER BY term LIMIT 25',
+    ).all(folded, `${folded}\u{10ffff}`) as { term: string }[]
+    return rows.length > 24 ? null : rows.map((r) => r.term)
   }
 
   close(): void {
