@@ -1,3 +1,4 @@
+import type { Job } from '../../shared/jobs'
 import type { SQLInputValue } from 'node:sqlite'
 import type { VideoKind, VideoRequest } from '../../shared/kling'
 import { requestColumns } from './job-row'
@@ -22,24 +23,24 @@ export interface NewJob {
 }
 
 /** A finished job as its sidecar in the library folder describes it. */
-export interface SavedJob {
-  id: string
-  kind?: VideoKind
-  parentJobId?: string | null
-  baseUrl?: string | null
-  externalTaskId: string
-  taskId: string
-  request: VideoRequest
-  sandbox: boolean
-  favourite: boolean
-  createdAt: number
-  submittedAt: number | null
-  finishedAt: number | null
-  units: string | null
-  video: { id: string; url: string; duration: string } | null
-  file: string
-  bytes: number
-}
+export type SavedJob = Pick<
+  Job,
+  | 'id'
+  | 'externalTaskId'
+  | 'request'
+  | 'sandbox'
+  | 'favourite'
+  | 'createdAt'
+  | 'submittedAt'
+  | 'finishedAt'
+  | 'units'
+  | 'video'
+> &
+  Partial<Pick<Job, 'kind' | 'parentJobId' | 'baseUrl'>> & {
+    taskId: string
+    file: string
+    bytes: number
+  }
 
 type Columns = Record<string, SQLInputValue>
 

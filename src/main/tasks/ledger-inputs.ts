@@ -1,25 +1,13 @@
 import type { StatementSync } from 'node:sqlite'
+import type { InputMeta } from '../inputs/input-store'
 
 type Prepare = (sql: string) => StatementSync
 
 // The input images a history's requests name (`input:<sha256>.png`), one row per content hash:
 // what the image is, where its copy is kept, and where it first came from.
 
-export type InputSource = 'file' | 'url' | 'frame'
-
-export interface InputRecord {
-  sha256: string
-  ext: string
-  bytes: number
-  width: number
-  height: number
-  /** Absolute path of the stored copy (the latest one kept). */
-  file: string
-  source: InputSource
-  /** The file's path, the URL, or `<jobId>@<seconds>` for a frame of a library video. */
-  origin: string
-  addedAt: number
-}
+/** One stored input as the inputs store describes it (src/main/inputs/input-store.ts). */
+export type InputRecord = InputMeta
 
 interface InputRow {
   sha256: string
@@ -61,12 +49,12 @@ export function inputOf(stmt: Prepare, sha256: string): InputRecord | null {
   if (!row) return null
   return {
     sha256: row.sha256,
-    ext: row.ext,
+    ext: row.ext === 'png' ? 'png' : 'jpg',
     bytes: row.bytes,
     width: row.width,
     height: row.height,
     file: row.file,
-    source: row.source as InputSource,
+    source: row.source as InputMeta['source'],
     origin: row.origin,
     addedAt: row.added_at,
   }

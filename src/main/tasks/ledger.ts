@@ -22,6 +22,7 @@ import { explainList, listJobs, type ListPage, type ListSource } from './ledger-
 import type { DriverKind } from './ledger-plan'
 import { nextState, type JobPatch } from './lifecycle'
 import { migrate } from './migrations'
+import { addTerms, ensureTerms, termsBeginning } from './search-terms'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
 // the command line and the app share one file. A job is written before its create request, so a
@@ -30,7 +31,7 @@ import { migrate } from './migrations'
 
 export { ftsQuery } from './ledger-search'
 export type { JobEvent, JobRecord } from './job-row'
-export type { InputRecord, InputSource } from './ledger-inputs'
+export type { InputRecord } from './ledger-inputs'
 export type { ListPage } from './ledger-list'
 export type { DriverKind } from './ledger-plan'
 export type { NewJob, SavedJob } from './job-insert'
@@ -50,7 +51,7 @@ export class Ledger {
   private depth = 0
   private readonly source: ListSource = {
     stmt: (sql) => this.stmt(sql),
-    expand: (folded) => this.expand(folded),
+    expand: (folded) => termsBeginning((sql) => this.stmt(sql), folded),
   }
 
   constructor(
@@ -62,18 +63,7 @@ export class Ledger {
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
     )
     migrate(this.db)
-    // The index's own vocabulary, to name the terms a long search word is the prefix of.
-    this.db.exec(
-      'CREATE VIRTUAL TABLE IF NOT EXISTS temp.jobs_vocab USING fts5vocab(main, jobs_fts, row)',
-    )
-  }
-
-  /** Up to 24 indexed terms starting with a folded word; null past that (the prefix query then). */
-  private expand(folded: string): string[] | null {
-    const rows = this.stmt(
-      'SELECT term FROM temp.jobs_vocab WHERE term >= ? AND term < ? ORDER BY term LIMIT 25',
-    ).all(folded, `${folded}\u{10ffff}`) as { term: string }[]
-    return rows.length > 24 ? null : rows.map((r) => r.term)
+    ensureTerms(this.db)
   }
 
   close(): void {
@@ -140,7 +130,9 @@ export class Ledger {
     return this.tx(() => {
       const revision = this.bump()
       const { rowid, createdAt } = this.slot(input.createdAt ?? this.now())
-      this.stmt(INSERT_JOB).run({ ...newJobColumns(input, id, createdAt), rowid, revision })
+      const columns = newJobColumns(input, id, createdAt)
+      this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
+      addTerms((sql) => this.stmt(sql), String(columns.prompt), String(columns.negative_prompt))
       this.event(id, { state: 'queued', taskStatus: null, message: '' })
       return this.get(id)!
     })
@@ -269,6 +261,7 @@ export class Ledger {
       const { rowid, createdAt } = this.slot(entry.createdAt)
       const columns = savedJobColumns(entry, createdAt, this.now())
       this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
+      addTerms((sql) => this.stmt(sql), String(columns.prompt), String(columns.negative_prompt))
       const message = 'rebuilt from the library folder'
       this.event(entry.id, { state: 'done', taskStatus: 'succeed', message })
     })
