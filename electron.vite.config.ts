@@ -10,6 +10,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
+          // The library's queries, in a worker thread of their own (src/main/tasks/ledger-reader.ts).
+          'list-worker': resolve('src/main/tasks/list-worker.ts'),
         },
       },
     },

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     defaultLibraryFolder,
     systemLanguages: () => app.getPreferredSystemLanguages(),
     fetch: (input, init) => net.fetch(input, init),
+    listWorker: join(here, 'list-worker.js'),
     log: (line) => console.error(`[kling] ${line}`),
   })
   registerHandlers(ipcMain, core.handlers(), isAppFrame, (line) => console.error(`[ipc] ${line}`))

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBridge, type Api } from '../../src/shared/bridge'
 import { CALLS, channelFor, type EventName, type EventPayloads } from '../../src/shared/contract'
@@ -106,6 +106,8 @@ beforeEach(async () => {
     startEmulator: (o) => startEmulator({ ...o, timeScale: 600 }),
     info: { version: '0.0.0-test', platform: 'linux' },
     sandboxTimeScale: 600,
+    // The library's queries through the built worker, as in the app.
+    listWorker: resolve('out/main/list-worker.js'),
   })
   await core.start()
   registerHandlers(ipc.main, core.handlers(), (url) => url === APP_URL)

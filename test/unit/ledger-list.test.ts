@@ -251,7 +251,10 @@ describe('long search words', () => {
       )
       const found = (search: string) =>
         ledger.list({ search, limit: 100 }).jobs.map((j) => j.request.prompt)
-      expect(found('cinematic').sort()).toEqual(['a cinematically lit room', 'cinematic dusk over the bay'])
+      expect(found('cinematic').sort()).toEqual([
+        'a cinematically lit room',
+        'cinematic dusk over the bay',
+      ])
       expect(found('Cinématique')).toEqual(['CINÉMATIQUE, à la française'])
       expect(found('cinematically lit')).toEqual(['a cinematically lit room'])
       expect(found('cinematicx')).toEqual([])

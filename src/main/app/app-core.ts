@@ -8,6 +8,7 @@ import type { SecretStore } from '../secrets/secret-store'
 import type { SettingsStore } from '../settings/settings-store'
 import { inputStoreFor, wireFor } from '../studio/wire'
 import type { Ledger } from '../tasks/ledger'
+import { LedgerReader } from '../tasks/ledger-reader'
 import type { DesktopActions } from './desktop'
 import { InputsService } from './inputs-service'
 import { JobService } from './jobs'
@@ -42,6 +43,8 @@ export interface AppCoreOptions {
   mediaBase?: string
   /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
   sandboxTimeScale?: number
+  /** The built list worker (out/main/list-worker.js): library queries off the main thread. */
+  listWorker?: string
   log?: (line: string) => void
 }
 
@@ -52,6 +55,7 @@ export class AppCore {
   private readonly jobs: JobService
   private readonly settingsService: SettingsService
   private readonly inputs: InputsService
+  private readonly reader: LedgerReader
 
   constructor(private readonly o: AppCoreOptions) {
     o.ledger.addLibraryRoot(o.library.root)
@@ -65,7 +69,14 @@ export class AppCore {
     })
     const key = () => this.keys.current()
     this.runner = new Runner({ ...o, wire: wireFor(inputs), key, language })
-    this.jobs = new JobService({ ledger: o.ledger, runner: this.runner, emit: o.emit, inputs })
+    this.reader = new LedgerReader(o.ledger, o.listWorker ?? null, o.log)
+    this.jobs = new JobService({
+      ledger: o.ledger,
+      reader: this.reader,
+      runner: this.runner,
+      emit: o.emit,
+      inputs,
+    })
     this.settingsService = new SettingsService({
       ...o,
       runner: this.runner,
@@ -91,8 +102,8 @@ export class AppCore {
     this.runner.wake()
   }
 
-  stop(): Promise<void> {
-    return this.runner.stop()
+  async stop(): Promise<void> {
+    await Promise.all([this.runner.stop(), this.reader.close()])
   }
 
   private info(): AppInfo {

@@ -9,6 +9,7 @@ import {
 import { checkMasks, factsFromStore, type InputStore } from '../inputs'
 import { newExternalTaskId } from '../kling/client'
 import type { JobRecord, Ledger } from '../tasks/ledger'
+import type { LedgerReader } from '../tasks/ledger-reader'
 import { RESULT_LIFETIME_MS } from '../tasks/tracker'
 import { CallError } from './call-error'
 import { publicJob } from './desktop'
@@ -19,7 +20,13 @@ import type { EmitFn, Runner } from './runner'
 
 export class JobService {
   constructor(
-    private readonly o: { ledger: Ledger; runner: Runner; emit: EmitFn; inputs: InputStore },
+    private readonly o: {
+      ledger: Ledger
+      reader: LedgerReader
+      runner: Runner
+      emit: EmitFn
+      inputs: InputStore
+    },
   ) {}
 
   job(id: string): JobRecord {
@@ -89,8 +96,8 @@ export class JobService {
     return {
       'tasks.create': ({ kind, request }) => this.create(kind ?? 'text2video', request),
       'tasks.extend': (input) => this.extend(input),
-      'tasks.list': (query) => {
-        const page = ledger.list(query)
+      'tasks.list': async (query) => {
+        const page = await this.o.reader.list(query)
         return { ...page, jobs: page.jobs.map(publicJob) }
       },
       'tasks.get': ({ id }) => {

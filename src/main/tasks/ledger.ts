@@ -55,7 +55,8 @@ export class Ledger {
   }
 
   constructor(
-    path: string,
+    /** The history's file, for readers of their own (the library's worker). */
+    readonly path: string,
     private readonly now: () => number = Date.now,
   ) {
     this.db = new DatabaseSync(path, { timeout: 5_000 })

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import type { JobQuery } from '../../shared/jobs'
+import type { Ledger, ListPage } from './ledger'
+
+// Where the window's library pages come from: a worker thread with its own read connection
+// (list-worker.ts), so a search over a million jobs never holds the main process; or, where no
+// worker file was built (the command line, tests that do not ask for one) or the worker fails,
+// the ledger itself.
+
+export class LedgerReader {
+  private worker: Worker | null = null
+  private broken = false
+  private next = 1
+  private readonly waiting = new Map<
+    number,
+    { ok: (p: ListPage) => void; fail: (e: Error) => void }
+  >()
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly workerFile: string | null,
+    private readonly log?: (line: string) => void,
+  ) {}
+
+  private start(): Worker | null {
+    if (this.worker || this.broken || !this.workerFile || !existsSync(this.workerFile))
+      return this.worker
+    const worker = new Worker(this.workerFile, { workerData: { path: this.ledger.path } })
+    worker.unref()
+    worker.on('message', (m: { id: number; page?: ListPage; error?: string }) => {
+      const w = this.waiting.get(m.id)
+      this.waiting.delete(m.id)
+      if (m.page) w?.ok(m.page)
+      else w?.fail(new Error(m.error ?? 'the library query failed'))
+    })
+    const down = (why: string) => {
+      this.log?.(`library worker stopped (${why}); queries run on the main thread`)
+      this.broken = true
+      this.worker = null
+      for (const w of this.waiting.values()) w.fail(new Error('the library worker stopped'))
+      this.waiting.clear()
+    }
+    worker.on('error', (e) => down(e.message))
+    worker.on('exit', (code) => code !== 0 && down(`exit ${code}`))
+    this.worker = worker
+    return worker
+  }
+
+  /** One page of the library, newest first (see Ledger.list). */
+  async list(query: JobQuery): Promise<ListPage> {
+    const worker = this.start()
+    if (!worker) return this.ledger.list(query)
+    const id = this.next++
+    try {
+      return await new Promise<ListPage>((ok, fail) => {
+        this.waiting.set(id, { ok, fail })
+        worker.postMessage({ id, query })
+      })
+    } catch (error) {
+      // A worker gone mid-query: the answer still comes, from the main thread.
+      if (this.broken) return this.ledger.list(query)
+      throw error
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate()
+    this.worker = null
+  }
+}
