@@ -48,8 +48,9 @@ export async function typingBench(path: string, at: string, report: Reporter): P
     for (let run = 0; run < 3; run++) {
       const ledger = new Ledger(path)
       let worst = 0
+      let measuring = true
       timeCalls(ledger, (name, ms) => {
-        if (ms > worst) [worst, worstName] = [ms, name]
+        if (measuring && ms > worst) [worst, worstName] = [ms, name]
       })
       const tracker = new Tracker({
         ledger,
@@ -76,6 +77,8 @@ export async function typingBench(path: string, at: string, report: Reporter): P
         await new Promise((r) => setTimeout(r, 60))
       }
       loop.disable()
+      // Closing at the end (a checkpoint of the log) is the app's quit, not part of typing.
+      measuring = false
       pages.push(slowestPage)
       await reader.close()
       await tracker.stop()

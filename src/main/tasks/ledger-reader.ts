@@ -34,7 +34,10 @@ export class LedgerReader {
       if (m.page) w?.ok(m.page)
       else w?.fail(new Error(m.error ?? 'the library query failed'))
     })
+    // The worker folds the log back now and then; main's writes no longer stop for it.
+    this.ledger.db.exec('PRAGMA wal_autocheckpoint = 0')
     const down = (why: string) => {
+      this.restoreCheckpoints()
       this.log?.(`library worker stopped (${why}); queries run on the main thread`)
       this.broken = true
       this.worker = null
@@ -65,7 +68,22 @@ export class LedgerReader {
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate()
+    const worker = this.worker
     this.worker = null
+    this.broken = true
+    if (!worker) return
+    worker.removeAllListeners('exit')
+    worker.removeAllListeners('error')
+    await worker.terminate()
+    this.restoreCheckpoints()
+  }
+
+  /** Main folds the log itself again (the ledger may be closed already: nothing to do then). */
+  private restoreCheckpoints(): void {
+    try {
+      this.ledger.db.exec('PRAGMA wal_autocheckpoint = 1000')
+    } catch {
+      // Closed.
+    }
   }
 }
