@@ -90,6 +90,7 @@ export class AppCore {
 
   /** Loads the key and starts tracking every unfinished job; once, at launch. */
   async start(): Promise<void> {
+    this.reader.open()
     await this.keys.load()
     await this.runner.start()
   }

@@ -23,7 +23,8 @@ export class LedgerReader {
     private readonly log?: (line: string) => void,
   ) {}
 
-  private start(): Worker | null {
+  /** Starts the worker now (the app does at launch), rather than at the first query. */
+  open(): Worker | null {
     if (this.worker || this.broken || !this.workerFile || !existsSync(this.workerFile))
       return this.worker
     const worker = new Worker(this.workerFile, { workerData: { path: this.ledger.path } })
@@ -52,7 +53,7 @@ export class LedgerReader {
 
   /** One page of the library, newest first (see Ledger.list). */
   async list(query: JobQuery): Promise<ListPage> {
-    const worker = this.start()
+    const worker = this.open()
     if (!worker) return this.ledger.list(query)
     const id = this.next++
     try {
