@@ -22,6 +22,7 @@ import { explainList, listJobs, type ListPage, type ListSource } from './ledger-
 import type { DriverKind } from './ledger-plan'
 import { nextState, type JobPatch } from './lifecycle'
 import { migrate } from './migrations'
+import { chunkOf, everyChunk, SAVED, UNSAVED, type JobChunk } from './ledger-pages'
 import { addTerms, ensureTerms, termsBeginning } from './search-terms'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
@@ -33,14 +34,11 @@ export { ftsQuery } from './ledger-search'
 export type { JobEvent, JobRecord } from './job-row'
 export type { InputRecord } from './ledger-inputs'
 export type { ListPage } from './ledger-list'
+export type { JobChunk } from './ledger-pages'
 export type { DriverKind } from './ledger-plan'
 export type { NewJob, SavedJob } from './job-insert'
 
 /** A chunk of a walk through the history, oldest first; `next` continues it (null: the end). */
-export interface JobChunk {
-  jobs: JobRecord[]
-  next: number | null
-}
 
 const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
 const STATEMENT_CACHE = 500
@@ -49,9 +47,11 @@ export class Ledger {
   readonly db: DatabaseSync
   private readonly stmts = new Map<string, StatementSync>()
   private depth = 0
+  /** Prepared statements by their SQL, cached: what the helper files get to run theirs. */
+  private readonly prepare = (sql: string): StatementSync => this.stmt(sql)
   private readonly source: ListSource = {
     stmt: (sql) => this.stmt(sql),
-    expand: (folded) => termsBeginning((sql) => this.stmt(sql), folded),
+    expand: (folded) => termsBeginning(this.prepare, folded),
   }
 
   constructor(
@@ -133,7 +133,7 @@ export class Ledger {
       const { rowid, createdAt } = this.slot(input.createdAt ?? this.now())
       const columns = newJobColumns(input, id, createdAt)
       this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
-      addTerms((sql) => this.stmt(sql), String(columns.prompt), String(columns.negative_prompt))
+      addTerms(this.prepare, String(columns.prompt), String(columns.negative_prompt))
       this.event(id, { state: 'queued', taskStatus: null, message: '' })
       return this.get(id)!
     })
@@ -262,7 +262,7 @@ export class Ledger {
       const { rowid, createdAt } = this.slot(entry.createdAt)
       const columns = savedJobColumns(entry, createdAt, this.now())
       this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
-      addTerms((sql) => this.stmt(sql), String(columns.prompt), String(columns.negative_prompt))
+      addTerms(this.prepare, String(columns.prompt), String(columns.negative_prompt))
       const message = 'rebuilt from the library folder'
       this.event(entry.id, { state: 'done', taskStatus: 'succeed', message })
     })
@@ -292,11 +292,11 @@ export class Ledger {
 
   /** Records an input image (see ledger-inputs.ts). */
   addInput(meta: InputRecord): InputRecord {
-    return addInput((sql) => this.stmt(sql), meta)
+    return addInput(this.prepare, meta)
   }
 
   input(sha256: string): InputRecord | null {
-    return inputOf((sql) => this.stmt(sql), sha256)
+    return inputOf(this.prepare, sha256)
   }
 
   /** Every job that is not finished, oldest first: what a restart must pick up again. */
@@ -307,51 +307,24 @@ export class Ledger {
     return rows.map(toRecord)
   }
 
-  private chunk(where: string, after: number | null, limit: number): JobChunk {
-    const size = Math.min(Math.max(Math.trunc(limit), 1), 5_000)
-    const from = after ?? Number.MIN_SAFE_INTEGER
-    // The partial indexes are ordered by created_at, then rowid: the same order as rowid alone.
-    const rows = this.stmt(
-      `SELECT rowid AS _rowid, * FROM jobs WHERE ${where} AND created_at >= ? AND rowid > ?
-       ORDER BY created_at, rowid LIMIT ?`,
-    ).all(Math.floor(from / 1000), from, size) as unknown as (JobRow & { _rowid: number })[]
-    const next = rows.length === size ? rows[rows.length - 1]!._rowid : null
-    return { jobs: rows.map(toRecord), next }
-  }
-
   /** Finished jobs whose video is not on disk (yet, or any more), a chunk at a time. */
   unsavedPage(after: number | null = null, limit = 500): JobChunk {
-    return this.chunk(
-      "task_status = 'succeed' AND file IS NULL AND state <> 'expired'",
-      after,
-      limit,
-    )
+    return chunkOf(this.prepare, UNSAVED, after, limit)
   }
 
   /** Jobs whose video is saved in the library, a chunk at a time (launch triage walks these). */
   savedPage(after: number | null = null, limit = 500): JobChunk {
-    return this.chunk('file IS NOT NULL', after, limit)
+    return chunkOf(this.prepare, SAVED, after, limit)
   }
 
   /** Every unsaved finished job at once: only for small histories; prefer unsavedPage. */
   unsaved(): JobRecord[] {
-    return this.walk((after) => this.unsavedPage(after))
+    return everyChunk((after) => this.unsavedPage(after))
   }
 
   /** Every saved job at once: only for small histories; prefer savedPage. */
   saved(): JobRecord[] {
-    return this.walk((after) => this.savedPage(after))
-  }
-
-  private walk(page: (after: number | null) => JobChunk): JobRecord[] {
-    const out: JobRecord[] = []
-    let after: number | null = null
-    do {
-      const chunk = page(after)
-      out.push(...chunk.jobs)
-      after = chunk.next
-    } while (after !== null)
-    return out
+    return everyChunk((after) => this.savedPage(after))
   }
 
   /**
