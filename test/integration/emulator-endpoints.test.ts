@@ -4,32 +4,22 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/main/emulator/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Emulator } from '../../src/main/emulator/server'
 import {
   createPathOf,
   EXTENSION_SECONDS,
   queryPathOf,
   type VideoKind,
 } from '../../src/shared/kling'
+import { AUTH, emulators } from '../fixtures/emulator'
 import { gif, png } from '../fixtures/images'
 
 // Every endpoint of the registry against the emulator over plain loopback HTTP: each kind reaches
 // a result of the shape it asked for (checked with ffprobe), images are checked from their bytes,
 // and video-extend names a parent that may be extended. emulator.test.ts covers the rest.
 
-const running: Emulator[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
-})
-
-async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const e = await startEmulator({ timeScale: 1000, ...options })
-  running.push(e)
-  return e
-}
-
-const AUTH = { authorization: 'Bearer sk-test', 'content-type': 'application/json' }
+const emulator = emulators()
 
 interface Video {
   id: string

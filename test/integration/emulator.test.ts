@@ -5,28 +5,14 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  startEmulator,
-  type Emulator,
-  type EmulatorOptions,
-  type FaultKind,
-} from '../../src/main/emulator/server'
+import { describe, expect, it } from 'vitest'
+import type { Emulator, FaultKind } from '../../src/main/emulator/server'
+
+import { AUTH, emulators } from '../fixtures/emulator'
 
 // The emulator over plain HTTP, as curl would see it: no client code of ours in between.
 
-const running: Emulator[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()))
-})
-
-async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const e = await startEmulator({ timeScale: 1000, ...options })
-  running.push(e)
-  return e
-}
-
-const AUTH = { authorization: 'Bearer sk-test', 'content-type': 'application/json' }
+const emulator = emulators()
 const DOC_BODY = JSON.stringify({ prompt: 'A happy scene of a vacation on the beach.' })
 
 interface Envelope {

@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { InputError, readImageBytes, readImageFile, requireImage } from '../../src/main/inputs'
+import { readImageBytes, readImageFile, requireImage } from '../../src/main/inputs'
 import { gif, jpeg, png, writeImage } from '../fixtures/images'
+import { refusal } from '../fixtures/refusal'
 
 // Images picked from disk or handed over as bytes: every image rule refused with its name and
 // figures, before anything is stored; the format is read from the bytes, never from the name.
@@ -15,15 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-
-async function refusal(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(InputError)
-  return error as InputError
-}
 
 describe('readImageFile', () => {
   it('reads a PNG and a JPEG with their facts and the absolute path as provenance', async () => {

@@ -7,12 +7,12 @@ import { validateRequest } from '../../src/shared/kling'
 import {
   checkMasks,
   factsFromStore,
-  InputError,
   InputStore,
   wireBody,
   type InputMeta,
 } from '../../src/main/inputs'
 import { jpeg, png } from '../fixtures/images'
+import { refusal } from '../fixtures/refusal'
 
 // The Inputs folder: one file per picture by content hash, written whole or not at all, read back
 // only while it matches its name; provenance handed to the ledger; base64 only on the wire; and
@@ -36,15 +36,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(library, { recursive: true, force: true })
 })
-
-async function refusal(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(InputError)
-  return error as InputError
-}
 
 describe('InputStore', () => {
   it('keeps an image once by its hash, under Inputs, and names it input:<sha256>.png', async () => {

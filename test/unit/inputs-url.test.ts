@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IMAGE_RULES } from '../../src/shared/kling'
-import { InputError, readImageUrl } from '../../src/main/inputs'
+import { readImageUrl } from '../../src/main/inputs'
 import { KlingApiError } from '../../src/main/kling/errors'
 import type { FetchLike } from '../../src/main/kling/http'
 import { jpeg, png } from '../fixtures/images'
+import { refusal } from '../fixtures/refusal'
 
 // Images at URLs, read from a real HTTP server on the loopback: what is not an image (a 404, a web
 // page, a refused connection, a redirect elsewhere) is an unreadable URL naming its status, and a
@@ -69,15 +70,6 @@ afterAll(async () => {
   server.closeAllConnections()
   await new Promise((resolve) => server.close(resolve))
 })
-
-async function refusal(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(InputError)
-  return error as InputError
-}
 
 describe('readImageUrl', () => {
   it('reads an image, with the URL as provenance', async () => {

@@ -44,6 +44,18 @@ export function readImageBytes(
   return { bytes: asBuffer(bytes), facts, provenance }
 }
 
+/** The file could not be read: the system's code, named with the field and the path. */
+function unreadable(field: string, file: string, error: unknown): InputError {
+  const code = fsCode(error)
+  return InputError.of(
+    field,
+    'input_unreadable',
+    `${field} could not be read: ${file} (${code})`,
+    { path: file, code },
+    error,
+  )
+}
+
 function fsCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)
@@ -72,13 +84,7 @@ export async function readImageFile(
         { path: file },
       )
     }
-    throw InputError.of(
-      field,
-      'input_unreadable',
-      `${field} could not be read: ${file} (${code})`,
-      { path: file, code },
-      error,
-    )
+    throw unreadable(field, file, error)
   }
   if (info.isDirectory()) {
     throw InputError.of(
@@ -110,14 +116,7 @@ async function readAtMost(
   try {
     fh = await open(file, 'r')
   } catch (error) {
-    const code = fsCode(error)
-    throw InputError.of(
-      field,
-      'input_unreadable',
-      `${field} could not be read: ${file} (${code})`,
-      { path: file, code },
-      error,
-    )
+    throw unreadable(field, file, error)
   }
   try {
     // One byte more than stat said, to notice a file that grew since; grown again if it did.
@@ -137,14 +136,7 @@ async function readAtMost(
     return buffer.subarray(0, length)
   } catch (error) {
     if (error instanceof InputError) throw error
-    const code = fsCode(error)
-    throw InputError.of(
-      field,
-      'input_unreadable',
-      `${field} could not be read: ${file} (${code})`,
-      { path: file, code },
-      error,
-    )
+    throw unreadable(field, file, error)
   } finally {
     await fh.close()
   }
