@@ -50,15 +50,52 @@ const keyInput: Check<{ key: string }> = (input) => {
   return ok({ key })
 }
 
-/** A create from the compose form: the kind and its request (external id made by main unless given). */
-const createInput: Check<{ kind?: VideoKind; request: VideoRequest }> = (input) => {
+/** How many takes one Generate may make: each its own job and external id, one group. */
+export const TAKES_MAX = 4
+
+/** A create from the compose form: the kind, its request and how many takes (external ids made by main unless given). */
+export interface CreateInput {
+  kind?: VideoKind
+  request: VideoRequest
+  /** 1 to TAKES_MAX; 1 when left out. */
+  takes?: number
+}
+
+const createInput: Check<CreateInput> = (input) => {
   if (!isRecord(input)) return bad('request must be an object')
+  const takes = input.takes ?? 1
+  if (typeof takes !== 'number' || !Number.isInteger(takes) || takes < 1 || takes > TAKES_MAX)
+    return bad(`takes must be a whole number from 1 to ${TAKES_MAX}`)
   const kind = input.kind ?? 'text2video'
   if (!isVideoKind(kind)) return bad(`kind must be one of ${VIDEO_KINDS.join(', ')}`)
   // An extension names its parent by job id: tasks.extend, where main fills in the task's ids.
   if (kind === 'video-extend') return bad('an extension is made with tasks.extend')
   const checked = validateRequest(kind, input.request)
-  return checked.ok ? ok({ kind, request: checked.value }) : bad(formatFieldErrors(checked.errors))
+  return checked.ok
+    ? ok({ kind, request: checked.value, takes })
+    : bad(formatFieldErrors(checked.errors))
+}
+
+const jobIds: Check<{ ids: string[] }> = (input) => {
+  if (!isRecord(input) || !Array.isArray(input.ids) || input.ids.length > 500)
+    return bad('ids must be a list of up to 500 job ids')
+  const ids: string[] = []
+  for (const id of input.ids) {
+    const one = jobId({ id })
+    if (!one.ok) return bad('ids must be a list of up to 500 job ids')
+    ids.push(one.value.id)
+  }
+  return ok({ ids })
+}
+
+/** A poster frame the window captured itself (when main could not make one): JPEG bytes. */
+const posterInput: Check<{ id: string; bytes: Uint8Array }> = (input) => {
+  const id = jobId(input)
+  if (!id.ok) return id
+  const bytes = (input as Record<string, unknown>).bytes
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0 || bytes.byteLength > 2_000_000)
+    return bad('bytes must be a JPEG image of at most 2 MB')
+  return ok({ id: id.value.id, bytes })
 }
 
 /** Every field any endpoint takes: what a rerun's changes may touch (main checks them per kind). */
@@ -264,6 +301,26 @@ export interface AppInfo {
   libraryFolder: string
   /** Prefix of a saved video's URL: media://video/ in the app (the browser tests serve their own). */
   mediaBase: string
+  /** Prefix of a saved video's poster frame (a JPEG made once and cached): media://poster/ in the app. */
+  posterBase: string
+}
+
+/** What a saved video file is, read from the file itself (null where the file does not say). */
+export interface MediaFacts {
+  width: number | null
+  height: number | null
+  fps: number | null
+  durationSeconds: number | null
+  bytes: number
+  /** The file's name in the library folder. */
+  fileName: string
+}
+
+/** What an export did: the folder chosen (null: cancelled) and each video's outcome. */
+export interface ExportResult {
+  folder: string | null
+  exported: number
+  failed: { id: string; message: string }[]
 }
 
 export interface QueueStats {
@@ -294,7 +351,8 @@ export const CALLS = {
   'key.test': call<void, KeyTest>(none),
   'settings.get': call<void, Settings>(none),
   'settings.update': call<Partial<Settings>, Settings>(settingsPatch),
-  'tasks.create': call<{ kind?: VideoKind; request: VideoRequest }, Job>(createInput),
+  /** One Generate: 1-4 takes, each its own job; several share a groupId. */
+  'tasks.create': call<CreateInput, Job[]>(createInput),
   /** About 5 s more of a finished video: a new job whose parent is that video's job. */
   'tasks.extend': call<ExtendInput, Job>(extendInput),
   'tasks.list': call<JobQuery, JobPage>(listInput),
@@ -305,6 +363,8 @@ export const CALLS = {
   'tasks.resend': call<{ id: string }, Job>(jobId),
   'tasks.rerun': call<{ id: string; changes: Partial<Record<string, unknown>> }, Job>(rerunInput),
   'tasks.favourite': call<{ id: string; favourite: boolean }, Job>(favouriteInput),
+  /** Drops a job still waiting here (queued, never sent: nothing paid); refused once sending began. */
+  'tasks.cancel': call<{ id: string }, void>(jobId),
   'queue.pause': call<void, QueueStats>(none),
   'queue.resume': call<void, QueueStats>(none),
   'queue.stats': call<void, QueueStats>(none),
@@ -312,6 +372,12 @@ export const CALLS = {
   'library.open': call<{ id: string }, void>(jobId),
   'library.startDrag': call<{ id: string }, void>(jobId),
   'library.delete': call<{ id: string }, void>(jobId),
+  /** The facts of saved video files, read from the files (ids without a saved file are left out). */
+  'library.facts': call<{ ids: string[] }, Record<string, MediaFacts>>(jobIds),
+  /** Copies the videos (each with its sidecar) into a folder the person picks. */
+  'library.export': call<{ ids: string[] }, ExportResult>(jobIds),
+  /** Keeps a poster frame the window captured, for a video main could not make one of. */
+  'library.setPoster': call<{ id: string; bytes: Uint8Array }, void>(posterInput),
   'library.rescan': call<void, { found: number; added: number; missing: number }>(none),
   /** The OS folder picker for the library folder: the folder chosen, or null if cancelled. */
   'library.chooseFolder': call<void, string | null>(none),
@@ -337,6 +403,8 @@ export type Handlers = {
 
 export interface EventPayloads {
   'tasks.updated': Job
+  /** A job left the history (deleted, or cancelled before it was sent). */
+  'tasks.removed': { id: string }
   'download.progress': { jobId: string; received: number; total: number | null }
   'settings.changed': Settings
   'key.changed': KeyStatus
@@ -347,6 +415,7 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads
 export const EVENTS: readonly EventName[] = [
   'tasks.updated',
+  'tasks.removed',
   'download.progress',
   'settings.changed',
   'key.changed',

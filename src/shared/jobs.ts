@@ -38,6 +38,8 @@ export interface Job {
   kind: VideoKind
   /** For an extension: the job whose video it extends. */
   parentJobId: string | null
+  /** The takes of one Generate share this id (null: a single take, or made before takes). */
+  groupId: string | null
   /** The API address the create was sent to; lookups and resends go there. Null: not sent yet. */
   baseUrl: string | null
   /** The service's own word for the task's status, kept verbatim. */

@@ -75,6 +75,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     get mediaBase() {
       return `${origin}/media/`
     },
+    get posterBase() {
+      return `${origin}/poster/`
+    },
   })
   registerHandlers(
     { handle: (c, fn) => handlers.set(c, fn), removeHandler: (c) => handlers.delete(c) },

@@ -14,6 +14,7 @@ const info: AppInfo = {
   sandboxReason: null,
   libraryFolder: '/home/ana/Videos/Kling Studio',
   mediaBase: 'media://video/',
+  posterBase: 'media://poster/',
 }
 let update: ReturnType<typeof vi.fn>
 

@@ -41,6 +41,8 @@ export interface AppCoreOptions {
   fetch?: FetchLike
   /** Where the page loads saved videos from (the browser tests serve them over http). */
   mediaBase?: string
+  /** Prefix of poster frame URLs (media://poster/ in the app; the browser tests serve their own). */
+  posterBase?: string
   /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
   sandboxTimeScale?: number
   /** The built list worker (out/main/list-worker.js): library queries off the main thread. */
@@ -115,6 +117,7 @@ export class AppCore {
       sandboxReason: sandbox.reason,
       libraryFolder: this.o.library.root,
       mediaBase: this.o.mediaBase ?? 'media://video/',
+      posterBase: this.o.posterBase ?? 'media://poster/',
     }
   }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { ComposeView } from './features/compose/ComposeView'
+import { CreateView } from './features/create/CreateView'
 import { LibraryView } from './features/library/LibraryView'
 import { QueueView } from './features/queue/QueueView'
 import { SettingsView } from './features/settings/SettingsView'
@@ -70,7 +70,7 @@ export function App(): React.JSX.Element {
         {welcome.show ? (
           <WelcomeView onDone={welcome.dismiss} />
         ) : view === 'compose' ? (
-          <ComposeView />
+          <CreateView />
         ) : view === 'queue' ? (
           <QueueView />
         ) : view === 'library' ? (

@@ -18,6 +18,7 @@ export async function boot(): Promise<void> {
   const app = useApp.getState()
   const jobs = useJobs.getState()
   a.on('tasks.updated', (job) => useJobs.getState().apply(job))
+  a.on('tasks.removed', ({ id }) => useJobs.getState().remove(id))
   a.on('download.progress', (p) => useJobs.getState().setProgress(p.jobId, p.received, p.total))
   a.on('settings.changed', (settings) => {
     useApp.getState().set({ settings })

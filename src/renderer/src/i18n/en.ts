@@ -1,5 +1,13 @@
 // English, the reference: every key here must exist in every other language (the type checks it).
-export const en = {
+import { createMessages } from './parts/create'
+import { feedMessages } from './parts/feed'
+import { libraryMessages } from './parts/library'
+import { playerMessages } from './parts/player'
+import { welcomeMessages } from './parts/welcome'
+import { settingsMessages } from './parts/settings'
+
+/** The messages of the views that predate the per-feature parts. */
+export const base = {
   'app.title': 'Kling Studio',
   'nav.label': 'Sections',
   'nav.compose': 'Create',
@@ -240,6 +248,16 @@ export const en = {
   'common.save': 'Save',
   'common.dismiss': 'Dismiss',
   'common.loading': 'Loading…',
+} as const
+
+export const en = {
+  ...base,
+  ...createMessages.en,
+  ...feedMessages.en,
+  ...libraryMessages.en,
+  ...playerMessages.en,
+  ...welcomeMessages.en,
+  ...settingsMessages.en,
 } as const
 
 export type MessageKey = keyof typeof en

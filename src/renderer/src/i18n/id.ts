@@ -1,7 +1,13 @@
-import type { MessageKey } from './en'
+import type { base as enBase, MessageKey } from './en'
+import { createMessages } from './parts/create'
+import { feedMessages } from './parts/feed'
+import { libraryMessages } from './parts/library'
+import { playerMessages } from './parts/player'
+import { welcomeMessages } from './parts/welcome'
+import { settingsMessages } from './parts/settings'
 
 // Bahasa Indonesia: complete, the type refuses a missing key.
-export const id: Record<MessageKey, string> = {
+const base: Record<keyof typeof enBase, string> = {
   'app.title': 'Kling Studio',
   'nav.label': 'Bagian',
   'nav.compose': 'Buat',
@@ -244,4 +250,14 @@ export const id: Record<MessageKey, string> = {
   'common.save': 'Simpan',
   'common.dismiss': 'Tutup',
   'common.loading': 'Memuat…',
+}
+
+export const id: Record<MessageKey, string> = {
+  ...base,
+  ...createMessages.id,
+  ...feedMessages.id,
+  ...libraryMessages.id,
+  ...playerMessages.id,
+  ...welcomeMessages.id,
+  ...settingsMessages.id,
 }

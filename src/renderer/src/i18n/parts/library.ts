@@ -1,0 +1,5 @@
+import { messages } from '../define'
+
+// The library messages (keys start with "library.").
+
+export const libraryMessages = messages({}, {})

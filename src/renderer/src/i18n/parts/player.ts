@@ -1,0 +1,5 @@
+import { messages } from '../define'
+
+// The player messages (keys start with "player.").
+
+export const playerMessages = messages({}, {})

@@ -1,0 +1,5 @@
+import { messages } from '../define'
+
+// The settings messages (keys start with "settings.").
+
+export const settingsMessages = messages({}, {})

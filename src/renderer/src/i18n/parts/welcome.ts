@@ -1,0 +1,5 @@
+import { messages } from '../define'
+
+// The welcome messages (keys start with "welcome.").
+
+export const welcomeMessages = messages({}, {})
