@@ -237,8 +237,9 @@ describe('the bridge', () => {
     const created = await api.tasks.create({
       request: { prompt: 'a sandbox lighthouse', aspect_ratio: '9:16' },
     })
-    expect(created.ok).toBe(true)
-    const job = created.ok ? created.data : null
+    expect(created.ok && created.data).toHaveLength(1)
+    const job = created.ok ? created.data[0]! : null
+    expect(job!.groupId).toBeNull()
     expect(job!.sandbox).toBe(true)
     const done = await untilJob(job!.id, ['done', 'failed'])
     expect(done.state).toBe('done')
@@ -272,8 +273,8 @@ describe('the bridge', () => {
     await api.settings.update({ language: 'id' })
     const created = await api.tasks.create({ request: { prompt: 'sebuah mercusuar [fail]' } })
     if (!created.ok) throw new Error(created.error.message)
-    await untilJob(created.data.id, ['failed'])
-    expect(actions.calls).toContain(`notify ${created.data.id} Pembuatan video gagal`)
+    await untilJob(created.data[0]!.id, ['failed'])
+    expect(actions.calls).toContain(`notify ${created.data[0]!.id} Pembuatan video gagal`)
     const picked = await api.library.chooseFolder()
     expect(picked).toEqual({ ok: true, data: join(dir, 'library', 'picked') })
     expect(actions.calls).toContain(`choose ${join(dir, 'library')}`)
@@ -283,7 +284,7 @@ describe('the bridge', () => {
     const make = async (prompt: string) => {
       const created = await api.tasks.create({ request: { prompt } })
       if (!created.ok) throw new Error(created.error.message)
-      return untilJob(created.data.id, ['done', 'failed'])
+      return untilJob(created.data[0]!.id, ['done', 'failed'])
     }
     const first = await make('a harbour before the switch')
     const elsewhere = join(dir, 'elsewhere')
@@ -323,7 +324,7 @@ describe('the bridge', () => {
       { duration: '7' },
       { callback_url: 'file:///etc/passwd' },
     ]) {
-      const rerun = await api.tasks.rerun({ id: created.data.id, changes } as never)
+      const rerun = await api.tasks.rerun({ id: created.data[0]!.id, changes } as never)
       expect(rerun.ok ? null : rerun.error.code).toBe('invalid_input')
     }
     expect((await api.key.set({ key: 'sk-with-nul\u0000-inside' })).ok).toBe(false)
@@ -346,8 +347,8 @@ describe('the bridge', () => {
     const created = await api.tasks.create({
       request: { prompt: 'a real beach', external_task_id: 'ks-bridge-1' },
     })
-    expect(created.ok && created.data.sandbox).toBe(false)
-    const done = await untilJob(created.ok ? created.data.id : '', ['done', 'failed'])
+    expect(created.ok && created.data.map((j) => j.sandbox)).toEqual([false])
+    const done = await untilJob(created.ok ? created.data[0]!.id : '', ['done', 'failed'])
     expect(done).toMatchObject({ state: 'done', externalTaskId: 'ks-bridge-1', sandbox: false })
     expect(emulator.tasks()).toHaveLength(1)
     const dup = await api.tasks.create({
@@ -381,18 +382,20 @@ describe('the bridge', () => {
         expect((await api.settings.update({ baseUrl: slow.url })).ok).toBe(true)
         const first = await api.tasks.create({ request: { prompt: 'sent to the first address' } })
         if (!first.ok) throw new Error(first.error.message)
-        const running = await untilJob(first.data.id, ['submitted', 'processing'])
+        const running = await untilJob(first.data[0]!.id, ['submitted', 'processing'])
         expect(running.baseUrl).toBe(slow.url)
         expect((await api.settings.update({ baseUrl: next.url })).ok).toBe(true)
         const second = await api.tasks.create({ request: { prompt: 'sent to the second address' } })
         if (!second.ok) throw new Error(second.error.message)
-        expect((await untilJob(second.data.id, ['done'])).baseUrl).toBe(next.url)
+        expect((await untilJob(second.data[0]!.id, ['done'])).baseUrl).toBe(next.url)
         // The first is still asked about at its own address, never created at the new one.
-        expect(next.tasks().map((t) => t.external_task_id)).toEqual([second.data.externalTaskId])
+        expect(next.tasks().map((t) => t.external_task_id)).toEqual([
+          second.data[0]!.externalTaskId,
+        ])
         // The first is followed to its end at its own address, and created there once.
         let done: Job | null = null
         for (let i = 0; i < 120 && done === null; i++) {
-          const res = await api.tasks.get({ id: first.data.id })
+          const res = await api.tasks.get({ id: first.data[0]!.id })
           if (res.ok && res.data.job.state === 'done') done = res.data.job
           else await new Promise((r) => setTimeout(r, 250))
         }

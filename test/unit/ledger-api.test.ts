@@ -304,3 +304,76 @@ describe('walking the history in chunks', () => {
     expect(ledger.live().map((j) => j.id)).toEqual([a.id, c.id])
   })
 })
+
+describe('takes and cancel', () => {
+  it('writes the takes of one Generate together, sharing their group, or none of them', () => {
+    const takes = ledger.createAll(
+      ['ks-g-1', 'ks-g-2', 'ks-g-3'].map((externalTaskId) => ({
+        request: { prompt: 'a heron in takes' },
+        externalTaskId,
+        groupId: 'group-1',
+      })),
+    )
+    expect(takes.map((j) => [j.externalTaskId, j.groupId, j.state])).toEqual([
+      ['ks-g-1', 'group-1', 'queued'],
+      ['ks-g-2', 'group-1', 'queued'],
+      ['ks-g-3', 'group-1', 'queued'],
+    ])
+    expect(ledger.get(takes[1]!.id)!.groupId).toBe('group-1')
+    expect(t2v('ks-single').groupId).toBeNull()
+    // A clash in the middle (another process took the id first): nothing of the Generate stays.
+    const revision = ledger.revision()
+    expect(() =>
+      ledger.createAll(
+        ['ks-h-1', 'ks-g-2', 'ks-h-3'].map((externalTaskId) => ({
+          request: { prompt: 'a clash' },
+          externalTaskId,
+          groupId: 'group-2',
+        })),
+      ),
+    ).toThrow(/UNIQUE/)
+    expect(ledger.revision()).toBe(revision)
+    expect(ledger.byExternalId('ks-h-1')).toBeNull()
+    expect(ledger.list().total).toBe(4)
+    expect(ledger.list({ search: 'clash' }).total).toBe(0)
+  })
+
+  it('keeps a group rebuilt from a sidecar', () => {
+    ledger.importSaved({
+      id: 'rebuilt-take',
+      groupId: 'group-9',
+      externalTaskId: 'ks-take-2',
+      taskId: '7',
+      request: { prompt: 'p' },
+      sandbox: false,
+      favourite: false,
+      createdAt: now,
+      submittedAt: now,
+      finishedAt: now,
+      units: null,
+      video: { id: 'v7', url: 'https://x/7.mp4', duration: '5' },
+      file: '/lib/7.mp4',
+      bytes: 7,
+    })
+    expect(ledger.get('rebuilt-take')!.groupId).toBe('group-9')
+  })
+
+  it('removes a queued job with its events and its counts; refuses one a step has claimed', () => {
+    const waiting = t2v('ks-wait', 'a waiting egret')
+    const claimed = t2v('ks-claimed', 'a claimed egret')
+    ledger.update(claimed.id, { state: 'creating', baseUrl: 'https://kling.test' })
+    const revision = ledger.revision()
+    expect(ledger.removeQueued(waiting.id)).toEqual({ removed: true })
+    expect(ledger.revision()).toBe(revision + 1)
+    expect(ledger.get(waiting.id)).toBeNull()
+    expect(ledger.history(waiting.id)).toEqual([])
+    expect(ledger.list().total).toBe(1)
+    expect(ledger.list({ states: ['queued'] }).total).toBe(0)
+    expect(ledger.list({ search: 'egret' }).jobs.map((j) => j.id)).toEqual([claimed.id])
+
+    const before = ledger.get(claimed.id)!
+    expect(ledger.removeQueued(claimed.id)).toEqual({ removed: false, job: before })
+    expect(ledger.revision()).toBe(revision + 1)
+    expect(ledger.removeQueued(waiting.id)).toEqual({ removed: false, job: null })
+  })
+})

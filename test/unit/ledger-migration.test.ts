@@ -4,11 +4,13 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/main/tasks/ledger'
-import { SCHEMA_VERSION } from '../../src/main/tasks/migrations'
+import { toRecord, type JobRow } from '../../src/main/tasks/job-row'
+import { migrate, SCHEMA_VERSION } from '../../src/main/tasks/migrations'
 import { writeHistoryV2 } from '../fixtures/history-v2'
 
-// A history written by the previous release (schema 2) opened by this one: every job kept with
-// every field, in the same order, searchable, its events and revision carried on.
+// A history written by an earlier release (schema 2, the first; schema 3, before takes) opened by
+// this one: every job kept with every field, in the same order, searchable, its events and
+// revision carried on.
 
 let dir: string
 let path: string
@@ -93,6 +95,7 @@ describe('migration from the previous release', () => {
           state: row.state,
           kind: 'text2video',
           parentJobId: null,
+          groupId: null,
           baseUrl: null,
           taskStatus: row.task_status,
           statusMessage: row.status_msg,
@@ -205,6 +208,86 @@ describe('migration from the previous release', () => {
         .prepare("SELECT value FROM meta WHERE key = 'schema_version'")
         .get() as { value: number }
       expect(version.value).toBe(SCHEMA_VERSION)
+    } finally {
+      ledger.close()
+    }
+  })
+
+  it('opens a schema-3 history (before takes): every job kept as it was, with no group', () => {
+    // Schema 3 as that release wrote it: its migrations (never edited since) and its writes.
+    writeHistoryV2(path, { jobs: 80 })
+    const raw = new DatabaseSync(path)
+    migrate(raw, 3)
+    const parent = raw.prepare('SELECT id, created_at FROM jobs ORDER BY rowid DESC').get() as {
+      id: string
+      created_at: number
+    }
+    const at = parent.created_at + 1_000
+    raw
+      .prepare(
+        `INSERT INTO jobs (rowid, id, external_task_id, state, kind, parent_job_id, base_url,
+           request_json, prompt, created_at, updated_at, revision)
+         VALUES (?, 'v3-extension', 'ks-v3-ext', 'processing', 'video-extend', ?, 'https://api.cometapi.com',
+           '{"task_id":"1","video_id":"2","prompt":"the heron lands"}', 'the heron lands', ?, ?, 1)`,
+      )
+      .run(at * 1000, parent.id, at, at)
+    raw
+      .prepare(
+        "INSERT INTO job_events (job_id, at, state, message) VALUES ('v3-extension', ?, 'queued', '')",
+      )
+      .run(at)
+    const version = (
+      raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number }
+    ).value
+    expect(Number(version)).toBe(3)
+    const columns = (raw.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).map(
+      (c) => c.name,
+    )
+    expect(columns).not.toContain('group_id')
+    const rows = raw.prepare('SELECT * FROM jobs ORDER BY rowid DESC').all() as unknown as Omit<
+      JobRow,
+      'group_id'
+    >[]
+    const events = raw.prepare('SELECT count(*) AS n FROM job_events').get() as { n: number }
+    raw.close()
+
+    const ledger = new Ledger(path)
+    try {
+      expect(rows).toHaveLength(80)
+      for (const row of rows) {
+        const job = ledger.get(row.id)!
+        expect(job).toEqual(toRecord({ ...row, group_id: null }))
+        expect(job.groupId).toBeNull()
+      }
+      expect(ledger.get('v3-extension')).toMatchObject({
+        kind: 'video-extend',
+        parentJobId: parent.id,
+        baseUrl: 'https://api.cometapi.com',
+        state: 'processing',
+        groupId: null,
+      })
+      expect(allPages(ledger)).toEqual(rows.map((r) => r.id))
+      expect(ledger.live().map((j) => j.id)).toContain('v3-extension')
+      expect(
+        (ledger.db.prepare('SELECT count(*) AS n FROM job_events').get() as { n: number }).n,
+      ).toBe(events.n)
+      expect(
+        (
+          ledger.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {
+            value: number
+          }
+        ).value,
+      ).toBe(SCHEMA_VERSION)
+      expect(SCHEMA_VERSION).toBe(4)
+      // Takes made after the upgrade keep their group.
+      const takes = ledger.createAll(
+        [1, 2].map((n) => ({
+          request: { prompt: 'after the upgrade' },
+          externalTaskId: `ks-up-${n}`,
+          groupId: 'g-up',
+        })),
+      )
+      expect(takes.map((j) => ledger.get(j.id)!.groupId)).toEqual(['g-up', 'g-up'])
     } finally {
       ledger.close()
     }

@@ -1,5 +1,5 @@
 import type { ExtendInput, Handlers } from '../../shared/contract'
-import type { Job } from '../../shared/jobs'
+import type { Job, JobState } from '../../shared/jobs'
 import {
   formatFieldErrors,
   validateRequest,
@@ -7,16 +7,25 @@ import {
   type VideoRequest,
 } from '../../shared/kling'
 import { checkMasks, factsFromStore, type InputStore } from '../inputs'
-import { newExternalTaskId } from '../kling/client'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import type { LedgerReader } from '../tasks/ledger-reader'
+import { planTakes } from '../tasks/takes'
 import { RESULT_LIFETIME_MS } from '../tasks/tracker'
 import { CallError } from './call-error'
 import { publicJob } from './desktop'
 import type { EmitFn, Runner } from './runner'
 
-// The jobs: making them (a generation, an extension, a rerun with changes), reading them, and
-// asking the engine to look again, send again or fetch again.
+// The jobs: making them (a generation of 1-4 takes, an extension, a rerun with changes), reading
+// them, asking the engine to look again, send again or fetch again, and cancelling one that is
+// still waiting here.
+
+/** Why a job that is no longer waiting here cannot be cancelled. */
+function notCancellable(state: JobState): string {
+  return (
+    `This job cannot be cancelled: it was already sent to Kling (it is ${state.replace('_', ' ')}), ` +
+    'and Kling cannot cancel a task once it is sent. Only a job still waiting in the queue here can be cancelled.'
+  )
+}
 
 export class JobService {
   constructor(
@@ -35,25 +44,52 @@ export class JobService {
     return job
   }
 
+  /** One Generate: `takes` jobs (1-4), all written before any is sent, or none at all. */
   async create(
     kind: VideoKind,
     request: VideoRequest,
     parentJobId: string | null = null,
-  ): Promise<Job> {
+    takes = 1,
+  ): Promise<Job[]> {
     const { external_task_id: given, ...rest } = request as VideoRequest & {
       external_task_id?: string
     }
     // The one image rule across fields: a mask has its image's pixel size.
     const masks = await checkMasks(kind, rest, factsFromStore(this.o.inputs))
     if (masks.length > 0) throw new CallError('invalid_input', formatFieldErrors(masks))
-    const externalTaskId = given ?? newExternalTaskId()
-    if (this.o.ledger.byExternalId(externalTaskId))
-      throw new CallError('invalid_input', `external_task_id ${externalTaskId} was already used`)
     const sandbox = this.o.runner.sandboxState().on
     const engine = await this.o.runner.engineFor({ sandbox, baseUrl: null })
-    return publicJob(
-      engine.enqueue({ kind, request: rest as VideoRequest, externalTaskId, sandbox, parentJobId }),
-    )
+    // Checked after the last wait, so nothing can take an id between the check and the write.
+    const planned = planTakes(given, takes, (id) => this.o.ledger.byExternalId(id) !== null)
+    if (!planned.ok) throw new CallError('invalid_input', planned.message)
+    const { externalTaskIds, groupId } = planned.value
+    try {
+      const jobs = engine.enqueueAll(
+        externalTaskIds.map((externalTaskId) => ({
+          kind,
+          request: rest as VideoRequest,
+          externalTaskId,
+          sandbox,
+          parentJobId,
+          groupId,
+        })),
+      )
+      return jobs.map(publicJob)
+    } catch (error) {
+      // The command line took one of the ids meanwhile: the whole Generate was rolled back.
+      if (error instanceof Error && /UNIQUE.*external_task_id/.test(error.message))
+        throw new CallError('invalid_input', `external_task_id ${given} was already used`)
+      throw error
+    }
+  }
+
+  /** The one job of a single take (an extension, a rerun). */
+  private async createOne(
+    kind: VideoKind,
+    request: VideoRequest,
+    parentJobId: string | null = null,
+  ): Promise<Job> {
+    return (await this.create(kind, request, parentJobId))[0]!
   }
 
   /** About 5 s more of a finished video, named by its job: main fills in the service's ids. */
@@ -77,7 +113,7 @@ export class JobService {
       ...text,
     })
     if (!checked.ok) throw new CallError('invalid_input', formatFieldErrors(checked.errors))
-    return this.create('video-extend', checked.value, parent.id)
+    return this.createOne('video-extend', checked.value, parent.id)
   }
 
   handlers(): Pick<
@@ -91,10 +127,12 @@ export class JobService {
     | 'tasks.resend'
     | 'tasks.rerun'
     | 'tasks.favourite'
+    | 'tasks.cancel'
   > {
     const { ledger, runner, emit } = this.o
     return {
-      'tasks.create': ({ kind, request }) => this.create(kind ?? 'text2video', request),
+      'tasks.create': ({ kind, request, takes }) =>
+        this.create(kind ?? 'text2video', request, null, takes ?? 1),
       'tasks.extend': (input) => this.extend(input),
       'tasks.list': async (query) => {
         const page = await this.o.reader.list(query)
@@ -140,13 +178,21 @@ export class JobService {
         >
         const checked = validateRequest(job.kind, merged)
         if (!checked.ok) throw new CallError('invalid_input', formatFieldErrors(checked.errors))
-        return this.create(job.kind, checked.value)
+        return this.createOne(job.kind, checked.value)
       },
       'tasks.favourite': ({ id, favourite }) => {
         this.job(id)
         const job = publicJob(ledger.setFavourite(id, favourite))
         emit('tasks.updated', job)
         return job
+      },
+      'tasks.cancel': ({ id }) => {
+        const result = runner.cancel(id)
+        if (!result.removed) {
+          if (!result.job) throw new CallError('not_found', `No job ${id}`)
+          throw new CallError('invalid_state', notCancellable(result.job.state))
+        }
+        emit('tasks.removed', { id })
       },
     }
   }

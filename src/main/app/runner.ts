@@ -168,6 +168,17 @@ export class Runner {
     this.engine(this.address()).start()
   }
 
+  /**
+   * Drops a job still waiting here (queued: nothing of it is on the service), and every engine
+   * lets go of it. Not dropped (a step claimed it first, or it was sent long ago): the job as it
+   * stands, null when there is no such job.
+   */
+  cancel(id: string): { removed: true } | { removed: false; job: JobRecord | null } {
+    const result = this.o.ledger.removeQueued(id)
+    if (result.removed) for (const e of this.all()) e.drop(id)
+    return result
+  }
+
   private all(): Tracker[] {
     return [...this.engines.values(), ...(this.sandbox ? [this.sandbox] : [])]
   }

@@ -15,6 +15,8 @@ export interface NewJob {
   sandbox?: boolean
   /** For an extension: the job it extends. */
   parentJobId?: string | null
+  /** The takes of one Generate share it; null (the default) for a single take. */
+  groupId?: string | null
   /** The API address, when already known. */
   baseUrl?: string | null
   /** For rebuilding history from sidecars: keep the original id and times. */
@@ -36,7 +38,7 @@ export type SavedJob = Pick<
   | 'units'
   | 'video'
 > &
-  Partial<Pick<Job, 'kind' | 'parentJobId' | 'baseUrl'>> & {
+  Partial<Pick<Job, 'kind' | 'parentJobId' | 'groupId' | 'baseUrl'>> & {
     taskId: string
     file: string
     bytes: number
@@ -45,9 +47,9 @@ export type SavedJob = Pick<
 type Columns = Record<string, SQLInputValue>
 
 export const INSERT_JOB = `INSERT INTO jobs (rowid, id, external_task_id, task_id, state, task_status, status_msg, kind,
-    parent_job_id, base_url, request_json, prompt, negative_prompt, model, aspect_ratio, sandbox, favourite, created_at,
+    parent_job_id, group_id, base_url, request_json, prompt, negative_prompt, model, aspect_ratio, sandbox, favourite, created_at,
     submitted_at, finished_at, updated_at, units, video_id, video_url, video_duration, file, bytes, revision)
-  VALUES (:rowid, :id, :external_task_id, :task_id, :state, :task_status, '', :kind, :parent_job_id, :base_url,
+  VALUES (:rowid, :id, :external_task_id, :task_id, :state, :task_status, '', :kind, :parent_job_id, :group_id, :base_url,
     :request_json, :prompt, :negative_prompt, :model, :aspect_ratio, :sandbox, :favourite, :created_at,
     :submitted_at, :finished_at, :updated_at, :units, :video_id, :video_url, :video_duration, :file, :bytes, :revision)`
 
@@ -62,6 +64,7 @@ export function newJobColumns(input: NewJob, id: string, at: number): Columns {
     task_status: null,
     kind: input.kind ?? 'text2video',
     parent_job_id: input.parentJobId ?? null,
+    group_id: input.groupId ?? null,
     base_url: input.baseUrl ?? null,
     request_json: JSON.stringify(input.request),
     sandbox: input.sandbox ? 1 : 0,
@@ -90,6 +93,7 @@ export function savedJobColumns(entry: SavedJob, createdAt: number, now: number)
     task_status: 'succeed',
     kind: entry.kind ?? 'text2video',
     parent_job_id: entry.parentJobId ?? null,
+    group_id: entry.groupId ?? null,
     base_url: entry.baseUrl ?? null,
     request_json: JSON.stringify(entry.request),
     sandbox: entry.sandbox ? 1 : 0,

@@ -13,6 +13,7 @@ export interface JobRow {
   state: string
   kind: string
   parent_job_id: string | null
+  group_id: string | null
   base_url: string | null
   task_status: string | null
   status_msg: string
@@ -60,6 +61,7 @@ export function toRecord(row: JobRow): JobRecord {
     state: row.state as JobState,
     kind: row.kind as VideoKind,
     parentJobId: row.parent_job_id,
+    groupId: row.group_id,
     baseUrl: row.base_url,
     taskStatus: row.task_status,
     statusMessage: row.status_msg,

@@ -139,6 +139,11 @@ export class Ledger {
     })
   }
 
+  /** The takes of one Generate: all written in one transaction, or none. */
+  createAll(inputs: NewJob[]): JobRecord[] {
+    return this.tx(() => inputs.map((input) => this.create(input)))
+  }
+
   get(id: string): JobRecord | null {
     const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined
     return row ? toRecord(row) : null
@@ -287,6 +292,20 @@ export class Ledger {
       this.bump()
       this.stmt('DELETE FROM job_events WHERE job_id = ?').run(id)
       this.stmt('DELETE FROM jobs WHERE id = ?').run(id)
+    })
+  }
+
+  /**
+   * Drops a job still waiting in line (queued: nothing of it is on the service) with its events,
+   * in one transaction. A step writes `creating` before it sends: if it came first, the job stays;
+   * if it comes after, it finds no job and sends nothing. Not dropped: the job as it stands.
+   */
+  removeQueued(id: string): { removed: true } | { removed: false; job: JobRecord | null } {
+    return this.tx(() => {
+      const job = this.get(id)
+      if (job?.state !== 'queued') return { removed: false, job }
+      this.remove(id)
+      return { removed: true }
     })
   }
 

@@ -65,6 +65,8 @@ export interface NewJobInput {
   externalTaskId: string
   sandbox?: boolean
   parentJobId?: string | null
+  /** The takes of one Generate share it. */
+  groupId?: string | null
 }
 
 /** States in which a job holds one of the service's slots. */
@@ -157,17 +159,37 @@ export class Tracker {
 
   /** A new job: written to the ledger before anything is sent. */
   enqueue(input: NewJobInput): JobRecord {
-    const job = this.ledger.create({
-      kind: input.kind ?? 'text2video',
-      request: input.request,
-      externalTaskId: input.externalTaskId,
-      sandbox: input.sandbox,
-      parentJobId: input.parentJobId ?? null,
-    })
-    this.own.add(job.id)
-    this.options.emit({ type: 'job', job })
-    this.scheduler.admit(job.id)
-    return job
+    return this.enqueueAll([input])[0]!
+  }
+
+  /** The takes of one Generate: every one written to the ledger (or none) before any is sent. */
+  enqueueAll(inputs: NewJobInput[]): JobRecord[] {
+    const jobs = this.ledger.createAll(
+      inputs.map((input) => ({
+        kind: input.kind ?? 'text2video',
+        request: input.request,
+        externalTaskId: input.externalTaskId,
+        sandbox: input.sandbox,
+        parentJobId: input.parentJobId ?? null,
+        groupId: input.groupId ?? null,
+      })),
+    )
+    for (const job of jobs) {
+      this.own.add(job.id)
+      this.options.emit({ type: 'job', job })
+      this.scheduler.admit(job.id)
+    }
+    return jobs
+  }
+
+  /**
+   * A job that left the ledger while waiting (cancelled): no timer, no slot, nothing remembered.
+   * Its step, if one were ever to run, finds no job and sends nothing.
+   */
+  drop(jobId: string): void {
+    this.scheduler.forget(jobId)
+    this.memory.delete(jobId)
+    this.own.delete(jobId)
   }
 
   /** One step of a job's life, chosen by its state in the ledger. */
@@ -197,6 +219,12 @@ export class Tracker {
     try {
       next = await this.run(ctx)
     } catch (error) {
+      // Removed meanwhile (cancelled through another connection before the step wrote
+      // `creating`: that write found no job, so nothing was sent): nothing left to do.
+      if (!this.ledger.get(jobId)) {
+        this.scheduler.forget(jobId)
+        return
+      }
       // A step that throws (a ledger write failing, say) is tried again, not dropped.
       this.options.log?.(`job ${jobId}: ${error instanceof Error ? error.stack : String(error)}`)
       next = { after: 30_000 }
