@@ -7,6 +7,7 @@ import { AppCore } from './app/app-core'
 import { startEmulator } from './emulator/server'
 import { eventSender, registerHandlers } from './ipc/register'
 import { Library } from './library/library'
+import { POSTERS_DIR } from './library/posters'
 import { rescanLibrary } from './library/rescan'
 import { LEDGER_FILE, PRODUCT_NAME } from './paths'
 import { desktopActions } from './platform/desktop-actions'
@@ -28,6 +29,17 @@ if (process.env.KLING_STUDIO_DATA_DIR) app.setPath('userData', process.env.KLING
 registerMediaScheme()
 
 let window: BrowserWindow | null = null
+
+/**
+ * The origins the app's page has, for media:// CORS: the dev server's, or for the built file the
+ * file: origin, which Chromium writes as "file://" or, being opaque, "null". Nothing else is ever
+ * loaded in the window (navigation and new windows are refused), so no other page uses these.
+ */
+function pageOrigins(): string[] {
+  const dev = process.env.ELECTRON_RENDERER_URL
+  if (!app.isPackaged && dev && URL.canParse(dev)) return [new URL(dev).origin]
+  return ['file://', 'null']
+}
 
 /** Only the app's own page may call main: the built file, or the dev server in development. */
 function isAppFrame(url: string): boolean {
@@ -70,10 +82,12 @@ async function main(): Promise<void> {
     systemLanguages: () => app.getPreferredSystemLanguages(),
     fetch: (input, init) => net.fetch(input, init),
     listWorker: join(here, 'list-worker.js'),
+    postersFolder: join(dataDir, POSTERS_DIR),
     log: (line) => console.error(`[kling] ${line}`),
   })
   registerHandlers(ipcMain, core.handlers(), isAppFrame, (line) => console.error(`[ipc] ${line}`))
-  handleMediaProtocol(() => ({ roots: core.mediaRoots(), fileFor: (id) => core.fileFor(id) }))
+  const corsOrigins = pageOrigins()
+  handleMediaProtocol(() => ({ ...core.mediaDeps(), corsOrigins }))
 
   window = createMainWindow({
     preload: join(here, '../preload/index.cjs'),

@@ -27,11 +27,23 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 }
 
+/**
+ * Electron's IPC carries a Uint8Array as it is; JSON writes one as {"0":255,"1":216,...}, so the
+ * bytes a call hands over (an image, a poster) are turned back into one here.
+ */
+function reviveBytes(key: string, value: unknown): unknown {
+  if (key !== 'bytes' || value === null || typeof value !== 'object' || Array.isArray(value))
+    return value
+  return Uint8Array.from(Object.values(value as Record<string, number>))
+}
+
 export interface HarnessOptions {
   dataDir: string
   emulator: Emulator
   /** Shared across restarts, as the OS keychain is. */
   secrets: MemorySecretStore
+  /** The folder an export "picks" (the person at the folder picker); none: export is cancelled. */
+  exportFolder?: string
 }
 
 export interface Harness {
@@ -64,7 +76,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       trash: async () => {},
       notify: () => {},
       chooseImage: async () => null,
-      chooseFolder: async () => null,
+      chooseFolder: async (_current, purpose) =>
+        purpose === 'export' ? (options.exportFolder ?? null) : null,
       // The person at the keyboard is the test: it means what it types.
       confirm: async () => true,
     },
@@ -101,7 +114,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const frame = { url: req.headers.referer ?? '', parent: null }
       const answer = await handler(
         { senderFrame: frame },
-        body === '' ? undefined : JSON.parse(body),
+        body === '' ? undefined : JSON.parse(body, reviveBytes),
       )
       res.writeHead(200, { 'content-type': 'application/json' })
       return void res.end(JSON.stringify(answer))
@@ -117,16 +130,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       req.on('close', () => clients.delete(res))
       return
     }
-    if (url.pathname.startsWith('/media/')) {
-      const id = url.pathname.slice('/media/'.length)
+    // Saved videos and their posters, through the app's own media handler (media://video/<id>,
+    // media://poster/<id>), same origin as the page.
+    const media = /^\/(media|poster)\/(.*)$/.exec(url.pathname)
+    if (media) {
+      const host = media[1] === 'media' ? 'video' : 'poster'
       const headers = new Headers()
       if (req.headers.range) headers.set('range', req.headers.range)
       const answer = await handleMediaRequest(
-        new Request(`media://video/${id}`, { method: req.method, headers }),
-        {
-          roots: core.mediaRoots(),
-          fileFor: (jobId) => core.fileFor(jobId),
-        },
+        new Request(`media://${host}/${media[2]}`, { method: req.method, headers }),
+        core.mediaDeps(),
       )
       res.writeHead(answer.status, Object.fromEntries(answer.headers))
       if (!answer.body) return void res.end()

@@ -1,12 +1,16 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { DesktopActions } from '../../src/main/app/desktop'
+import { LibraryService } from '../../src/main/app/library-service'
 import { Library } from '../../src/main/library/library'
+import { PosterStore } from '../../src/main/library/posters'
+import { Ledger } from '../../src/main/tasks/ledger'
 import { job } from '../fixtures/job'
 
 // Rescan trusts the folder, not every file in it: a sidecar only ever brings in the MP4 that
-// stands beside it under its own name.
+// stands beside it under its own name. And what the library says of its files (library.facts).
 
 let dir: string
 let library: Library
@@ -47,5 +51,41 @@ describe('library scan', () => {
     const odd = await saved('../odd', 'odd.mp4')
     expect(odd.file).toBeTruthy()
     expect(await library.scan()).toEqual([])
+  })
+})
+
+describe('library.facts', () => {
+  it('reads each saved video from its file, and leaves out ids with no file', async () => {
+    const ledger = new Ledger(join(dir, 'history.db'))
+    try {
+      const posters = new PosterStore({ folder: join(dir, 'posters'), videoFor: () => null })
+      const facts = new LibraryService({
+        ledger,
+        library,
+        actions: {} as DesktopActions,
+        emit: () => {},
+        posters,
+      }).handlers()['library.facts']
+      const make = (prompt: string) =>
+        ledger.create({ request: { prompt }, externalTaskId: `ks-${prompt}` }).id
+      const [tall, gone, unsaved] = [make('tall'), make('gone'), make('unsaved')]
+      const file = join(dir, 'tall clip.mp4')
+      await copyFile(resolve('resources/samples/9x16-10s.mp4'), file)
+      ledger.setSaved(tall, file, 1)
+      ledger.setSaved(gone, join(dir, 'vanished.mp4'), 1)
+      const answer = await facts({ ids: [tall, gone, unsaved, 'nobody'] })
+      expect(answer).toEqual({
+        [tall]: {
+          width: 720,
+          height: 1280,
+          fps: 12,
+          durationSeconds: 10,
+          bytes: (await stat(file)).size,
+          fileName: 'tall clip.mp4',
+        },
+      })
+    } finally {
+      ledger.close()
+    }
   })
 })

@@ -25,7 +25,7 @@ let dir: string
 let video: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kling-inputs-frame-'))
-  // A copy, as a video of the library: 240x240, 12 fps, 5 s, a clock drawn on every frame.
+  // A copy, as a video of the library: 720x720, 12 fps, 5 s, a clock drawn on every frame.
   video = join(dir, 'clip.mp4')
   await copyFile(resolve('resources/samples/1x1-5s.mp4'), video)
 })
@@ -36,7 +36,7 @@ afterAll(async () => {
 describe.skipIf(!ffmpeg)('frameOf with ffmpeg', () => {
   it('takes the frame at a time as PNG bytes', async () => {
     const png = await frameOf(video, 1)
-    expect(imageFacts(png)).toMatchObject({ format: 'png', width: 240, height: 240 })
+    expect(imageFacts(png)).toMatchObject({ format: 'png', width: 720, height: 720 })
     expect((await frameOf(video, 2.5)).equals(png)).toBe(false)
   })
 
@@ -91,9 +91,19 @@ describe.skipIf(!ffmpeg)('frameOf with ffmpeg', () => {
   })
 
   it('readFrame applies the image rules: a 240x240 frame is too small to send', async () => {
-    const error = (await readFrame(video, 'last').catch((e: unknown) => e)) as InputError
+    const small = join(dir, 'small.mp4')
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=240x240:rate=10:duration=1'],
+      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', small],
+    ])
+    const error = (await readFrame(small, 'last').catch((e: unknown) => e)) as InputError
     expect(error.rule).toBe('image_pixels')
     expect(error.message).toBe('image must be at least 300x300 pixels (it is 240x240)')
+  })
+
+  it('readFrame takes the last frame of a sandbox sample as a sendable image', async () => {
+    const image = await readFrame(video, 'last')
+    expect(image.facts).toMatchObject({ width: 720, height: 720 })
   })
 })
 

@@ -11,6 +11,8 @@ import {
 let dir: string
 let deps: MediaDeps
 const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251))
+const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 7)])
+const APP = 'http://localhost:5173'
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kling-media-'))
@@ -27,7 +29,27 @@ beforeAll(async () => {
     gone: join(root, 'missing.mp4'),
     folder: root,
   }
-  deps = { roots: [root], fileFor: (id) => files[id] ?? null }
+  const posterRoot = join(dir, 'posters')
+  await mkdir(posterRoot)
+  await writeFile(join(posterRoot, 'good.jpg'), jpeg)
+  await symlink(join(dir, 'secret.mp4'), join(posterRoot, 'link.jpg'))
+  const posters: Record<string, string> = {
+    good: join(posterRoot, 'good.jpg'),
+    link: join(posterRoot, 'link.jpg'),
+    video: join(root, 'clip.mp4'),
+  }
+  deps = {
+    roots: [root],
+    fileFor: (id) => files[id] ?? null,
+    posters: {
+      root: posterRoot,
+      fileFor: async (id) => {
+        if (id === 'broken') throw new Error('ffmpeg exploded')
+        return posters[id] ?? null
+      },
+    },
+    corsOrigins: [APP, 'file://'],
+  }
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -109,10 +131,114 @@ describe('media:// handler', () => {
     expect((await get('media://video/good', {}, 'POST')).status).toBe(405)
   })
 
-  it('parses only media://video/<id>', () => {
+  it('parses only media://video/<id> and media://poster/<id>', () => {
     expect(parseMediaUrl('media://video/abc-123')).toEqual({ kind: 'video', jobId: 'abc-123' })
+    expect(parseMediaUrl('media://poster/abc-123')).toEqual({ kind: 'poster', jobId: 'abc-123' })
+    expect(parseMediaUrl('media://poster/a%2Fb')).toBeNull()
     expect(parseMediaUrl('https://video/abc')).toBeNull()
     expect(parseMediaUrl('media://video/a/b')).toBeNull()
     expect(parseMediaUrl('not a url')).toBeNull()
+  })
+})
+
+describe('media://poster/', () => {
+  it('serves a poster as a JPEG', async () => {
+    const res = await get('media://poster/good')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/jpeg')
+    expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), jpeg)).toBe(0)
+  })
+
+  it('answers 404, never kept, when there is no poster yet (the window then makes one)', async () => {
+    const res = await get('media://poster/nobody')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect((await get('media://poster/broken')).status).toBe(404)
+  })
+
+  it('serves nothing outside the posters folder, even by a link', async () => {
+    expect((await get('media://poster/link')).status).toBe(403)
+    // A video's own file is no poster.
+    expect((await get('media://poster/video')).status).toBe(403)
+  })
+
+  it('has no posters when none are wired', async () => {
+    const res = await handleMediaRequest(new Request('media://poster/good'), {
+      roots: deps.roots,
+      fileFor: deps.fileFor,
+    })
+    expect(res.status).toBe(404)
+  })
+})
+
+describe('media:// CORS, for frames the page draws into a canvas', () => {
+  it('allows the app page to read a video, whole or by range', async () => {
+    const whole = await get('media://video/good', { origin: APP })
+    expect(whole.headers.get('access-control-allow-origin')).toBe(APP)
+    expect(whole.headers.get('vary')).toMatch(/origin/i)
+    const part = await get('media://video/good', { origin: 'file://', range: 'bytes=0-9' })
+    expect(part.status).toBe(206)
+    expect(part.headers.get('access-control-allow-origin')).toBe('file://')
+    expect(part.headers.get('access-control-expose-headers')).toMatch(/content-range/)
+    const poster = await get('media://poster/good', { origin: APP })
+    expect(poster.headers.get('access-control-allow-origin')).toBe(APP)
+  })
+
+  it.each([
+    ['another origin', { origin: 'https://evil.example' }],
+    ['a look-alike of the dev server', { origin: 'http://localhost:5173.evil.example' }],
+    ['no origin at all', {}],
+  ])('allows nothing to %s', async (_name, headers: Record<string, string>) => {
+    const res = await get('media://video/good', headers)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('answers a preflight from the app page only', async () => {
+    const ok = await get('media://video/good', { origin: APP }, 'OPTIONS')
+    expect(ok.status).toBe(204)
+    expect(ok.headers.get('access-control-allow-origin')).toBe(APP)
+    expect(ok.headers.get('access-control-allow-headers')).toMatch(/range/)
+    const refused = await get('media://video/good', { origin: 'https://evil.example' }, 'OPTIONS')
+    expect(refused.status).toBe(405)
+  })
+})
+
+describe('media:// fuzz', () => {
+  // A fixed seed: the same strange URLs every run.
+  let seed = 20261124
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const pieces = [
+    'good',
+    'link',
+    '..',
+    '%2F',
+    '%2e',
+    '/',
+    '\\',
+    '%00',
+    'video',
+    'poster',
+    '?',
+    '#',
+    '-',
+    '%',
+    'a',
+  ]
+
+  it('never serves anything but a known file for hundreds of made-up URLs', async () => {
+    for (let i = 0; i < 400; i++) {
+      const host = random() < 0.5 ? 'video' : 'poster'
+      const path = Array.from(
+        { length: 1 + Math.floor(random() * 5) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('')
+      const url = `media://${host}/${path}`
+      const res = await get(url)
+      const known = parseMediaUrl(url)
+      if (res.status === 200) expect(known).toEqual({ kind: host, jobId: 'good' })
+      else expect([400, 403, 404]).toContain(res.status)
+      await res.body?.cancel()
+    }
   })
 })

@@ -1,9 +1,12 @@
+import { dirname, join } from 'node:path'
 import type { AppInfo, Handlers } from '../../shared/contract'
 import { resolveLanguage } from '../../shared/language'
 import type { Emulator, EmulatorOptions } from '../emulator/server'
 import type { InputStore } from '../inputs'
 import type { FetchLike } from '../kling/http'
 import type { Library } from '../library/library'
+import type { MediaDeps } from '../library/media-handler'
+import { PosterStore, POSTERS_DIR } from '../library/posters'
 import type { SecretStore } from '../secrets/secret-store'
 import type { SettingsStore } from '../settings/settings-store'
 import { inputStoreFor, wireFor } from '../studio/wire'
@@ -43,6 +46,10 @@ export interface AppCoreOptions {
   mediaBase?: string
   /** Prefix of poster frame URLs (media://poster/ in the app; the browser tests serve their own). */
   posterBase?: string
+  /** Where poster frames are kept: a posters folder beside the history file unless given. */
+  postersFolder?: string
+  /** The ffmpeg that makes poster frames ("ffmpeg" on PATH unless given); null: the window makes them. */
+  ffmpeg?: string | null
   /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
   sandboxTimeScale?: number
   /** The built list worker (out/main/list-worker.js): library queries off the main thread. */
@@ -86,7 +93,12 @@ export class AppCore {
       language,
       defaultLibraryFolder: o.defaultLibraryFolder ?? o.library.root,
     })
-    this.library = new LibraryService(o)
+    const posters = new PosterStore({
+      folder: o.postersFolder ?? join(dirname(o.ledger.path), POSTERS_DIR),
+      videoFor: (id) => o.ledger.get(id)?.file ?? null,
+      ffmpeg: o.ffmpeg,
+    })
+    this.library = new LibraryService({ ...o, posters })
     this.inputs = new InputsService({ inputs, actions: o.actions, fetch: o.fetch })
   }
 
@@ -142,6 +154,11 @@ export class AppCore {
 
   mediaRoots(): string[] {
     return this.library.mediaRoots()
+  }
+
+  /** What the media protocol serves (videos and posters), for the app and the browser tests. */
+  mediaDeps(): MediaDeps {
+    return this.library.mediaDeps()
   }
 
   fileFor(jobId: string): string | null {

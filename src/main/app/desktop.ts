@@ -12,8 +12,11 @@ export interface DesktopActions {
   trash(file: string): Promise<void>
   /** A system notification, already in the person's language. */
   notify(note: NotificationText): void
-  /** The OS folder picker, opened at `current`; null when the person cancels. */
-  chooseFolder(current: string): Promise<string | null>
+  /**
+   * The OS folder picker, opened at `current`, for the library folder or for an export; null when
+   * the person cancels.
+   */
+  chooseFolder(current: string, purpose?: 'library' | 'export'): Promise<string | null>
   /** The OS file picker for a JPG or PNG image; null when the person cancels. */
   chooseImage(): Promise<string | null>
   /** A question only main can ask (the page cannot answer it for the person); true to go on. */

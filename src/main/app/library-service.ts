@@ -1,15 +1,38 @@
-import type { Handlers } from '../../shared/contract'
-import type { Library } from '../library/library'
+import { mkdir, realpath } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { ExportResult, Handlers } from '../../shared/contract'
+import { exportVideos } from '../library/export'
+import { SANDBOX_DIR, type Library } from '../library/library'
+import { MediaFactsReader } from '../library/media-facts'
+import type { MediaDeps } from '../library/media-handler'
+import { isJpeg, type PosterStore } from '../library/posters'
 import { rescanLibrary } from '../library/rescan'
 import type { Ledger } from '../tasks/ledger'
 import { CallError } from './call-error'
 import type { DesktopActions } from './desktop'
+import type { EmitFn } from './runner'
 
-// The videos on disk: show, open, drag into an editor, move to the trash, rebuild the history
-// from the folder, pick the folder. The window names videos by job id; paths stay here.
+// The videos on disk: show, open, drag into an editor, move to the trash, their facts and poster
+// frames, export copies, rebuild the history from the folder, pick the folder. The window names
+// videos by job id; paths stay here.
+
+export interface LibraryServiceOptions {
+  ledger: Ledger
+  library: Library
+  actions: DesktopActions
+  emit: EmitFn
+  posters: PosterStore
+}
+
+const sameFolder = async (a: string, b: string) => {
+  const real = (p: string) => realpath(p).catch(() => resolve(p))
+  return (await real(a)) === (await real(b))
+}
 
 export class LibraryService {
-  constructor(private readonly o: { ledger: Ledger; library: Library; actions: DesktopActions }) {}
+  private readonly facts = new MediaFactsReader()
+
+  constructor(private readonly o: LibraryServiceOptions) {}
 
   /** What the media protocol may serve from: every library folder this history saved into. */
   mediaRoots(): string[] {
@@ -21,11 +44,40 @@ export class LibraryService {
     return this.o.ledger.get(jobId)?.file ?? null
   }
 
+  /** What the media protocol serves: saved videos from the library folders, and their posters. */
+  mediaDeps(): MediaDeps {
+    const { posters } = this.o
+    return {
+      roots: this.mediaRoots(),
+      fileFor: (id) => this.fileFor(id),
+      posters: { root: posters.folder, fileFor: (id) => posters.get(id) },
+    }
+  }
+
   private savedFile(id: string): string {
     const job = this.o.ledger.get(id)
     if (!job) throw new CallError('not_found', `No job ${id}`)
     if (!job.file) throw new CallError('not_saved', 'This video is not saved on this computer yet')
     return job.file
+  }
+
+  private async exportTo(ids: string[]): Promise<ExportResult> {
+    const { ledger, library, actions } = this.o
+    const folder = await actions.chooseFolder(dirname(library.root), 'export')
+    if (folder === null) return { folder: null, exported: 0, failed: [] }
+    // Copies with the same job ids inside a library folder would stand in for the originals.
+    for (const root of this.mediaRoots()) {
+      if ((await sameFolder(folder, root)) || (await sameFolder(folder, join(root, SANDBOX_DIR))))
+        throw new CallError('invalid_input', 'Pick a folder outside the library to export into')
+    }
+    await mkdir(folder, { recursive: true }).catch((error: unknown) => {
+      throw new CallError(
+        'export_folder',
+        `That folder cannot be used: ${(error as Error).message}`,
+      )
+    })
+    const jobs = [...new Set(ids)].map((id) => ({ id, job: ledger.get(id) }))
+    return exportVideos({ folder, jobs })
   }
 
   handlers(): Pick<
@@ -34,10 +86,13 @@ export class LibraryService {
     | 'library.open'
     | 'library.startDrag'
     | 'library.delete'
+    | 'library.facts'
+    | 'library.export'
+    | 'library.setPoster'
     | 'library.rescan'
     | 'library.chooseFolder'
   > {
-    const { ledger, library, actions } = this.o
+    const { ledger, library, actions, posters, emit } = this.o
     return {
       'library.reveal': ({ id }) => actions.reveal(this.savedFile(id)),
       'library.open': ({ id }) => actions.open(this.savedFile(id)),
@@ -47,9 +102,26 @@ export class LibraryService {
         if (!job) throw new CallError('not_found', `No job ${id}`)
         if (job.file) await library.remove(job.file, (p) => actions.trash(p), this.mediaRoots())
         ledger.remove(id)
+        emit('tasks.removed', { id })
+        // A poster left behind (a file the OS will not let go) names an id never used again.
+        await posters.remove(id).catch(() => {})
+      },
+      'library.facts': ({ ids }) => {
+        const files = new Map<string, string>()
+        for (const id of ids) {
+          const file = this.fileFor(id)
+          if (file) files.set(id, file)
+        }
+        return this.facts.many(files)
+      },
+      'library.export': ({ ids }) => this.exportTo(ids),
+      'library.setPoster': async ({ id, bytes }) => {
+        this.savedFile(id)
+        if (!isJpeg(bytes)) throw new CallError('invalid_input', 'A poster must be a JPEG image')
+        await posters.put(id, bytes)
       },
       'library.rescan': () => rescanLibrary(ledger, library),
-      'library.chooseFolder': () => actions.chooseFolder(library.root),
+      'library.chooseFolder': () => actions.chooseFolder(library.root, 'library'),
     }
   }
 }
