@@ -170,7 +170,7 @@ describe('kling-studio command line', () => {
     [['generate', 'p'.repeat(501)], /<prompt>: prompt must be 1 to 500 characters/],
     [['generate', '   '], /prompt must not be empty/],
     [['generate', 'x', '--wait', '--timeout', 'soon'], /--timeout must be a duration/],
-    [['generate', 'x', '--colour', 'red'], /Unknown option '--colour'/],
+    [['generate', 'x', '--colour', 'red'], /unknown flag --colour for generate/],
     [['generate'], /exactly one prompt/],
     [['wait'], /wait takes one task id/],
     [['download', '1'], /--out FILE/],

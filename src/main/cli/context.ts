@@ -36,9 +36,14 @@ export class CliContext {
     return this.flags.json === true
   }
 
+  /** --data, else KLING_STUDIO_DATA_DIR, else the app's own folder. */
+  get dataDir(): string {
+    return str(this.flags, 'data') ?? defaultDataDir(this.io.env)
+  }
+
   studio(): Studio {
     this.opened ??= openStudio({
-      dataDir: defaultDataDir(this.io.env),
+      dataDir: this.dataDir,
       libraryRoot: str(this.flags, 'library'),
       defaultLibrary: defaultLibraryDir(this.io.env),
     })
@@ -51,20 +56,47 @@ export class CliContext {
 
   /** The address, checked before anything (the key included) is read or paid for. */
   baseUrl(): string {
-    const settings = this.opened?.settings.get() ?? readSettings(defaultDataDir(this.io.env))
+    const settings = this.opened?.settings.get() ?? readSettings(this.dataDir)
     return baseUrlFrom(str(this.flags, 'base-url'), this.io.env, settings)
   }
 
   async client(): Promise<KlingClient> {
     const baseUrl = this.baseUrl()
     const apiKey = await apiKeyFrom(this.io.env)
+    if (!this.json && this.ownHistory() && isThisComputer(baseUrl)) {
+      this.io.stderr(
+        `warning: ${baseUrl} is on this computer (an emulator?), yet its jobs go into your own history and library; --data DIR keeps them apart\n`,
+      )
+    }
     return this.studio().client({
       baseUrl,
       apiKey,
       onRetry: (e) => {
-        if (!this.json) this.io.stderr(`${e.what}: ${e.error.describe()}; retrying\n`)
+        if (this.json) return
+        // The error often names what failed already; say it once.
+        const said = e.error.describe()
+        const line = said.startsWith(e.what) ? said : `${e.what}: ${said}`
+        this.io.stderr(`${line}; retrying in ${Math.ceil(e.delayMs / 1000)} s\n`)
       },
     })
+  }
+
+  /** Whether this command works in the person's own history: no --data, no KLING_STUDIO_DATA_DIR. */
+  ownHistory(): boolean {
+    return str(this.flags, 'data') === undefined && !this.io.env.KLING_STUDIO_DATA_DIR
+  }
+
+  /**
+   * The flags that name where this command worked (--data, --library, --base-url), to repeat in
+   * a command it suggests, so that one finds the same history at the same address.
+   */
+  placeFlags(withLibrary: boolean): string[] {
+    const words: string[] = []
+    for (const name of withLibrary ? ['data', 'library', 'base-url'] : ['data', 'base-url']) {
+      const value = str(this.flags, name)
+      if (value !== undefined) words.push(`--${name}`, value)
+    }
+    return words
   }
 
   /**
@@ -192,14 +224,17 @@ export class CliContext {
       this.io.stdout(`${describeJob(job)}\n`)
       if (typeof extra.file === 'string') this.io.stdout(`Saved to ${extra.file}\n`)
     }
-    if (job.state === 'failed') {
-      if (!this.json)
-        this.io.stderr(`The task failed${job.statusMessage ? `: ${job.statusMessage}` : ''}\n`)
-      return EXIT.taskFailed
-    }
+    // The service's message is in the job printed above: printed once, not again on stderr.
+    if (job.state === 'failed') return EXIT.taskFailed
     if (job.state === 'expired') return EXIT.api
     return EXIT.done
   }
+}
+
+/** http to this computer: the emulator, or something else that is no CometAPI. */
+function isThisComputer(baseUrl: string): boolean {
+  const u = new URL(baseUrl)
+  return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)
 }
 
 export function readSettings(dataDir: string) {

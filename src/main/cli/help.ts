@@ -1,5 +1,7 @@
 import { DEFAULT_BASE_URL } from '../kling/client'
 
+// What `kling-studio --help` prints: every command and flag, in one place.
+
 export const HELP = `kling-studio: Kling video through CometAPI, from the command line
 
 Usage:
@@ -7,6 +9,7 @@ Usage:
                         [--mode std|pro] [--model NAME] [--cfg-scale 0..1] [--sound on|off]
                         [--camera PRESET | --camera simple:AXIS=VALUE] [--callback-url URL]
                         [--external-task-id ID] [--wait] [--timeout 30m] [--out FILE] [--json]
+                        [--dry-run]
   kling-studio generate [<prompt>] --image FILE|URL [--image-tail FILE|URL] [options]
   kling-studio generate <prompt> --images A,B[,C,D] [options]
   kling-studio extend <job-or-task-id> [<prompt>] [--negative-prompt T] [--cfg-scale 0..1]
@@ -20,13 +23,20 @@ Usage:
   kling-studio emulator [--port N] [--time-scale X] [--fault-rate X] [--seed N] [--key K]
                         [--download-kbps N]
 
+Every command but emulator also takes --data DIR (the history and settings folder) and
+--library DIR. --prompt T gives the prompt as a flag (--prompt=-T for one that begins with "-").
+generate --dry-run checks the request and prints what it would cost in Kling units (from a
+published table, with its sources) without sending anything; without --wait, generate prints the
+"kling-studio wait <task id>" command that follows the task to its end.
+
 --image makes an image-to-video job (the first frame; --image-tail the last), --images a
 multi-image one (2 to 4 reference images); K is text2video, image2video, multi-image2video or
 video-extend. Images are checked (JPG or PNG, at most 10 MB, at least 300x300 pixels, aspect
 between 1:2.5 and 2.5:1) before anything is sent, and kept in the library's Inputs folder.
 
-Jobs are recorded in the app's history (KLING_STUDIO_DATA_DIR overrides its folder) and videos
-saved in its library (--library DIR overrides the folder). The key comes from COMETAPI_KEY, or
+Jobs are recorded in the app's history (--data DIR or KLING_STUDIO_DATA_DIR choose another folder)
+and videos saved in its library (--library DIR overrides the folder). The emulator prints a
+command that uses a data folder of its own, so trying it leaves your history and library alone. The key comes from COMETAPI_KEY, or
 else from the OS keychain where the app keeps it; the base URL from --base-url, COMETAPI_BASE_URL,
 the app's settings, or ${DEFAULT_BASE_URL}. The key goes only to https addresses (plain http
 only on this computer), never to a URL with a user name.

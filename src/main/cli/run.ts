@@ -11,7 +11,8 @@ import { HELP } from './help'
 import { errorJson, EXIT, exitCodeFor, type CliIo } from './output'
 
 // The command line's entry: picks the command, and turns every way it can end into an exit code
-// and a message (JSON with --json). One file per command in commands/.
+// and one message: on stderr, or as JSON on stdout with --json; never both, never twice. One file
+// per command in commands/.
 
 type Command = (io: CliIo, args: string[], signal?: AbortSignal) => Promise<number>
 
@@ -36,8 +37,7 @@ function usage(io: CliIo, json: boolean, message: string, rule: string | null = 
       request_id: null,
     }
     io.stdout(`${errorJson(info)}\n`)
-  }
-  io.stderr(`kling-studio: ${message}\n`)
+  } else io.stderr(`kling-studio: ${message}\n`)
   return EXIT.usage
 }
 

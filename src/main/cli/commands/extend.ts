@@ -5,7 +5,7 @@ import { describeFieldErrors, numberOrRaw, UsageError } from '../args'
 import { CliContext } from '../context'
 import { parse, str, WAITING } from '../flags'
 import type { CliIo } from '../output'
-import { checkRequest, run } from './generate'
+import { checkRequest, promptOf, run } from './generate'
 
 // kling-studio extend <job-or-task-id> [prompt]: about 5 s more of a finished video of this
 // history (video-extend). The parent is named by its job id, task id or external id; it must have
@@ -14,6 +14,7 @@ import { checkRequest, run } from './generate'
 const OPTIONS = {
   ...WAITING,
   wait: { type: 'boolean' },
+  prompt: { type: 'string' },
   'negative-prompt': { type: 'string' },
   'cfg-scale': { type: 'string' },
   'callback-url': { type: 'string' },
@@ -21,7 +22,7 @@ const OPTIONS = {
 } as const
 
 export async function extend(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, OPTIONS)
+  const { flags, positionals } = parse(args, OPTIONS, 'extend')
   if (positionals.length < 1 || positionals.length > 2)
     throw new UsageError('extend takes a job or task id, then an optional prompt (quote it)')
   const cx = new CliContext(io, flags, signal)
@@ -52,7 +53,8 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
         )
     }
     const input: Record<string, unknown> = { task_id: parent.taskId, video_id: parent.video.id }
-    if (positionals[1] !== undefined) input.prompt = positionals[1]
+    const prompt = promptOf(positionals, flags, 1)
+    if (prompt !== undefined) input.prompt = prompt
     if (str(flags, 'negative-prompt') !== undefined)
       input.negative_prompt = str(flags, 'negative-prompt')
     const cfg = str(flags, 'cfg-scale')

@@ -10,17 +10,21 @@ import { newExternalTaskId } from '../../kling/client'
 import type { JobRecord } from '../../tasks/ledger'
 import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
 import { CliContext } from '../context'
-import { parse, str, WAITING, type Flags } from '../flags'
+import { dryRun } from '../estimate'
+import { parse, shellLine, str, WAITING, type Flags } from '../flags'
 import { StatusLine, type CliIo } from '../output'
 
 // kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
 // last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
 // multi-image2video). Everything is checked before anything is paid for; images are kept in the
-// library by content hash, and the job in the history, before the create is sent.
+// library by content hash, and the job in the history, before the create is sent. --dry-run
+// stops after the checks and prints what the request would cost, sending nothing.
 
 const OPTIONS = {
   ...WAITING,
   wait: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  prompt: { type: 'string' },
   'negative-prompt': { type: 'string' },
   'aspect-ratio': { type: 'string' },
   duration: { type: 'string' },
@@ -100,14 +104,24 @@ export function checkRequest(
   return checked.value
 }
 
+/** The prompt: the one argument, or --prompt (for a prompt that begins with "-"), not both. */
+export function promptOf(positionals: string[], flags: Flags, rest = 0): string | undefined {
+  const flag = str(flags, 'prompt')
+  if (flag !== undefined && positionals.length > rest)
+    throw new UsageError('give the prompt once: as an argument or with --prompt, not both')
+  return flag ?? positionals[rest]
+}
+
 export async function generate(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, OPTIONS)
+  const { flags, positionals } = parse(args, OPTIONS, 'generate')
   const kind = kindOf(flags)
   if (positionals.length > 1) throw new UsageError('generate takes one prompt (quote it)')
-  if (positionals.length === 0 && kind !== 'image2video')
+  const prompt = promptOf(positionals, flags)
+  if (prompt === undefined && kind !== 'image2video')
     throw new UsageError('generate takes exactly one prompt (quote it)')
   const cx = new CliContext(io, flags, signal)
-  const draft = checkRequest(kind, requestFrom(kind, positionals[0], flags), io, cx.json)
+  const draft = checkRequest(kind, requestFrom(kind, prompt, flags), io, cx.json)
+  if (flags['dry-run'] === true) return dryRun(io, cx.json, kind, draft)
   const out = await cx.checkOut()
   const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
   const client = await cx.client()
@@ -166,5 +180,16 @@ export async function run(
   } finally {
     line.stop()
   }
-  return cx.conclude(final, out)
+  const code = await cx.conclude(final, out)
+  if (!waitForEnd && !cx.json && isLive(final.state)) cx.io.stderr(followHint(cx, final))
+  return code
+}
+
+/** How to follow a task that goes on without us: the exact commands, same history, same address. */
+function followHint(cx: CliContext, job: JobRecord): string {
+  if (!job.taskId)
+    return `Follow it with: ${shellLine(['kling-studio', 'resume', ...cx.placeFlags(true)])}\n`
+  const wait = shellLine(['kling-studio', 'wait', job.taskId, ...cx.placeFlags(true)])
+  const status = shellLine(['kling-studio', 'status', job.taskId, ...cx.placeFlags(false)])
+  return `Follow it to the end (and save the video) with: ${wait}\nOne look at it: ${status}\n`
 }

@@ -17,12 +17,16 @@ function line(j: JobRecord): string {
 }
 
 export async function list(io: CliIo, args: string[]): Promise<number> {
-  const { flags, positionals } = parse(args, {
-    ...COMMON,
-    search: { type: 'string' },
-    limit: { type: 'string' },
-    kind: { type: 'string' },
-  })
+  const { flags, positionals } = parse(
+    args,
+    {
+      ...COMMON,
+      search: { type: 'string' },
+      limit: { type: 'string' },
+      kind: { type: 'string' },
+    },
+    'list',
+  )
   if (positionals.length > 0) throw new UsageError('list takes no arguments (use --search TEXT)')
   const limit =
     parseNumberFlag('--limit', str(flags, 'limit'), { min: 1, max: 500, integer: true }) ?? 50

@@ -12,7 +12,7 @@ import { describeJob, EXIT, jobJson, StatusLine, type CliIo } from '../output'
 const DEFAULT_RESUME_TIMEOUT_MS = 2 * 3_600_000
 
 export async function resume(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, { ...COMMON, timeout: { type: 'string' } })
+  const { flags, positionals } = parse(args, { ...COMMON, timeout: { type: 'string' } }, 'resume')
   if (positionals.length > 0) throw new UsageError('resume takes no arguments')
   const cx = new CliContext(io, flags, signal)
   const timeoutMs = cx.timeoutMs(DEFAULT_RESUME_TIMEOUT_MS)

@@ -31,11 +31,15 @@ function kindFor(cx: CliContext, flags: Flags, taskId: string | null): VideoKind
 }
 
 export async function status(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, {
-    ...COMMON,
-    ...KIND,
-    'external-task-id': { type: 'string' },
-  })
+  const { flags, positionals } = parse(
+    args,
+    {
+      ...COMMON,
+      ...KIND,
+      'external-task-id': { type: 'string' },
+    },
+    'status',
+  )
   const cx = new CliContext(io, flags, signal)
   const external = str(flags, 'external-task-id')
   if ((external === undefined) === (positionals.length === 0) || positionals.length > 1)
@@ -65,7 +69,7 @@ export async function status(io: CliIo, args: string[], signal?: AbortSignal): P
  * other. A task made elsewhere (the web app, another computer) is taken into this history first.
  */
 export async function wait(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, { ...WAITING, ...KIND })
+  const { flags, positionals } = parse(args, { ...WAITING, ...KIND }, 'wait')
   if (positionals.length !== 1) throw new UsageError('wait takes one task id')
   const cx = new CliContext(io, flags, signal)
   const timeoutMs = cx.timeoutMs()
@@ -80,11 +84,15 @@ export async function wait(io: CliIo, args: string[], signal?: AbortSignal): Pro
 
 /** Saves the video of a finished task: in the library, and a copy at --out. */
 export async function download(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(args, {
-    ...COMMON,
-    ...KIND,
-    out: { type: 'string', short: 'o' },
-  })
+  const { flags, positionals } = parse(
+    args,
+    {
+      ...COMMON,
+      ...KIND,
+      out: { type: 'string', short: 'o' },
+    },
+    'download',
+  )
   if (positionals.length !== 1 || !str(flags, 'out'))
     throw new UsageError('download takes one task id and --out FILE')
   const cx = new CliContext(io, flags, signal)
