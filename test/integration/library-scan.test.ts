@@ -24,10 +24,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function saved(id: string, name: string) {
+async function saved(id: string, name: string, groupId: string | null = null) {
   const file = join(dir, name)
   await copyFile(sample, file)
-  const j = job({ id, taskId: '9', state: 'done', saved: true })
+  const j = job({ id, taskId: '9', state: 'done', saved: true, groupId })
   await library.writeSidecar(j, file, 1)
   return { file, sidecar: join(dir, name.replace(/\.mp4$/, '.json')) }
 }
@@ -36,6 +36,18 @@ describe('library scan', () => {
   it('finds a video beside its sidecar', async () => {
     await saved('ok-1', 'clip.mp4')
     expect((await library.scan()).map((e) => e.sidecar.job.id)).toEqual(['ok-1'])
+  })
+
+  it('keeps the takes of one Generate together through the sidecar, and drops a strange group id', async () => {
+    await saved('take-1', 'a.mp4', 'g-7f3a')
+    await saved('take-2', 'b.mp4', 'g-7f3a')
+    const odd = await saved('take-3', 'c.mp4')
+    const text = JSON.parse(await readFile(odd.sidecar, 'utf8'))
+    text.job.groupId = '../../etc'
+    await writeFile(odd.sidecar, JSON.stringify(text))
+    const found = await library.scan()
+    const groups = Object.fromEntries(found.map((e) => [e.sidecar.job.id, e.sidecar.job.groupId]))
+    expect(groups).toEqual({ 'take-1': 'g-7f3a', 'take-2': 'g-7f3a', 'take-3': null })
   })
 
   it('ignores a sidecar that names another file, one that is not an MP4, or a strange id', async () => {

@@ -13,7 +13,10 @@ import {
 // never inlined.
 
 export const SIDECAR_FORMAT = 'kling-studio.video'
-/** 2 added kind, parentJobId and inputs; version 1 sidecars read as text-to-video. */
+/**
+ * 2 added kind, parentJobId and inputs; version 1 sidecars read as text-to-video. groupId (the
+ * takes of one Generate) is optional within 2: a sidecar without it reads as a single take.
+ */
 export const SIDECAR_VERSION = 2
 export const INPUTS_FOLDER = 'Inputs'
 
@@ -34,6 +37,7 @@ export interface Sidecar {
     id: string
     kind: VideoKind
     parentJobId: string | null
+    groupId: string | null
     externalTaskId: string
     taskId: string
     request: VideoRequest
@@ -66,6 +70,7 @@ export function sidecarFor(job: Job, videoName: string, bytes: number): Sidecar 
       id: job.id,
       kind: job.kind,
       parentJobId: job.parentJobId,
+      groupId: job.groupId,
       externalTaskId: job.externalTaskId,
       taskId: job.taskId ?? '',
       request: job.request,
@@ -104,10 +109,12 @@ export function readSidecar(text: string): Sidecar | null {
   if (!isVideoKind(kind)) return null
   if (kind === 'text2video' && typeof job.request.prompt !== 'string') return null
   const parentJobId = typeof job.parentJobId === 'string' ? job.parentJobId : null
+  const groupId =
+    typeof job.groupId === 'string' && /^[\w-]{1,64}$/.test(job.groupId) ? job.groupId : null
   const inputs = Array.isArray(value.inputs) ? (value.inputs as SidecarInput[]) : []
   return {
     ...(value as unknown as Sidecar),
-    job: { ...(job as unknown as Sidecar['job']), kind, parentJobId },
+    job: { ...(job as unknown as Sidecar['job']), kind, parentJobId, groupId },
     inputs,
   }
 }
