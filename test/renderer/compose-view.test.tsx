@@ -1,52 +1,96 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ComposeView } from '../../src/renderer/src/features/compose/ComposeView'
-import { useApp } from '../../src/renderer/src/stores/app'
+import { DRAFT_KEY, freshDraft } from '../../src/renderer/src/features/compose/draft-data'
 import { useLanguage } from '../../src/renderer/src/i18n'
-import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { useApp } from '../../src/renderer/src/stores/app'
+import { useDraft } from '../../src/renderer/src/stores/draft'
+import { estimateUnits, RECOMMENDED_MODEL } from '../../src/shared/kling'
+import { DEFAULT_SETTINGS, type DefaultOptions } from '../../src/shared/settings'
 
+// The composer against a window.api that records what it is sent: kinds, images, models and
+// their warnings, takes, cost, the draft kept in localStorage, and one call per Generate.
+
+const REF = `input:${'ab'.repeat(32)}.png`
+const REF2 = `input:${'cd'.repeat(32)}.png`
 let create: ReturnType<typeof vi.fn>
+let add: ReturnType<typeof vi.fn>
+
+function settle(defaults: DefaultOptions = { aspect_ratio: '9:16' }) {
+  useApp.setState({ settings: { ...DEFAULT_SETTINGS, defaults }, notice: null, view: 'compose' })
+}
 
 beforeEach(() => {
-  create = vi.fn(async () => ({ ok: true, data: {} }))
-  ;(window as unknown as { api: unknown }).api = { tasks: { create } }
-  useApp.setState({
-    settings: { ...DEFAULT_SETTINGS, defaults: { aspect_ratio: '9:16' } },
-    draft: null,
-    notice: null,
-  })
+  create = vi.fn(async () => ({ ok: true, data: [] }))
+  let n = 0
+  add = vi.fn(async ({ bytes }: { bytes: Uint8Array }) => ({
+    ok: true,
+    data: {
+      ref: n++ === 0 ? REF : REF2,
+      format: 'png',
+      width: 1280,
+      height: 720,
+      bytes: bytes.length,
+    },
+  }))
+  ;(window as unknown as { api: unknown }).api = { tasks: { create }, inputs: { add } }
+  localStorage.clear()
+  useDraft.setState(freshDraft())
+  localStorage.clear()
+  settle()
 })
 afterEach(() => cleanup())
+
+const png = (name = 'frame.png') =>
+  new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], name, { type: 'image/png' })
+const prompt = () => screen.getByLabelText('Prompt') as HTMLTextAreaElement
+const generate = () => document.querySelector<HTMLButtonElement>('button[type="submit"]')!
+const sentInput = (i = 0) =>
+  create.mock.calls[i]![0] as { kind: string; request: Record<string, unknown>; takes: number }
 
 describe('ComposeView', () => {
   it('counts characters live and shows the shared validation inline', () => {
     render(<ComposeView />)
-    const prompt = screen.getByLabelText('Prompt')
-    fireEvent.change(prompt, { target: { value: 'x'.repeat(501) } })
+    fireEvent.change(prompt(), { target: { value: 'x'.repeat(501) } })
     expect(screen.getByText('501 / 500')).toBeTruthy()
     expect(screen.getByText('Prompt: at most 500 characters (now 501).')).toBeTruthy()
-    expect(prompt.getAttribute('aria-invalid')).toBe('true')
+    expect(prompt().getAttribute('aria-invalid')).toBe('true')
   })
 
-  it('generates on Ctrl+Enter with the defaults from settings and only the options set', async () => {
+  it('starts a new draft on the recommended model, or the one Settings name', () => {
     render(<ComposeView />)
-    const prompt = screen.getByLabelText('Prompt')
-    fireEvent.change(prompt, { target: { value: 'A koi pond at night' } })
-    fireEvent.keyDown(prompt, { key: 'Enter', ctrlKey: true })
+    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe(RECOMMENDED_MODEL)
+    cleanup()
+    useDraft.setState(freshDraft())
+    settle({ model_name: 'kling-v1-6' })
+    render(<ComposeView />)
+    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe('kling-v1-6')
+    // The service's own default is on offer, and named.
+    expect(screen.getByRole('option', { name: 'Server default (Kling 1.0)' })).toBeTruthy()
+  })
+
+  it('generates on Ctrl+Enter with the defaults from settings, one take, only the options set', async () => {
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'A koi pond at night' } })
+    fireEvent.keyDown(prompt(), { key: 'Enter', ctrlKey: true })
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
-    const { request } = create.mock.calls[0]![0] as { request: Record<string, unknown> }
-    expect(request).toEqual({
-      prompt: 'A koi pond at night',
-      aspect_ratio: '9:16',
-      external_task_id: expect.stringMatching(/^ks-/),
+    expect(sentInput()).toEqual({
+      kind: 'text2video',
+      takes: 1,
+      request: {
+        prompt: 'A koi pond at night',
+        aspect_ratio: '9:16',
+        model_name: RECOMMENDED_MODEL,
+        external_task_id: expect.stringMatching(/^ks-/),
+      },
     })
     await waitFor(() => expect(useApp.getState().notice?.text).toMatch(/Sent/))
   })
 
-  it('does not send an invalid request, and says why', async () => {
+  it('does not send an invalid request, and says why', () => {
     render(<ComposeView />)
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    fireEvent.click(generate())
     expect(create).not.toHaveBeenCalled()
     expect(screen.getByText('Prompt must not be empty.')).toBeTruthy()
   })
@@ -55,72 +99,238 @@ describe('ComposeView', () => {
     useLanguage.getState().setLanguage('id')
     try {
       render(<ComposeView />)
-      fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'x'.repeat(501) } })
+      fireEvent.change(prompt(), { target: { value: 'x'.repeat(501) } })
       expect(screen.getByText('Prompt: paling banyak 500 karakter (sekarang 501).')).toBeTruthy()
     } finally {
       useLanguage.getState().setLanguage('en')
     }
   })
 
-  it('disables prompt adherence, with the reason, for a model that ignores it', () => {
+  it('shows each kind with only its fields, and keeps each kind on a model that makes it', () => {
     render(<ComposeView />)
+    expect(screen.queryByLabelText('Choose an image for First frame')).toBeNull()
+    expect(screen.getAllByRole('radio', { name: '9:16' })).toHaveLength(1)
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    expect(screen.getByLabelText('Choose an image for First frame')).toBeTruthy()
+    expect(screen.getByLabelText('Choose an image for Last frame')).toBeTruthy()
+    // The clip takes its image's shape: no aspect ratio here.
+    expect(screen.queryByRole('radio', { name: '9:16' })).toBeNull()
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Multi-image' }))
+    for (const n of [1, 2, 3, 4])
+      expect(screen.getByLabelText(`Choose an image for Reference ${n}`)).toBeTruthy()
+    const model = screen.getByLabelText('Model') as HTMLSelectElement
+    expect(model.value).toBe('kling-v1-6')
+    // Multi-image has no prompt adherence, camera or sound.
+    expect(screen.queryByLabelText('Set prompt adherence')).toBeNull()
+    expect(screen.queryByLabelText('Camera movement')).toBeNull()
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Text to video' }))
+    expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe(RECOMMENDED_MODEL)
+  })
+
+  it('sends an image-to-video request holding the name main gave the image, not its bytes', async () => {
+    render(<ComposeView />)
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+      target: { files: [png()] },
+    })
+    await screen.findByText('1280 × 720 · PNG · 1 KB')
+    const given = add.mock.calls[0]![0] as { bytes: Uint8Array; source: string }
+    expect(given.source).toBe('file')
+    expect([...given.bytes]).toEqual([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    // The prompt is optional here: an empty one is left out.
+    expect(sentInput()).toMatchObject({ kind: 'image2video', request: { image: REF } })
+    expect(sentInput().request).not.toHaveProperty('prompt')
+    expect(sentInput().request).not.toHaveProperty('aspect_ratio')
+  })
+
+  it('says under the slot, in Indonesian, why main refused an image', async () => {
+    add.mockResolvedValueOnce({
+      ok: false,
+      error: {
+        code: 'input.image_pixels',
+        message: 'image must be at least 300x300 pixels (it is 200x150)',
+      },
+    })
+    useLanguage.getState().setLanguage('id')
+    try {
+      render(<ComposeView />)
+      fireEvent.click(screen.getByRole('radio', { name: 'Gambar ke video' }))
+      fireEvent.change(screen.getByLabelText('Pilih gambar untuk Bingkai pertama'), {
+        target: { files: [png()] },
+      })
+      expect(
+        await screen.findByText(
+          'Gambar lebih kecil dari 300 × 300 piksel. image must be at least 300x300 pixels (it is 200x150)',
+        ),
+      ).toBeTruthy()
+      expect(useDraft.getState().images.image).toBeUndefined()
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
+  })
+
+  it('refuses a file that is no JPG or PNG before sending it anywhere', async () => {
+    render(<ComposeView />)
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    const gif = new File([new Uint8Array([1, 2])], 'a.gif', { type: 'image/gif' })
+    fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+      target: { files: [gif] },
+    })
+    expect(await screen.findByText(/^This is not a JPG or PNG image\./)).toBeTruthy()
+    expect(add).not.toHaveBeenCalled()
+  })
+
+  it('puts a pasted image in the first frame, switching from text to image-to-video', async () => {
+    render(<ComposeView />)
+    fireEvent.paste(prompt(), { clipboardData: { files: [png()], items: [], getData: () => '' } })
+    await waitFor(() => expect(useDraft.getState().images.image?.ref).toBe(REF))
+    expect(useDraft.getState().kind).toBe('image2video')
+    expect((add.mock.calls[0]![0] as { source: string }).source).toBe('paste')
+    // A second paste fills the next empty slot.
+    fireEvent.paste(prompt(), { clipboardData: { files: [png()], items: [], getData: () => '' } })
+    await waitFor(() => expect(useDraft.getState().images.image_tail?.ref).toBe(REF2))
+  })
+
+  it('disables, with the reason, what the chosen model does not take, and leaves it out', async () => {
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'a heron' } })
+    // The recommended model ignores prompt adherence; kling-v1 takes it.
+    expect((screen.getByLabelText('Set prompt adherence') as HTMLInputElement).disabled).toBe(true)
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v1' } })
+    fireEvent.click(screen.getByLabelText('Set prompt adherence'))
+    expect((screen.getByLabelText('Set prompt adherence') as HTMLInputElement).checked).toBe(true)
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-master' } })
     const box = screen.getByLabelText('Set prompt adherence') as HTMLInputElement
     expect(box.disabled).toBe(true)
-    expect(screen.getByText('Not used by kling-v2-master')).toBeTruthy()
+    expect(box.checked).toBe(false)
+    expect(screen.getByText('Not used by Kling 2.0 Master')).toBeTruthy()
+    // No sound on a model without it.
+    expect((screen.getByRole('radio', { name: 'On' }) as HTMLInputElement).disabled).toBe(true)
+    expect(screen.getByText('Kling 2.0 Master makes no sound.')).toBeTruthy()
+    // Durations come from the model: kling-v3 offers 3 to 15 s.
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v3' } })
+    const durations = [...(screen.getByLabelText('Duration') as HTMLSelectElement).options]
+    expect(durations.map((o) => o.value)).toEqual([
+      '',
+      ...Array.from({ length: 13 }, (_, i) => String(i + 3)),
+    ])
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-master' } })
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalled())
+    expect(sentInput().request.model_name).toBe('kling-v2-master')
+    expect(sentInput().request).not.toHaveProperty('cfg_scale')
   })
 
-  it('warns, without blocking, about camera control on a model documented not to support it', () => {
+  it('says what each model takes, and warns without blocking about what the table refuses', async () => {
     render(<ComposeView />)
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'a drone shot' } })
-    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v1-6' } })
-    fireEvent.click(screen.getByLabelText(/Down and back/))
+    const model = screen.getByLabelText('Model') as HTMLSelectElement
+    expect(screen.getByText('Std, Pro · 5, 10 s · sound (Pro) · no cfg')).toBeTruthy()
+    fireEvent.change(prompt(), { target: { value: 'a drone shot' } })
+    fireEvent.change(model, { target: { value: 'kling-v1-6' } })
+    fireEvent.change(screen.getByLabelText('Camera movement'), { target: { value: 'down_back' } })
     expect(
       screen.getByText('Camera movement is documented only for kling-v1, not kling-v1-6.'),
     ).toBeTruthy()
-    expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(
-      false,
-    )
-  })
+    expect(generate().disabled).toBe(false)
 
-  it('enforces one camera axis: the control only ever sets one', async () => {
-    render(<ComposeView />)
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'orbit' } })
-    fireEvent.click(screen.getByLabelText('Custom: one movement'))
-    fireEvent.change(screen.getByLabelText('Movement'), { target: { value: 'roll' } })
-    fireEvent.change(screen.getByLabelText('Amount'), { target: { value: '-3' } })
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
-    await waitFor(() => expect(create).toHaveBeenCalled())
-    const { request } = create.mock.calls[0]![0] as { request: { camera_control: unknown } }
-    expect(request.camera_control).toEqual({
-      type: 'simple',
-      config: { horizontal: 0, vertical: 0, pan: 0, tilt: 0, roll: -3, zoom: 0 },
+    // A last frame on kling-v2-6 is pro only; on kling-v2-master it is not taken at all.
+    fireEvent.change(screen.getByLabelText('Camera movement'), { target: { value: 'none' } })
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-6' } })
+    fireEvent.click(screen.getByRole('radio', { name: 'Standard' }))
+    fireEvent.change(screen.getByLabelText('Choose an image for Last frame'), {
+      target: { files: [png()] },
     })
-  })
-
-  it('takes the person to a problem inside the folded options instead of doing nothing', async () => {
-    render(<ComposeView />)
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'a heron' } })
-    fireEvent.change(screen.getByLabelText('Callback URL'), { target: { value: 'not a url' } })
-    const options = screen.getByText('Options').closest('details')!
-    options.open = false
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
-    expect(create).not.toHaveBeenCalled()
-    expect(options.open).toBe(true)
-    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Callback URL')))
-  })
-
-  it('sends no prompt adherence for a model that ignores it, even if it was ticked', async () => {
-    render(<ComposeView />)
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'a heron' } })
-    fireEvent.click(screen.getByLabelText('Set prompt adherence'))
+    await screen.findByText('A last frame on kling-v2-6 is documented only in pro mode.')
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-master' } })
-    expect((screen.getByLabelText('Set prompt adherence') as HTMLInputElement).checked).toBe(false)
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
-    await waitFor(() => expect(create).toHaveBeenCalled())
-    const { request } = create.mock.calls[0]![0] as { request: Record<string, unknown> }
-    expect(request.model_name).toBe('kling-v2-master')
-    expect(request).not.toHaveProperty('cfg_scale')
+    expect(screen.getByText('Kling 2.0 Master takes no last frame.')).toBeTruthy()
+  })
+
+  it('sends the takes chosen beside Generate, and shows what they should cost', async () => {
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'three foxes' } })
+    fireEvent.click(screen.getByRole('radio', { name: '3' }))
+    const draft = useDraft.getState()
+    const estimate = estimateUnits(
+      'text2video',
+      { prompt: 'three foxes', aspect_ratio: '9:16', model_name: draft.form.model },
+      3,
+    )
+    const cost =
+      estimate.units === null
+        ? 'Cost unknown'
+        : `≈ ${new Intl.NumberFormat('en').format(estimate.units)} units`
+    expect(screen.getByText(cost)).toBeTruthy()
+    expect(generate().textContent).toBe('Generate 3')
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(sentInput().takes).toBe(3)
+    await waitFor(() => expect(useApp.getState().notice?.text).toBe('Sent: 3 takes on their way.'))
+  })
+
+  it('makes one call for a double click, and the next Generate has its own external id', async () => {
+    let answer: (v: unknown) => void = () => {}
+    create.mockImplementationOnce(() => new Promise((r) => (answer = r)))
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'once' } })
+    fireEvent.click(generate())
+    fireEvent.click(generate())
+    fireEvent.keyDown(prompt(), { key: 'Enter', ctrlKey: true })
+    expect(create).toHaveBeenCalledTimes(1)
+    expect(generate().disabled).toBe(true)
+    await act(async () => answer({ ok: true, data: [] }))
+    await waitFor(() => expect(generate().disabled).toBe(false))
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(2))
+    expect(sentInput(1).request.external_task_id).not.toBe(sentInput(0).request.external_task_id)
+  })
+
+  it('keeps the draft in localStorage and brings it back after a restart', async () => {
+    const first = render(<ComposeView />)
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    fireEvent.change(prompt(), { target: { value: 'the tide comes in' } })
+    fireEvent.click(screen.getByRole('radio', { name: '2' }))
+    fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+      target: { files: [png()] },
+    })
+    await waitFor(() => expect(useDraft.getState().images.image).toBeDefined())
+    const kept = localStorage.getItem(DRAFT_KEY)!
+    expect(JSON.parse(kept).state).toMatchObject({
+      kind: 'image2video',
+      takes: 2,
+      form: { prompt: 'the tide comes in' },
+      images: { image: { ref: REF, width: 1280 } },
+    })
+    first.unmount()
+
+    // A restart: the page starts empty and reads what was kept.
+    useDraft.setState(freshDraft())
+    localStorage.setItem(DRAFT_KEY, kept)
+    await useDraft.persist.rehydrate()
+    render(<ComposeView />)
+    expect(prompt().value).toBe('the tide comes in')
+    expect(
+      (screen.getByRole('radio', { name: 'Image to video' }) as HTMLInputElement).checked,
+    ).toBe(true)
+    expect((screen.getByRole('radio', { name: '2' }) as HTMLInputElement).checked).toBe(true)
+    expect(screen.getByText('1280 × 720 · PNG · 1 KB')).toBeTruthy()
+  })
+
+  it('takes the person to a problem inside a folded section instead of doing nothing', async () => {
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'a heron' } })
+    fireEvent.change(screen.getByLabelText('Callback URL'), { target: { value: 'not a url' } })
+    const advanced = screen.getByText('Advanced').closest('details')!
+    expect(advanced.open).toBe(false)
+    fireEvent.click(generate())
+    expect(create).not.toHaveBeenCalled()
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Callback URL')))
+    expect(advanced.open).toBe(true)
   })
 
   it('applies a preset without losing the callback, and survives a preset of an odd shape', () => {
@@ -132,20 +342,18 @@ describe('ComposeView', () => {
         'not a preset',
       ]),
     )
-    try {
-      render(<ComposeView />)
-      fireEvent.change(screen.getByLabelText('Callback URL'), {
-        target: { value: 'https://hooks.example/kling' },
-      })
-      expect(screen.queryByRole('button', { name: 'Apply: Broken' })).toBeNull()
-      fireEvent.click(screen.getByRole('button', { name: 'Apply: Odd camera' }))
-      expect(screen.getByRole('heading', { name: 'Create a video' })).toBeTruthy()
-      expect((screen.getByLabelText('Callback URL') as HTMLInputElement).value).toBe(
-        'https://hooks.example/kling',
-      )
-      expect((screen.getByLabelText(/Professional/) as HTMLInputElement).checked).toBe(true)
-    } finally {
-      localStorage.removeItem('kling.presets')
-    }
+    render(<ComposeView />)
+    fireEvent.change(screen.getByLabelText('Callback URL'), {
+      target: { value: 'https://hooks.example/kling' },
+    })
+    expect(screen.queryByRole('button', { name: 'Apply: Broken' })).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Apply: Odd camera' }))
+    expect((screen.getByLabelText('Callback URL') as HTMLInputElement).value).toBe(
+      'https://hooks.example/kling',
+    )
+    const mode = screen.getByRole('group', { name: 'Mode' })
+    expect(
+      (within(mode).getByRole('radio', { name: 'Professional' }) as HTMLInputElement).checked,
+    ).toBe(true)
   })
 })

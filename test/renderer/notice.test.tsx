@@ -1,7 +1,10 @@
 // @vitest-environment happy-dom
+// The notice bar: how long a notice stays, and every failure said in the person's language first.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { INFO_NOTICE_MS, NoticeBar } from '../../src/renderer/src/ui/Notice'
+import { noticeFrom } from '../../src/renderer/src/ui/errors'
+import { ApiError } from '../../src/renderer/src/api'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useLanguage } from '../../src/renderer/src/i18n'
 
@@ -67,5 +70,42 @@ describe('notice bar', () => {
     } finally {
       useLanguage.getState().setLanguage('en')
     }
+  })
+
+  it("says a failure that did not come from main in the person's language too", () => {
+    useLanguage.getState().setLanguage('id')
+    try {
+      render(<NoticeBar />)
+      say(noticeFrom(new TypeError('Failed to fetch')))
+      expect(screen.getByText('Terjadi kesalahan di dalam Kling Studio.')).toBeTruthy()
+      expect(screen.getByText('Failed to fetch')).toBeTruthy()
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
+  })
+
+  it('says an error code it has no sentence for as a whole localized line, with the request id', () => {
+    useLanguage.getState().setLanguage('id')
+    try {
+      render(<NoticeBar />)
+      say(
+        noticeFrom(
+          new ApiError('forbidden', 'calls are only accepted from the app window', 'rq-5'),
+        ),
+      )
+      expect(
+        screen.getByText('Terjadi kesalahan: calls are only accepted from the app window'),
+      ).toBeTruthy()
+      expect(screen.getByText('(ID permintaan rq-5)')).toBeTruthy()
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
+  })
+
+  it('shows a text the page wrote itself as it is', () => {
+    render(<NoticeBar />)
+    say({ kind: 'info', text: 'Prompt copied' })
+    expect(screen.getByText('Prompt copied').tagName).toBe('SPAN')
+    expect(document.querySelector('.notice strong')).toBeNull()
   })
 })

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import { QueueView } from '../../src/renderer/src/features/queue/QueueView'
 import { useApp } from '../../src/renderer/src/stores/app'
+import { useDraft, type DraftState } from '../../src/renderer/src/stores/draft'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { job } from '../fixtures/job'
@@ -10,6 +11,7 @@ import { job } from '../fixtures/job'
 const DAY = 86_400_000
 let resend: ReturnType<typeof vi.fn>
 let rerun: ReturnType<typeof vi.fn>
+let load: Mock<DraftState['load']>
 
 beforeEach(() => {
   resend = vi.fn(async () => ({ ok: true, data: {} }))
@@ -18,6 +20,8 @@ beforeEach(() => {
     tasks: { resend, rerun, get: async () => ({ ok: true, data: { estimateSeconds: null } }) },
   }
   useApp.setState({ settings: { ...DEFAULT_SETTINGS }, queue: null, notice: null })
+  load = vi.fn<DraftState['load']>()
+  useDraft.setState({ load })
 })
 afterEach(() => cleanup())
 
@@ -39,27 +43,81 @@ describe('QueueView', () => {
     )
     render(<QueueView />)
     const card = screen.getByText(/may have reached the server/).closest('li')!
-    expect(within(card).getByText(/keeps looking this request up by its own id/)).toBeTruthy()
+    expect(within(card).getByText(/keeps looking it up by its own id/)).toBeTruthy()
     expect(within(card).queryByRole('button', { name: 'Retry' })).toBeNull()
+    expect(within(card).queryByRole('button', { name: 'Try again' })).toBeNull()
     fireEvent.click(within(card).getByRole('button', { name: 'Send again' }))
     await waitFor(() => expect(resend).toHaveBeenCalledWith({ id: 'u1' }))
     expect(rerun).not.toHaveBeenCalled()
   })
 
-  it('stops the clock of an ended job at its end', () => {
+  it('stops the clock of a failed job at its end, and offers Edit and retry for a policy refusal', () => {
+    const now = Date.now()
+    const f = job({
+      id: 'f1',
+      state: 'failed',
+      createdAt: now - 10 * 60_000,
+      finishedAt: now - 10 * 60_000 + 4_000,
+      updatedAt: now - 60_000,
+      statusMessage: 'The prompt violates the content policy',
+      requestId: 'req-cp',
+    })
+    show(f)
+    render(<QueueView />)
+    expect(screen.getByText('Failed after 0:04')).toBeTruthy()
+    expect(screen.getByText('The service refused this under its content policy.')).toBeTruthy()
+    expect(screen.getByText(/req-cp/)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Edit and retry' }))
+    expect(load).toHaveBeenCalledWith('text2video', f.request)
+    expect(rerun).not.toHaveBeenCalled()
+  })
+
+  it('never says "0:00 elapsed" of a job that failed at once', () => {
     const now = Date.now()
     show(
       job({
-        id: 'f1',
+        id: 'f0',
         state: 'failed',
-        createdAt: now - 10 * 60_000,
-        finishedAt: now - 10 * 60_000 + 4_000,
+        createdAt: now - 60_000,
+        finishedAt: now - 60_000,
         updatedAt: now - 60_000,
-        statusMessage: 'content policy',
+        error: {
+          kind: 'authentication',
+          status: 401,
+          code: null,
+          message: 'bad key',
+          request_id: 'r1',
+        },
+        statusMessage: 'bad key',
       }),
     )
     render(<QueueView />)
-    expect(screen.getByText('0:04 elapsed')).toBeTruthy()
-    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy()
+    expect(screen.queryByText(/0:00/)).toBeNull()
+    expect(screen.getByText('The service did not accept the API key.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Open Settings' })).toBeTruthy()
+  })
+
+  it('tries a retryable failure again once, however often it is clicked', async () => {
+    const now = Date.now()
+    show(
+      job({
+        id: 'f2',
+        state: 'failed',
+        createdAt: now - 60_000,
+        finishedAt: now - 50_000,
+        updatedAt: now - 50_000,
+        error: { kind: 'server', status: 503, code: null, message: 'busy', request_id: 'r2' },
+        statusMessage: 'busy',
+      }),
+    )
+    render(<QueueView />)
+    const retry = screen.getByRole('button', { name: 'Try again' })
+    fireEvent.click(retry)
+    fireEvent.click(retry)
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sent' })).toBeTruthy())
+    expect(rerun).toHaveBeenCalledTimes(1)
+    expect(rerun).toHaveBeenCalledWith({ id: 'f2', changes: {} })
   })
 })

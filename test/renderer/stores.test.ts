@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Job } from '../../src/shared/jobs'
 import { job } from '../fixtures/job'
-import { FILTERED_REFRESH_MS, useJobs } from '../../src/renderer/src/stores/jobs'
+import { FILTERED_REFRESH_MS, mergeTotal, useJobs } from '../../src/renderer/src/stores/jobs'
 import { en } from '../../src/renderer/src/i18n/en'
 import { id } from '../../src/renderer/src/i18n/id'
 import { systemLanguage, translate } from '../../src/renderer/src/i18n'
@@ -16,7 +16,18 @@ import {
 } from '../../src/renderer/src/features/compose/form'
 
 beforeEach(() => {
-  useJobs.setState({ byId: {}, ids: [], total: 0, query: {}, loadedPages: {}, progress: {} })
+  useJobs.setState({
+    byId: {},
+    ids: [],
+    total: 0,
+    totalIsEstimate: false,
+    sort: 'newest',
+    query: {},
+    loadedPages: {},
+    progress: {},
+    facts: {},
+    factsAsked: {},
+  })
 })
 
 describe('jobs store', () => {
@@ -79,6 +90,91 @@ describe('jobs store', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('library totals, order and facts', () => {
+  it('keeps the largest total while it is a lower bound, and the exact one once known', () => {
+    const exact = { total: 300, totalIsEstimate: false }
+    expect(mergeTotal(exact, { total: 1200, totalIsEstimate: true })).toEqual({
+      total: 1200,
+      totalIsEstimate: true,
+    })
+    const bound = { total: 1200, totalIsEstimate: true }
+    expect(mergeTotal(bound, { total: 1000, totalIsEstimate: true })).toEqual(bound)
+    expect(mergeTotal(bound, { total: 2000, totalIsEstimate: false })).toEqual({
+      total: 2000,
+      totalIsEstimate: false,
+    })
+    expect(
+      mergeTotal({ total: 2000, totalIsEstimate: false }, { total: 900, totalIsEstimate: true }),
+    ).toEqual({ total: 2000, totalIsEstimate: false })
+  })
+
+  it('a later page of a search raises the total and keeps saying it is a bound', async () => {
+    const list = vi.fn(async (q: { offset?: number }) => ({
+      ok: true as const,
+      data: {
+        total: (q.offset ?? 0) === 0 ? 1200 : 1400,
+        totalIsEstimate: true,
+        jobs: Array.from({ length: 200 }, (_, i) => job({ id: `s${(q.offset ?? 0) + i}` })),
+      },
+    }))
+    ;(window as unknown as { api: unknown }).api = { tasks: { list } }
+    await useJobs.getState().setQuery({ search: 'otter' })
+    expect(useJobs.getState()).toMatchObject({ total: 1200, totalIsEstimate: true })
+    await useJobs.getState().ensureRange(1000, 1100)
+    expect(useJobs.getState()).toMatchObject({ total: 1400, totalIsEstimate: true })
+    // An earlier page answering a smaller bound later does not lower it.
+    list.mockImplementationOnce(async () => ({
+      ok: true as const,
+      data: { total: 1200, totalIsEstimate: true, jobs: [job({ id: 'x' })] },
+    }))
+    await useJobs.getState().ensureRange(200, 210)
+    expect(useJobs.getState().total).toBe(1400)
+  })
+
+  it('oldest first reads the same pages from the end, only with an exact total', async () => {
+    const list = vi.fn(async (q: { offset?: number }) => ({
+      ok: true as const,
+      data: {
+        total: 450,
+        jobs: Array.from({ length: Math.min(200, 450 - (q.offset ?? 0)) }, (_, i) =>
+          job({ id: `j${(q.offset ?? 0) + i}` }),
+        ),
+      },
+    }))
+    ;(window as unknown as { api: unknown }).api = { tasks: { list } }
+    await useJobs.getState().setQuery({})
+    useJobs.getState().setSort('oldest')
+    await useJobs.getState().ensurePositions(0, 5)
+    expect(list).toHaveBeenLastCalledWith({ limit: 200, offset: 400 })
+    expect(useJobs.getState().idAt(0)).toBe('j449')
+    expect(useJobs.getState().positionOf('j449')).toBe(0)
+    expect(useJobs.getState().positionOf('j0')).toBe(449)
+    useJobs.setState({ totalIsEstimate: true })
+    expect(useJobs.getState().effectiveSort()).toBe('newest')
+    expect(useJobs.getState().idAt(0)).toBe('j0')
+  })
+
+  it('asks for the facts of saved files once, in batches of at most 500', async () => {
+    const facts = vi.fn(async ({ ids }: { ids: string[] }) => ({
+      ok: true as const,
+      data: Object.fromEntries(
+        ids.map((id) => [
+          id,
+          { width: 1, height: 1, fps: 1, durationSeconds: 1, bytes: 1, fileName: id },
+        ]),
+      ),
+    }))
+    ;(window as unknown as { api: unknown }).api = { library: { facts } }
+    const jobs = Array.from({ length: 620 }, (_, i) => job({ id: `f${i}`, saved: i !== 3 }))
+    useJobs.getState().applyMany(jobs)
+    const ids = jobs.map((j) => j.id)
+    await Promise.all([useJobs.getState().ensureFacts(ids), useJobs.getState().ensureFacts(ids)])
+    expect(facts.mock.calls.map(([a]) => a.ids.length)).toEqual([500, 119])
+    expect(useJobs.getState().facts.f619?.fileName).toBe('f619')
+    expect(useJobs.getState().facts.f3).toBeUndefined()
   })
 })
 

@@ -1,13 +1,18 @@
 import { useEffect, useRef } from 'react'
+import { api, call } from './api'
 import { CreateView } from './features/create/CreateView'
 import { LibraryView } from './features/library/LibraryView'
 import { QueueView } from './features/queue/QueueView'
 import { SettingsView } from './features/settings/SettingsView'
-import { WelcomeView, useWelcome } from './features/welcome/WelcomeView'
+import { useWelcome } from './features/welcome/first-run'
+import { WelcomeView } from './features/welcome/WelcomeView'
 import { useT, type MessageKey } from './i18n'
 import { useApp, type View } from './stores/app'
 import { useJobs } from './stores/jobs'
 import { NoticeBar } from './ui/Notice'
+
+// The shell: the sections rail, the one main area, the notice bar. While the welcome screen is
+// up, the rail offers nothing that would lead past it.
 
 const VIEWS: { id: View; label: MessageKey }[] = [
   { id: 'compose', label: 'nav.compose' },
@@ -16,59 +21,91 @@ const VIEWS: { id: View; label: MessageKey }[] = [
   { id: 'settings', label: 'nav.settings' },
 ]
 
-export function App(): React.JSX.Element {
+/** Views that fill the main area's height and scroll inside themselves (columns, grids). */
+const FULL_HEIGHT: ReadonlySet<View> = new Set<View>(['compose', 'library'])
+
+const LIVE = ['queued', 'creating', 'submitted', 'processing', 'downloading']
+
+function Rail({ locked }: { locked: boolean }): React.JSX.Element {
   const t = useT()
-  const ready = useApp((s) => s.ready)
   const view = useApp((s) => s.view)
   const go = useApp((s) => s.go)
   const info = useApp((s) => s.info)
-  const welcome = useWelcome()
   const liveCount = useJobs(
-    (s) =>
-      Object.values(s.byId).filter((j) =>
-        ['queued', 'creating', 'submitted', 'processing', 'downloading'].includes(j.state),
-      ).length,
+    (s) => Object.values(s.byId).filter((j) => LIVE.includes(j.state)).length,
   )
-  const main = useRef<HTMLElement>(null)
-
-  useEffect(() => {
-    // Moving to another section puts the keyboard at its heading.
-    main.current?.querySelector<HTMLElement>('h1')?.focus()
-  }, [view, welcome.show])
-
-  if (!ready) return <p className="loading">{t('common.loading')}</p>
-
   return (
-    <div className="shell">
-      <nav className="rail" aria-label={t('nav.label')}>
-        <div className="brand" aria-hidden="true">
-          <span className="logo">K</span>
-        </div>
-        <ul>
-          {VIEWS.map((v) => (
+    <nav className="rail" aria-label={t('nav.label')}>
+      <div className="brand" aria-hidden="true">
+        <span className="logo">K</span>
+      </div>
+      {locked && (
+        <p className="rail-note" id="rail-locked">
+          <strong>{t('onboard.setup')}</strong> {t('onboard.navLocked')}
+        </p>
+      )}
+      <ul>
+        {VIEWS.map((v) => {
+          const current = !locked && view === v.id
+          return (
             <li key={v.id}>
               <button
                 type="button"
-                className={view === v.id ? 'nav-item active' : 'nav-item'}
-                aria-current={view === v.id ? 'page' : undefined}
+                className={current ? 'nav-item active' : 'nav-item'}
+                aria-current={current ? 'page' : undefined}
+                disabled={locked}
+                aria-describedby={locked ? 'rail-locked' : undefined}
                 onClick={() => go(v.id)}
               >
                 {t(v.label)}
                 {v.id === 'queue' && liveCount > 0 && <span className="count">{liveCount}</span>}
               </button>
             </li>
-          ))}
-        </ul>
-        {info?.sandbox && <span className="badge sandbox">{t('sandbox.badge')}</span>}
-      </nav>
-      <main ref={main} className="content">
+          )
+        })}
+      </ul>
+      {/* During first run nothing runs yet: sandbox is what the person picks, not a state. */}
+      {!locked && info?.sandbox && <span className="badge sandbox">{t('sandbox.badge')}</span>}
+    </nav>
+  )
+}
+
+export function App(): React.JSX.Element {
+  const t = useT()
+  const ready = useApp((s) => s.ready)
+  const view = useApp((s) => s.view)
+  const info = useApp((s) => s.info)
+  const sandboxChosen = useApp((s) => s.settings?.sandboxMode)
+  const welcome = useWelcome()
+  const main = useRef<HTMLElement>(null)
+
+  useEffect(() => {
+    // Moving to another section puts the keyboard at its heading.
+    main.current?.querySelector<HTMLElement>('h1')?.focus()
+  }, [ready, view, welcome.show])
+
+  useEffect(() => {
+    // Whether sandbox mode is on is main's to say: ask again whenever the choice changes.
+    if (!ready || sandboxChosen === undefined) return
+    void call(api().app.info())
+      .then((next) => useApp.getState().set({ info: next }))
+      .catch(() => {})
+  }, [ready, sandboxChosen])
+
+  if (!ready) return <p className="loading">{t('common.loading')}</p>
+
+  const fill = !welcome.show && FULL_HEIGHT.has(view)
+  return (
+    <div className="shell">
+      <Rail locked={welcome.show} />
+      <main ref={main} className={fill ? 'content content-fill' : 'content'}>
         {info?.sandbox && !welcome.show && (
           <p className="banner">
             {t(info.sandboxReason === 'no_key' ? 'sandbox.noKey' : 'sandbox.chosen')}
           </p>
         )}
         {welcome.show ? (
-          <WelcomeView onDone={welcome.dismiss} />
+          <WelcomeView />
         ) : view === 'compose' ? (
           <CreateView />
         ) : view === 'queue' ? (

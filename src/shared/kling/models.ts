@@ -61,6 +61,14 @@ export interface ModelInfo {
 /** The model the service uses when a request names none (Kling's docs; CometAPI does not say). */
 export const DEFAULT_MODEL = 'kling-v1'
 
+/**
+ * What a new draft starts on when Settings name no model: the newest model with two sources in the
+ * table below that takes both text and an image (std and pro, 5 and 10 s, a last frame and sound
+ * in pro). kling-v3 is newer but rests on one source; the oldest, the service default, is never
+ * picked silently. A kind this model does not make starts on the newest model that makes it.
+ */
+export const RECOMMENDED_MODEL = 'kling-v2-6'
+
 const BOTH: readonly Mode[] = ['std', 'pro']
 const PRO: readonly Mode[] = ['pro']
 const FIVE_TEN = ['5', '10'] as const

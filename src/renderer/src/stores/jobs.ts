@@ -1,30 +1,59 @@
 import { create } from 'zustand'
-import { isLive, type Job, type JobQuery } from '../../../shared/jobs'
+import type { MediaFacts } from '../../../shared/contract'
+import { isLive, type Job, type JobPage, type JobQuery } from '../../../shared/jobs'
 import { api, call } from '../api'
 
 // Every job the page knows, by id. Updates arrive as events with a revision; an older revision
 // than the one held is dropped, so events and list answers can race without going backwards.
+// Also the library's current query, its results by position, and the facts of saved files.
 
 export const PAGE = 200
+/** How many ids one library.facts call may name (the contract's limit). */
+export const FACTS_BATCH = 500
 /** How long a filtered library waits after state changes before asking main again. */
 export const FILTERED_REFRESH_MS = 500
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
 
+/**
+ * The library's order. Main pages newest first only; oldest first is the same pages read from
+ * the end, which needs an exact total (not while the total is a lower bound).
+ */
+export type LibrarySort = 'newest' | 'oldest'
+
 export interface JobsState {
   byId: Record<string, Job>
-  /** The library's current query and the ids of its results, by position (sparse while loading). */
+  /** The library's current query and the ids of its results, newest first (sparse while loading). */
   query: JobQuery
   ids: (string | undefined)[]
   total: number
+  /** The total is a lower bound: at least this many match (a search on a large history). */
+  totalIsEstimate: boolean
+  sort: LibrarySort
   loadedPages: Record<number, 'loading' | 'done'>
   progress: Record<string, { received: number; total: number | null }>
+  /** What each saved file is (resolution, length, size...), as main read it. */
+  facts: Record<string, MediaFacts>
+  /** Ids already asked about (answered or not), so a scroll never asks twice. */
+  factsAsked: Record<string, true>
   apply(job: Job): void
   applyMany(jobs: Job[]): void
   remove(id: string): void
   setProgress(id: string, received: number, total: number | null): void
   /** Runs a query; the same one again only with `force` (after a rescan, say). */
   setQuery(query: JobQuery, force?: boolean): Promise<void>
+  /** Loads the pages holding these positions (newest-first positions). */
   ensureRange(start: number, end: number): Promise<void>
+  setSort(sort: LibrarySort): void
+  /** The order in effect: oldest first falls back to newest while the total is a lower bound. */
+  effectiveSort(): LibrarySort
+  /** The id shown at a position of the library in its current order (undefined: not loaded). */
+  idAt(position: number): string | undefined
+  /** Where an id is shown in the current order (-1: not in the loaded results). */
+  positionOf(id: string): number
+  /** Loads the pages behind these positions of the current order. */
+  ensurePositions(start: number, end: number): Promise<void>
+  /** Asks main for the facts of saved files not asked about yet (in batches). */
+  ensureFacts(ids: string[]): Promise<void>
   live(): Job[]
 }
 
@@ -32,13 +61,30 @@ function fresher(held: Job | undefined, next: Job): boolean {
   return !held || next.revision > held.revision
 }
 
+/**
+ * The total after one more page: an exact answer is the truth; a lower bound only ever raises
+ * what is held (a later page may know of more), and keeps saying it is a bound.
+ */
+export function mergeTotal(
+  held: { total: number; totalIsEstimate: boolean },
+  page: Pick<JobPage, 'total' | 'totalIsEstimate'>,
+): { total: number; totalIsEstimate: boolean } {
+  if (!page.totalIsEstimate) return { total: page.total, totalIsEstimate: false }
+  if (!held.totalIsEstimate && held.total >= page.total) return held
+  return { total: Math.max(held.total, page.total), totalIsEstimate: true }
+}
+
 export const useJobs = create<JobsState>((set, get) => ({
   byId: {},
   query: {},
   ids: [],
   total: 0,
+  totalIsEstimate: false,
+  sort: 'newest',
   loadedPages: {},
   progress: {},
+  facts: {},
+  factsAsked: {},
   apply(job) {
     const held = get().byId[job.id]
     if (!fresher(held, job)) return
@@ -58,6 +104,13 @@ export const useJobs = create<JobsState>((set, get) => ({
       if (!held && Object.keys(s.query).length === 0 && !s.ids.includes(job.id)) {
         next.ids = [job.id, ...s.ids]
         next.total = s.total + 1
+      }
+      // A file saved again may be another file: its facts are asked for anew.
+      if (held && held.saved !== job.saved && s.factsAsked[job.id]) {
+        const { [job.id]: _f, ...facts } = s.facts
+        const { [job.id]: _a, ...factsAsked } = s.factsAsked
+        next.facts = facts
+        next.factsAsked = factsAsked
       }
       return next
     })
@@ -94,7 +147,12 @@ export const useJobs = create<JobsState>((set, get) => ({
     get().applyMany(res.jobs)
     const ids: (string | undefined)[] = new Array<string | undefined>(res.total)
     res.jobs.forEach((j, i) => (ids[i] = j.id))
-    set({ ids, total: res.total, loadedPages: { 0: 'done' } })
+    set({
+      ids,
+      total: res.total,
+      totalIsEstimate: res.totalIsEstimate === true,
+      loadedPages: { 0: 'done' },
+    })
   },
   async ensureRange(start, end) {
     const first = Math.floor(Math.max(0, start) / PAGE)
@@ -105,17 +163,67 @@ export const useJobs = create<JobsState>((set, get) => ({
         const page = first + k
         if (get().loadedPages[page]) return
         set((s) => ({ loadedPages: { ...s.loadedPages, [page]: 'loading' } }))
-        const res = await call(api().tasks.list({ ...query, limit: PAGE, offset: page * PAGE }))
+        const res = await Promise.resolve()
+          .then(() => call(api().tasks.list({ ...query, limit: PAGE, offset: page * PAGE })))
+          .catch((error: unknown) => {
+            // Not loaded after all: the next look at these rows asks again.
+            if (get().query === query)
+              set((s) => {
+                const { [page]: _failed, ...loadedPages } = s.loadedPages
+                return { loadedPages }
+              })
+            throw error
+          })
         if (get().query !== query) return // a newer search replaced this one
         get().applyMany(res.jobs)
         set((s) => {
+          const merged = mergeTotal(s, res)
           const ids = s.ids.slice()
-          ids.length = Math.max(ids.length, res.total)
+          ids.length = Math.max(ids.length, merged.total)
           res.jobs.forEach((j, i) => (ids[page * PAGE + i] = j.id))
-          return { ids, total: res.total, loadedPages: { ...s.loadedPages, [page]: 'done' } }
+          return { ids, ...merged, loadedPages: { ...s.loadedPages, [page]: 'done' } }
         })
       }),
     )
+  },
+  setSort(sort) {
+    set({ sort })
+  },
+  effectiveSort() {
+    const s = get()
+    return s.sort === 'oldest' && !s.totalIsEstimate ? 'oldest' : 'newest'
+  },
+  idAt(position) {
+    const s = get()
+    if (position < 0 || position >= s.total) return undefined
+    return s.ids[s.effectiveSort() === 'oldest' ? s.total - 1 - position : position]
+  },
+  positionOf(id) {
+    const s = get()
+    const at = s.ids.indexOf(id)
+    if (at < 0 || at >= s.total) return -1
+    return s.effectiveSort() === 'oldest' ? s.total - 1 - at : at
+  },
+  ensurePositions(start, end) {
+    const s = get()
+    if (s.effectiveSort() === 'newest') return s.ensureRange(start, end)
+    return s.ensureRange(s.total - 1 - end, s.total - 1 - start)
+  },
+  async ensureFacts(ids) {
+    const s = get()
+    const wanted = [...new Set(ids)].filter((id) => !s.factsAsked[id] && s.byId[id]?.saved)
+    if (wanted.length === 0) return
+    set((st) => ({
+      factsAsked: { ...st.factsAsked, ...Object.fromEntries(wanted.map((id) => [id, true])) },
+    }))
+    for (let i = 0; i < wanted.length; i += FACTS_BATCH) {
+      const ids = wanted.slice(i, i + FACTS_BATCH)
+      // Facts are a nicety on a tile: a file main cannot read keeps the tile as it is.
+      const answer = await Promise.resolve()
+        .then(() => call(api().library.facts({ ids })))
+        .catch(() => null)
+      if (answer) set((st) => ({ facts: { ...st.facts, ...answer } }))
+    }
   },
   live() {
     return Object.values(get().byId)

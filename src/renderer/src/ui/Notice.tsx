@@ -1,17 +1,48 @@
 import { useEffect, useState } from 'react'
 import { useT } from '../i18n'
-import { errorLead } from './errors'
+import { explain } from './errors'
 import { useApp } from '../stores/app'
+
+// What just happened, said once: the notice bar (a live region), and the lines of a failure that
+// the bar and the screens' own inline results share, so every failure reads the same way.
 
 /** An info notice leaves by itself after this long; an error stays until dismissed. */
 export const INFO_NOTICE_MS = 6_000
+
+/**
+ * A failure in the person's language: the sentence for its code, main's own words as the detail,
+ * then the request id. `lead` replaces the code's sentence where the screen knows better.
+ */
+export function ErrorLines(props: {
+  code?: string
+  message: string
+  requestId?: string | null
+  lead?: string
+}): React.JSX.Element {
+  const t = useT()
+  const said = props.code ? explain(t, props.code, props.message) : null
+  const lead = props.lead ?? said?.lead ?? null
+  const detail = props.lead ? props.message || null : said ? said.detail : props.message
+  return (
+    <>
+      {lead && <strong className="lead-line">{lead}</strong>}
+      {lead && detail && ' '}
+      {detail && <span className="detail">{detail}</span>}
+      {props.requestId && (
+        <>
+          {' '}
+          <span className="mono request-id">({t('error.requestId', { id: props.requestId })})</span>
+        </>
+      )}
+    </>
+  )
+}
 
 /** One live region for what just happened: read out by screen readers, dismissible. */
 export function NoticeBar(): React.JSX.Element | null {
   const notice = useApp((s) => s.notice)
   const notify = useApp((s) => s.notify)
   const t = useT()
-  const lead = errorLead(t, notice?.code)
   // Pointer over it or focus in it: the person is reading it, so it waits.
   const [held, setHeld] = useState(false)
 
@@ -34,21 +65,12 @@ export function NoticeBar(): React.JSX.Element | null {
           onFocus={() => setHeld(true)}
           onBlur={() => setHeld(false)}
         >
-          <span>
-            {lead ? (
-              <>
-                <strong>{lead}</strong> <span className="detail">{notice.text}</span>
-              </>
-            ) : (
-              notice.text
-            )}
-            {notice.requestId && (
-              <span className="mono"> ({t('error.requestId', { id: notice.requestId })})</span>
-            )}
-          </span>
+          <p className="notice-text">
+            <ErrorLines code={notice.code} message={notice.text} requestId={notice.requestId} />
+          </p>
           <button
             type="button"
-            className="ghost"
+            className="ghost small"
             onClick={() => {
               setHeld(false)
               notify(null)

@@ -1,18 +1,23 @@
 import {
   CAMERA_PRESETS,
-  findModel,
+  fieldsOf,
+  type AnyRequest,
   type AspectRatio,
   type CameraAxis,
   type CameraPreset,
   type Duration,
   type FieldError,
   type Mode,
+  type Sound,
   type Text2VideoRequest,
 } from '../../../../shared/kling'
 import type { DefaultOptions } from '../../../../shared/settings'
+import { capsOf, refuses } from './model-choice'
+import { imageFields, type ComposeKind, type DraftImages } from './slots'
 
-// The compose form as plain data, and its mapping to a request: an option left on "server
-// default" is left out of the request, so the service's own default applies.
+// The compose form as plain data, one for every kind, and its mapping to a request of a kind: an
+// option left on "server default" is left out, so the service's own default applies; a field the
+// kind does not have is left out; a value the chosen model is documented to ignore is left out.
 
 export interface ComposeForm {
   prompt: string
@@ -26,6 +31,7 @@ export interface ComposeForm {
   camera: 'none' | CameraPreset | 'simple'
   axis: CameraAxis
   amount: number
+  sound: Sound | ''
   callback: string
   externalId: string
 }
@@ -45,31 +51,53 @@ export function emptyForm(defaults: DefaultOptions = {}): ComposeForm {
     camera: 'none',
     axis: 'zoom',
     amount: 5,
+    sound: '',
     callback: '',
     externalId: newExternalId(),
   }
 }
 
-export function toRequest(form: ComposeForm): Record<string, unknown> {
+/** Every field the form can fill, before the kind and the model have their say. */
+function allFields(form: ComposeForm): Record<string, unknown> {
   const r: Record<string, unknown> = { prompt: form.prompt }
   if (form.negative.trim() !== '') r.negative_prompt = form.negative
   if (form.aspect) r.aspect_ratio = form.aspect
   if (form.duration) r.duration = form.duration
   if (form.mode) r.mode = form.mode
   if (form.model.trim() !== '') r.model_name = form.model.trim()
-  // A model documented to ignore it gets no cfg_scale: its control is disabled, so is its value.
-  if (form.useCfg && findModel(form.model.trim() || undefined)?.cfgScale !== false)
-    r.cfg_scale = form.cfg
+  if (form.useCfg) r.cfg_scale = form.cfg
   if (form.camera === 'simple')
     r.camera_control = { type: 'simple', config: { [form.axis]: form.amount } }
   else if (form.camera !== 'none') r.camera_control = { type: form.camera }
+  if (form.sound) r.sound = form.sound
   if (form.callback.trim() !== '') r.callback_url = form.callback.trim()
   if (form.externalId.trim() !== '') r.external_task_id = form.externalId.trim()
   return r
 }
 
+/** The request of one kind the form and the images make (text-to-video unless told). */
+export function toRequest(
+  form: ComposeForm,
+  kind: ComposeKind = 'text2video',
+  images: DraftImages = {},
+): Record<string, unknown> {
+  const caps = capsOf(form.model, kind)
+  const all = allFields(form)
+  // A model documented to ignore it gets none: its control is disabled, so is its value.
+  if (refuses(caps, 'cfg')) delete all.cfg_scale
+  if (refuses(caps, 'sound')) delete all.sound
+  // The prompt is optional for image-to-video: an empty one is left out there.
+  if (kind === 'image2video' && form.prompt.trim() === '') delete all.prompt
+  const allowed = new Set(fieldsOf(kind))
+  const out: Record<string, unknown> = {}
+  const withImages = { ...imageFields(kind, images, !refuses(caps, 'imageTail')), ...all }
+  for (const [field, value] of Object.entries(withImages))
+    if (allowed.has(field)) out[field] = value
+  return out
+}
+
 /** A request (a re-run, a preset) back into the form. */
-export function fromRequest(request: Partial<Text2VideoRequest>, base: ComposeForm): ComposeForm {
+export function fromRequest(request: Partial<AnyRequest>, base: ComposeForm): ComposeForm {
   const form: ComposeForm = { ...base }
   if (request.prompt !== undefined) form.prompt = request.prompt
   form.negative = request.negative_prompt ?? ''
@@ -79,6 +107,7 @@ export function fromRequest(request: Partial<Text2VideoRequest>, base: ComposeFo
   form.model = request.model_name ?? ''
   form.useCfg = request.cfg_scale !== undefined
   form.cfg = request.cfg_scale ?? 0.5
+  form.sound = request.sound ?? ''
   const camera = request.camera_control
   if (!camera) form.camera = 'none'
   else if (camera.type === 'simple') {

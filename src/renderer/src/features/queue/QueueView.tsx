@@ -1,11 +1,18 @@
 import { useEffect, useState } from 'react'
 import { isLive, type Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
-import { useT, type MessageKey } from '../../i18n'
+import { useT, type MessageKey, type Translate } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
-import { errorLead, noticeFrom } from '../../ui/errors'
+import { noticeFrom } from '../../ui/errors'
 import { formatDuration } from '../../ui/format'
+import { FailurePanel, UnreachableNote } from '../feed/FailurePanel'
+import { useGuard } from '../feed/guard'
+import { useNow } from '../feed/use-now'
+import '../feed/feed.css'
+
+// Every task on its way, with its steps and clock, and the recently ended ones that did not end
+// well, each explained by category with what can be done (FailurePanel, shared with the feed).
 
 const STEPS: { key: MessageKey; states: Job['state'][] }[] = [
   { key: 'step.queued', states: ['queued', 'creating'] },
@@ -17,19 +24,23 @@ const STEPS: { key: MessageKey; states: Job['state'][] }[] = [
 
 const RECENT_MS = 60 * 60_000
 
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs)
-    return () => clearInterval(timer)
-  }, [intervalMs])
-  return now
+/** Under a second is no duration worth showing ("0:00"). */
+const SHORTEST_SHOWN_MS = 1000
+
+/** The clock of a card: running for a live job, stopped at its end for a failed one. */
+function clockText(job: Job, now: number, t: Translate): string | null {
+  const unconfirmed = job.state === 'needs_attention'
+  if (isLive(job.state) || unconfirmed)
+    return t('queue.elapsed', { time: formatDuration(now - job.createdAt) })
+  if (job.state !== 'failed' || job.finishedAt === null) return null
+  const took = job.finishedAt - job.createdAt
+  return took >= SHORTEST_SHOWN_MS ? t('failure.after', { time: formatDuration(took) }) : null
 }
 
 function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
   const t = useT()
   const progress = useJobs((s) => s.progress[job.id])
-  const notify = useApp((s) => s.notify)
+  const guard = useGuard()
   const [estimate, setEstimate] = useState<number | null>(null)
   useEffect(() => {
     void call(api().tasks.get({ id: job.id }))
@@ -40,14 +51,8 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
   const current = STEPS.findIndex((s) => s.states.includes(job.state))
   const failed =
     job.state === 'failed' || job.state === 'needs_attention' || job.state === 'expired'
-  const act = (fn: () => Promise<unknown>) => () =>
-    void fn().catch((e: unknown) => notify(noticeFrom(e)))
-  const requestId = job.error?.request_id ?? job.requestId
-  const lead = errorLead(t, job.error?.kind)
-  // A create the service did not confirm: it may exist and be paid for, so it is never re-created
-  // under a new id; "Send again" reuses its id, which the service will not run twice.
-  const unconfirmed = job.state === 'needs_attention' && job.taskId === null
   const percent = progress?.total ? Math.floor((progress.received / progress.total) * 100) : null
+  const clock = clockText(job, now, t)
 
   return (
     <li className={failed ? 'job-card failed' : 'job-card'}>
@@ -68,82 +73,38 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
           ))}
         </ol>
       )}
-      <p className="job-meta">
-        {t('queue.elapsed', {
-          // An ended job's clock stopped when it ended.
-          time: formatDuration(
-            (isLive(job.state) || unconfirmed ? now : (job.finishedAt ?? job.updatedAt)) -
-              job.createdAt,
-          ),
-        })}
-        {estimate !== null && isLive(job.state) && (
-          <> · {t('queue.estimate', { time: formatDuration(estimate * 1000) })}</>
-        )}
-        {job.sandbox && <> · {t('library.sandbox')}</>}
-      </p>
+      {(clock || job.sandbox) && (
+        <p className="job-meta">
+          {[
+            clock,
+            estimate !== null && isLive(job.state)
+              ? t('queue.estimate', { time: formatDuration(estimate * 1000) })
+              : null,
+            job.sandbox ? t('library.sandbox') : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </p>
+      )}
       {job.state === 'downloading' && (
         <progress max={100} value={percent ?? undefined} aria-label={t('step.downloading')}>
           {percent ?? ''}
         </progress>
       )}
-      {failed && (
-        <div className="job-error">
-          {lead && (
-            <p>
-              <strong>{lead}</strong>
-            </p>
-          )}
-          <p>{job.statusMessage || job.error?.message}</p>
-          {unconfirmed && <p>{t('queue.unconfirmedHelp')}</p>}
-          {requestId && (
-            <p className="mono">
-              {t('queue.requestId')}: {requestId}
-            </p>
-          )}
-        </div>
-      )}
-      <div className="job-actions">
-        {unconfirmed && (
-          <button type="button" onClick={act(() => call(api().tasks.resend({ id: job.id })))}>
-            {t('queue.resend')}
-          </button>
-        )}
-        {job.state === 'failed' && (
-          <>
-            <button
-              type="button"
-              onClick={act(() => call(api().tasks.rerun({ id: job.id, changes: {} })))}
-            >
-              {t('queue.retry')}
-            </button>
-            <button
-              type="button"
-              onClick={() => useApp.getState().set({ draft: job.request, view: 'compose' })}
-            >
-              {t('queue.edit')}
-            </button>
-          </>
-        )}
-        {(job.state === 'submitted' ||
-          job.state === 'processing' ||
-          job.state === 'needs_attention') && (
+      <UnreachableNote job={job} />
+      {failed && <FailurePanel job={job} />}
+      {(job.state === 'submitted' || job.state === 'processing') && (
+        <div className="job-actions">
           <button
             type="button"
             className="ghost"
-            onClick={act(() => call(api().tasks.recheck({ id: job.id })))}
+            disabled={guard.busy('recheck')}
+            onClick={() => guard.run('recheck', () => call(api().tasks.recheck({ id: job.id })))}
           >
             {t('queue.recheck')}
           </button>
-        )}
-        {job.state === 'expired' && job.taskStatus === 'succeed' && (
-          <button
-            type="button"
-            onClick={act(() => call(api().tasks.retryDownload({ id: job.id })))}
-          >
-            {t('queue.retryDownload')}
-          </button>
-        )}
-      </div>
+        </div>
+      )}
     </li>
   )
 }

@@ -5,6 +5,14 @@ import { api, call } from '../../api'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { noticeFrom } from '../../ui/errors'
+import { AddressField } from './AddressField'
+import { KeySection } from './KeySection'
+import { SandboxField } from './SandboxField'
+import { saveSettings } from './save'
+import './settings.css'
+
+// Settings: the key, where requests go, the library folder, how the app runs and looks, and the
+// options new videos start from. Every change applies at once.
 
 export function SettingsView(): React.JSX.Element {
   const t = useT()
@@ -12,9 +20,6 @@ export function SettingsView(): React.JSX.Element {
   const key = useApp((s) => s.key)
   const info = useApp((s) => s.info)
   const notify = useApp((s) => s.notify)
-  const [newKey, setNewKey] = useState('')
-  const [testing, setTesting] = useState(false)
-  const [baseUrl, setBaseUrl] = useState(settings?.baseUrl ?? '')
   const [library, setLibrary] = useState(settings?.libraryFolder ?? info?.libraryFolder ?? '')
 
   if (!settings || !key) return <p>{t('common.loading')}</p>
@@ -22,18 +27,11 @@ export function SettingsView(): React.JSX.Element {
   const libraryError = library.trim() !== '' && !isAbsoluteFolder(library.trim())
 
   const save = async (patch: Partial<Settings>) => {
-    try {
-      const next = await call(api().settings.update(patch))
-      useApp.getState().set({ settings: next })
-      // The folder in use is main's to say (the default when none is set).
-      if ('libraryFolder' in patch) {
-        const info = await call(api().app.info())
-        useApp.getState().set({ info })
-        setLibrary(next.libraryFolder ?? info.libraryFolder)
-      }
-      notify({ kind: 'info', text: t('settings.saved') })
-    } catch (e) {
-      notify(noticeFrom(e))
+    const saved = await saveSettings(patch, t)
+    // The folder in use is main's to say (the default when none is set).
+    if (saved && 'libraryFolder' in patch) {
+      const now = useApp.getState()
+      setLibrary(now.settings?.libraryFolder ?? now.info?.libraryFolder ?? '')
     }
   }
   const chooseFolder = async () => {
@@ -44,33 +42,6 @@ export function SettingsView(): React.JSX.Element {
       notify(noticeFrom(e))
     }
   }
-  const keyAction = async (action: () => Promise<unknown>) => {
-    try {
-      await action()
-      setNewKey('')
-      useApp
-        .getState()
-        .set({ key: await call(api().key.status()), info: await call(api().app.info()) })
-    } catch (e) {
-      notify(noticeFrom(e))
-    }
-  }
-  const testKey = async () => {
-    setTesting(true)
-    try {
-      const result = await call(api().key.test())
-      notify({
-        kind: result.valid ? 'info' : 'error',
-        text: result.valid ? t('settings.keyWorks') : result.message,
-        code: result.valid ? undefined : 'authentication',
-        requestId: result.requestId ?? undefined,
-      })
-    } catch (e) {
-      notify(noticeFrom(e))
-    } finally {
-      setTesting(false)
-    }
-  }
   const defaults = settings.defaults
 
   return (
@@ -79,73 +50,13 @@ export function SettingsView(): React.JSX.Element {
         {t('settings.title')}
       </h1>
 
-      <section className="card" aria-labelledby="key-title">
-        <h2 id="key-title">{t('settings.key')}</h2>
-        <p>
-          {key.set
-            ? key.last4
-              ? t('settings.keySet', { last4: key.last4 })
-              : t('settings.keySetNoHint')
-            : t('settings.keyNone')}{' '}
-          {key.set && t(`settings.keyStorage.${key.storage}`)}
-        </p>
-        {key.warning && <p className="warning">{key.warning}</p>}
-        <form
-          className="input-row"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void keyAction(() => call(api().key.set({ key: newKey })))
-          }}
-        >
-          <label htmlFor="new-key" className="sr-only">
-            {t('settings.newKey')}
-          </label>
-          <input
-            id="new-key"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={t('settings.newKey')}
-            value={newKey}
-            onChange={(e) => setNewKey(e.target.value)}
-          />
-          <button type="submit" className="primary" disabled={newKey.trim().length < 8}>
-            {key.set ? t('settings.replaceKey') : t('settings.saveKey')}
-          </button>
-        </form>
-        {key.set && (
-          <div className="button-row">
-            <button type="button" onClick={() => void testKey()} disabled={testing}>
-              {testing ? t('settings.testing') : t('settings.testKey')}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => void keyAction(() => call(api().key.clear()))}
-            >
-              {t('settings.removeKey')}
-            </button>
-          </div>
-        )}
-      </section>
+      <KeySection />
 
-      <section className="card form-grid" aria-label={t('settings.title')}>
-        <label htmlFor="base-url">{t('settings.baseUrl')}</label>
-        <div className="input-row">
-          <input
-            id="base-url"
-            type="url"
-            value={baseUrl}
-            onChange={(e) => setBaseUrl(e.target.value)}
-          />
-          <button
-            type="button"
-            onClick={() => void save({ baseUrl })}
-            disabled={baseUrl === settings.baseUrl}
-          >
-            {t('common.save')}
-          </button>
-        </div>
+      <section className="card form-grid" aria-labelledby="general-title">
+        <h2 id="general-title" className="span">
+          {t('prefs.general')}
+        </h2>
+        <AddressField />
         <label htmlFor="library-folder">{t('settings.library')}</label>
         <div className="input-row">
           <input
@@ -218,19 +129,7 @@ export function SettingsView(): React.JSX.Element {
           />{' '}
           {t('settings.notifications')}
         </label>
-        <span />
-        <label className="inline">
-          <input
-            type="checkbox"
-            checked={settings.sandboxMode}
-            onChange={(e) =>
-              void save({ sandboxMode: e.target.checked }).then(() =>
-                call(api().app.info()).then((i) => useApp.getState().set({ info: i })),
-              )
-            }
-          />{' '}
-          {t('settings.sandbox')}
-        </label>
+        <SandboxField />
       </section>
 
       <section className="card form-grid" aria-labelledby="defaults-title">

@@ -1,5 +1,71 @@
 import { messages } from '../define'
 
-// The library messages (keys start with "library.").
+// The library browser's messages (keys start with "browse."; the older "library." ones live in
+// the base catalogue).
 
-export const libraryMessages = messages({}, {})
+export const libraryMessages = messages(
+  {
+    'browse.countAtLeast': '{n}+ videos',
+    'browse.videos': 'Videos',
+    'browse.searchHint': 'Search prompts (press /)',
+    'browse.sort': 'Order',
+    'browse.newest': 'Newest first',
+    'browse.oldest': 'Oldest first',
+    'browse.oldestNeedsCount':
+      'Oldest first needs the exact count of matches; this search only knows a lower bound.',
+    'browse.size': 'Tile size',
+    'browse.today': 'Today',
+    'browse.yesterday': 'Yesterday',
+    'browse.thisWeek': 'This week',
+    'browse.select': 'Select {prompt}',
+    'browse.bulk': 'Selected videos',
+    'browse.selected': '{n} selected',
+    'browse.selectedOne': '1 selected',
+    'browse.clearSelection': 'Clear selection',
+    'browse.export': 'Export…',
+    'browse.exportOne': 'Export (Save as)…',
+    'browse.exported': '{n} videos exported to {folder}',
+    'browse.exportedOne': 'Video exported to {folder}',
+    'browse.exportFailed': '{n} could not be exported: {message}',
+    'browse.nothingToExport': 'None of these videos is saved on this computer yet.',
+    'browse.confirmTrash': 'Move these {n} videos to the trash?',
+    'browse.someFailed': '{n} of {total} failed.',
+    'browse.lastFrame': 'Use last frame',
+    'browse.dragShort': 'Drag to editor',
+    'browse.noPreview': 'No preview',
+    'browse.menu.label': 'Video actions',
+    'browse.menu.play': 'Play',
+  },
+  {
+    'browse.countAtLeast': '{n}+ video',
+    'browse.videos': 'Video',
+    'browse.searchHint': 'Cari prompt (tekan /)',
+    'browse.sort': 'Urutan',
+    'browse.newest': 'Terbaru dulu',
+    'browse.oldest': 'Terlama dulu',
+    'browse.oldestNeedsCount':
+      'Urutan terlama dulu perlu jumlah hasil yang pasti; pencarian ini hanya tahu batas bawahnya.',
+    'browse.size': 'Ukuran ubin',
+    'browse.today': 'Hari ini',
+    'browse.yesterday': 'Kemarin',
+    'browse.thisWeek': 'Minggu ini',
+    'browse.select': 'Pilih {prompt}',
+    'browse.bulk': 'Video terpilih',
+    'browse.selected': '{n} dipilih',
+    'browse.selectedOne': '1 dipilih',
+    'browse.clearSelection': 'Batalkan pilihan',
+    'browse.export': 'Ekspor…',
+    'browse.exportOne': 'Ekspor (Simpan sebagai)…',
+    'browse.exported': '{n} video diekspor ke {folder}',
+    'browse.exportedOne': 'Video diekspor ke {folder}',
+    'browse.exportFailed': '{n} tidak dapat diekspor: {message}',
+    'browse.nothingToExport': 'Belum ada satu pun video ini yang tersimpan di komputer ini.',
+    'browse.confirmTrash': 'Pindahkan {n} video ini ke tempat sampah?',
+    'browse.someFailed': '{n} dari {total} gagal.',
+    'browse.lastFrame': 'Pakai bingkai terakhir',
+    'browse.dragShort': 'Seret ke editor',
+    'browse.noPreview': 'Tidak ada pratinjau',
+    'browse.menu.label': 'Tindakan video',
+    'browse.menu.play': 'Putar',
+  },
+)

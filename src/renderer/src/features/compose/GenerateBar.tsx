@@ -1,0 +1,86 @@
+import { useState } from 'react'
+import { TAKES_MAX } from '../../../../shared/contract'
+import type { UnitEstimate } from '../../../../shared/kling'
+import { useLanguage, useT } from '../../i18n'
+import { useApp } from '../../stores/app'
+import { Segmented } from './Segmented'
+
+// The foot of the composer, always in view: how many takes, what they should cost, and Generate
+// (disabled while a Generate is on its way, so a double click never sends twice).
+
+interface Props {
+  takes: number
+  setTakes(takes: number): void
+  estimate: UnitEstimate
+  busy: boolean
+}
+
+const TAKE_CHOICES = Array.from({ length: TAKES_MAX }, (_, i) => String(i + 1))
+
+export function GenerateBar({ takes, setTakes, estimate, busy }: Props): React.JSX.Element {
+  const t = useT()
+  const mac = useApp((s) => s.info?.platform === 'darwin')
+  const language = useLanguage((s) => s.language)
+  const known = estimate.units !== null
+  const costHelp = known ? t('create.costHelp') : t('create.costUnknownHelp')
+  const [explain, setExplain] = useState(false)
+
+  return (
+    <div className="composer-foot">
+      <div className="foot-row">
+        <span className="foot-label" aria-hidden="true">
+          {t('create.takes')}
+        </span>
+        <Segmented
+          name="takes"
+          legend={t('create.takes')}
+          hideLegend
+          className="takes"
+          value={String(takes)}
+          onChange={(n) => setTakes(Number(n))}
+          describedBy="takes-help"
+          options={TAKE_CHOICES.map((n) => ({ value: n, label: n }))}
+        />
+        <p className="cost" title={costHelp}>
+          <span id="cost-text">
+            {known
+              ? t('create.cost', { n: new Intl.NumberFormat(language).format(estimate.units!) })
+              : t('create.costUnknown')}
+          </span>
+          <button
+            type="button"
+            className="ghost cost-more"
+            aria-expanded={explain}
+            aria-controls="cost-help"
+            aria-label={t('create.costAbout')}
+            onClick={() => setExplain((v) => !v)}
+          >
+            <span aria-hidden="true">?</span>
+          </button>
+        </p>
+      </div>
+      <p id="takes-help" className="sr-only">
+        {t('create.takesHelp')}
+      </p>
+      <p id="cost-help" className={explain ? 'help cost-help' : 'sr-only'}>
+        {costHelp}
+      </p>
+      <div className="foot-row">
+        <button
+          type="submit"
+          className="primary big generate"
+          disabled={busy}
+          aria-describedby="cost-text cost-help"
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+        >
+          {busy
+            ? t('compose.generating')
+            : takes > 1
+              ? t('create.generateTakes', { n: takes })
+              : t('compose.generate')}
+        </button>
+        <kbd>{mac ? t('compose.shortcutMac') : t('compose.shortcut')}</kbd>
+      </div>
+    </div>
+  )
+}

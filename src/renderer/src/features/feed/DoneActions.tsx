@@ -1,0 +1,111 @@
+import { useState } from 'react'
+import type { Job } from '../../../../shared/jobs'
+import { api, call } from '../../api'
+import { useT } from '../../i18n'
+import { useApp } from '../../stores/app'
+import { useDraft } from '../../stores/draft'
+import { useJobs } from '../../stores/jobs'
+import { extendBlock } from '../extend/extendable'
+import { useGuard } from './guard'
+
+// What can be done with a finished take, each button guarded against a double click: play,
+// favourite, start a new video from its last frame, extend it (or say why not), edit and
+// generate again, export, and a handle that drags the file into an editor.
+
+/** Hands the file to the OS drag, so editors take it like a file from disk. */
+function DragHandle({ id }: { id: string }): React.JSX.Element {
+  const t = useT()
+  return (
+    <button
+      type="button"
+      className="ghost drag-handle"
+      draggable
+      onDragStart={(e) => {
+        e.preventDefault()
+        void api().library.startDrag({ id })
+      }}
+      title={t('feed.dragHelp')}
+      aria-label={t('feed.dragHelp')}
+    >
+      <span aria-hidden="true">⠿</span> {t('feed.drag')}
+    </button>
+  )
+}
+
+export function DoneActions({
+  job,
+  onExtend,
+  onEdit,
+}: {
+  job: Job
+  onExtend(job: Job): void
+  onEdit(job: Job): void
+}): React.JSX.Element {
+  const t = useT()
+  const notify = useApp((s) => s.notify)
+  const guard = useGuard()
+  const [now] = useState(() => Date.now())
+  const block = extendBlock(job, now)
+  const why = block ? t(block.key, block.params) : null
+  const id = job.id
+
+  const favourite = () =>
+    guard.run('favourite', () =>
+      call(api().tasks.favourite({ id, favourite: !job.favourite })).then((next) =>
+        useJobs.getState().apply(next),
+      ),
+    )
+  const lastFrame = () =>
+    guard.run('frame', () => useDraft.getState().takeFrame(job, 'last', 'image'))
+  const exportIt = () =>
+    guard.run('export', async () => {
+      const res = await call(api().library.export({ ids: [id] }))
+      if (res.folder === null) return // the person closed the folder picker
+      const failed = res.failed[0]
+      notify(
+        failed
+          ? { kind: 'error', text: t('feed.exportFailed', { message: failed.message }) }
+          : { kind: 'info', text: t('feed.exported', { folder: res.folder }) },
+      )
+    })
+
+  return (
+    <div className="tile-actions">
+      <button type="button" onClick={() => useApp.getState().set({ selected: id })}>
+        {t('feed.play')}
+      </button>
+      <button
+        type="button"
+        aria-pressed={job.favourite}
+        disabled={guard.busy('favourite')}
+        onClick={favourite}
+      >
+        {job.favourite ? '★' : '☆'} {t('library.favourite')}
+      </button>
+      <button
+        type="button"
+        title={t('feed.lastFrameHelp')}
+        disabled={guard.busy('frame')}
+        onClick={lastFrame}
+      >
+        {t('feed.lastFrame')}
+      </button>
+      <button
+        type="button"
+        aria-disabled={why !== null}
+        className={why ? 'unavailable' : undefined}
+        title={why ?? undefined}
+        onClick={() => (why ? notify({ kind: 'info', text: why }) : onExtend(job))}
+      >
+        {t('feed.extend')}
+      </button>
+      <button type="button" title={t('library.editRerun')} onClick={() => onEdit(job)}>
+        {t('feed.edit')}
+      </button>
+      <button type="button" disabled={guard.busy('export')} onClick={exportIt}>
+        {t('feed.export')}
+      </button>
+      <DragHandle id={id} />
+    </div>
+  )
+}

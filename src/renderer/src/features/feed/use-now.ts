@@ -1,0 +1,12 @@
+import { useEffect, useState } from 'react'
+
+// The time, moving every second: for the clocks of running takes.
+
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs)
+    return () => clearInterval(timer)
+  }, [intervalMs])
+  return now
+}

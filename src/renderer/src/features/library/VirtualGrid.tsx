@@ -1,0 +1,170 @@
+import { useCallback, useState } from 'react'
+import { useLanguage, useT } from '../../i18n'
+import { useApp } from '../../stores/app'
+import { useJobs } from '../../stores/jobs'
+import { useGridFocus, useTileEvents, type TileMenuAt } from './grid-focus'
+import { HEADER, useGridLayout, useKeepInView, useLoadInView, useScroller } from './grid-hooks'
+import { gridKey } from './grid-keys'
+import { groupLabel } from './groups'
+import { boxOf, rangeIn, type Layout } from './layout'
+import { Menu } from './Menu'
+import { useSelection } from './selection'
+import { Tile, type TileEvents } from './Tile'
+import { tileMenu } from './tile-menu'
+
+// The library's tiles. Only those in view (and a margin) are in the DOM, so ten thousand videos
+// scroll like ten; the layout is arithmetic over the loaded pages (see layout.ts). The keyboard
+// moves through it with the arrows, Space selects, Enter opens; a right click opens a tile's menu.
+
+export const DEFAULT_TILE_SIZE = 200
+const OVERSCAN_PX = 400
+
+/** The slots of the positions given: a tile where its job is loaded, a placeholder elsewhere. */
+function Slots({
+  positions,
+  layout,
+  focus,
+  scrolling,
+  events,
+}: {
+  positions: number[]
+  layout: Layout
+  focus: number
+  scrolling: boolean
+  events: TileEvents
+}): React.JSX.Element[] {
+  const ids = useJobs((s) => s.ids)
+  const total = useJobs((s) => s.total)
+  const byId = useJobs((s) => s.byId)
+  const facts = useJobs((s) => s.facts)
+  const oldest = useJobs((s) => s.sort === 'oldest' && !s.totalIsEstimate)
+  const selected = useSelection((s) => s.ids)
+  const mediaBase = useApp((s) => s.info?.mediaBase ?? 'media://video/')
+  const posterBase = useApp((s) => s.info?.posterBase ?? 'media://poster/')
+  return positions.flatMap((p) => {
+    const box = boxOf(layout, p)
+    if (!box) return []
+    const id = ids[oldest ? total - 1 - p : p]
+    const job = id === undefined ? undefined : byId[id]
+    return [
+      <div
+        key={id ?? `slot-${p}`}
+        className="grid-slot"
+        style={{ top: box.y, left: box.x, width: box.w, height: box.h }}
+        role="listitem"
+      >
+        {job ? (
+          <Tile
+            job={job}
+            position={p}
+            facts={facts[job.id]}
+            posterHeight={box.posterHeight}
+            mediaBase={mediaBase}
+            posterBase={posterBase}
+            scrolling={scrolling}
+            selected={selected[job.id] === true}
+            focused={p === focus}
+            events={events}
+          />
+        ) : (
+          <div className="card-placeholder" />
+        )}
+      </div>,
+    ]
+  })
+}
+
+export function VirtualGrid({
+  onOpen,
+  tileSize = DEFAULT_TILE_SIZE,
+}: {
+  onOpen: (id: string) => void
+  tileSize?: number
+}): React.JSX.Element {
+  const t = useT()
+  const language = useLanguage((s) => s.language)
+  const total = useJobs((s) => s.total)
+  const byId = useJobs((s) => s.byId)
+  const { scroller, view, scrolling, onScroll } = useScroller()
+  const layout = useGridLayout(view.width, tileSize)
+  const noteTop = useKeepInView(scroller, layout)
+  const { focus, setFocus, moveTo } = useGridFocus(scroller, layout, view)
+  const [menu, setMenu] = useState<TileMenuAt | null>(null)
+  const closeMenu = useCallback(() => setMenu(null), [])
+  const events = useTileEvents(onOpen, setFocus, setMenu)
+
+  const range = rangeIn(layout, view.top - OVERSCAN_PX, view.top + view.height + OVERSCAN_PX)
+  const first = range?.first ?? 0
+  const last = range?.last ?? -1
+  useLoadInView(first, last, scrolling)
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    // The tile the key was pressed on, else the one the keyboard was last on.
+    const on = (e.target as HTMLElement).closest<HTMLElement>('[data-position]')?.dataset.position
+    const handled = gridKey(e, {
+      focus: on === undefined ? focus : Number(on),
+      total,
+      layout,
+      moveTo,
+      openMenu: (position) => {
+        const r = scroller.current
+          ?.querySelector(`[data-position="${position}"]`)
+          ?.getBoundingClientRect()
+        setMenu({ position, at: { x: r ? r.left + 16 : 0, y: r ? r.top + 16 : 0 } })
+      },
+    })
+    if (handled) e.preventDefault()
+  }
+
+  const positions: number[] = []
+  for (let p = first; p <= last; p++) positions.push(p)
+  // The keyboard's tile stays in the DOM even when scrolled away, so Tab still finds the grid.
+  if (focus < first || focus > last) positions.push(focus)
+  const headers = layout.headers.filter(
+    (h) => h.y + HEADER >= view.top - OVERSCAN_PX && h.y <= view.top + view.height + OVERSCAN_PX,
+  )
+  const menuId = menu ? useJobs.getState().idAt(menu.position) : undefined
+  const menuJob = menuId === undefined ? undefined : byId[menuId]
+
+  return (
+    <>
+      <div
+        ref={scroller}
+        tabIndex={-1}
+        className="grid-scroller"
+        onKeyDown={onKeyDown}
+        onKeyUp={(e) => e.key === ' ' && e.preventDefault()}
+        onScroll={(e) => {
+          noteTop(e.currentTarget.scrollTop)
+          onScroll(e.currentTarget.scrollTop)
+        }}
+        data-testid="library-grid"
+      >
+        <div className="grid-canvas" style={{ height: layout.height }}>
+          {headers.map((h) => (
+            <h2 key={h.group} className="grid-header" style={{ top: h.y, height: HEADER }}>
+              {groupLabel(h.group, t, language)}
+            </h2>
+          ))}
+          <div role="list" className="grid-list" aria-label={t('browse.videos')}>
+            <Slots
+              positions={positions}
+              layout={layout}
+              focus={focus}
+              scrolling={scrolling}
+              events={events}
+            />
+          </div>
+        </div>
+      </div>
+      {menu && menuJob && (
+        <Menu
+          label={t('browse.menu.label')}
+          items={tileMenu(menuJob, t)}
+          at={menu.at}
+          onClose={closeMenu}
+        />
+      )}
+    </>
+  )
+}

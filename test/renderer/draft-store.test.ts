@@ -1,0 +1,200 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { StateStorage } from 'zustand/middleware'
+import { DRAFT_KEY, readDraft } from '../../src/renderer/src/features/compose/draft-data'
+import { useApp } from '../../src/renderer/src/stores/app'
+import { createDraftStore, type DraftDeps } from '../../src/renderer/src/stores/draft'
+import { RECOMMENDED_MODEL } from '../../src/shared/kling'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { job } from '../fixtures/job'
+
+// The draft store on its own: what it keeps and reads back (a restart is a new store over the
+// same storage), what load and takeFrame do to the draft, and where they take the person.
+
+const REF = `input:${'ef'.repeat(32)}.png`
+const THUMB = 'data:image/jpeg;base64,/9j/4AAQSkZJRg=='
+
+function memory(): StateStorage & { data: Map<string, string> } {
+  const data = new Map<string, string>()
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  }
+}
+
+function store(storage = memory(), over: Partial<DraftDeps> = {}) {
+  const deps: DraftDeps = {
+    capture: vi.fn(async () => ({
+      png: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+      thumb: THUMB,
+      width: 1280,
+      height: 720,
+      at: 4.95,
+    })),
+    addInput: vi.fn(async ({ bytes }) => ({
+      ref: REF,
+      format: 'png' as const,
+      width: 1280,
+      height: 720,
+      bytes: bytes.length,
+    })),
+    storage: () => storage,
+    ...over,
+  }
+  return { useDraft: createDraftStore(deps), deps, storage }
+}
+
+beforeEach(() => {
+  useApp.setState({
+    settings: { ...DEFAULT_SETTINGS },
+    info: null,
+    view: 'library',
+    notice: null,
+  })
+})
+
+describe('draft store', () => {
+  it('starts once from Settings, each kind on a model that makes it', () => {
+    const { useDraft } = store()
+    const d = useDraft.getState()
+    d.start({ aspect_ratio: '1:1' })
+    expect(useDraft.getState().form).toMatchObject({ aspect: '1:1', model: RECOMMENDED_MODEL })
+    d.update({ prompt: 'kept' })
+    useDraft.getState().start({ aspect_ratio: '16:9' })
+    expect(useDraft.getState().form).toMatchObject({ prompt: 'kept', aspect: '1:1' })
+
+    // Multi-image is documented on kling-v1-6 only; the choice per kind survives going back.
+    useDraft.getState().setKind('multi-image2video')
+    expect(useDraft.getState().form.model).toBe('kling-v1-6')
+    useDraft.getState().update({ model: 'my-model' })
+    useDraft.getState().setKind('text2video')
+    expect(useDraft.getState().form.model).toBe(RECOMMENDED_MODEL)
+    useDraft.getState().setKind('multi-image2video')
+    expect(useDraft.getState().form.model).toBe('my-model')
+
+    useDraft.getState().reset({ model_name: 'kling-v1' })
+    // kling-v1 makes no multi-image: a new draft there starts on the model that does.
+    expect(useDraft.getState().form).toMatchObject({ prompt: '', model: 'kling-v1-6' })
+  })
+
+  it('keeps the draft, and a new store over the same storage (a restart) reads it back', () => {
+    const first = store()
+    const d = first.useDraft.getState()
+    d.start({})
+    d.setKind('image2video')
+    d.update({ prompt: 'a lantern', mode: 'pro', externalId: 'my-own-id' })
+    d.setImage('image', { ref: REF, width: 1280, height: 720, thumb: THUMB })
+    d.setTakes(4)
+    const kept = JSON.parse(first.storage.data.get(DRAFT_KEY)!) as { state: unknown }
+    expect(kept.state).toMatchObject({ kind: 'image2video', takes: 4 })
+
+    const again = store(first.storage).useDraft.getState()
+    expect(again.kind).toBe('image2video')
+    expect(again.takes).toBe(4)
+    expect(again.form).toMatchObject({ prompt: 'a lantern', mode: 'pro', externalId: 'my-own-id' })
+    expect(again.images.image).toEqual({ ref: REF, width: 1280, height: 720, thumb: THUMB })
+    expect(again.started).toBe(true)
+  })
+
+  it('gives a restored draft a new external id of its own, in case the old one was sent', () => {
+    const first = store()
+    first.useDraft.getState().start({})
+    const id = first.useDraft.getState().form.externalId
+    expect(id).toMatch(/^ks-/)
+    expect(store(first.storage).useDraft.getState().form.externalId).not.toBe(id)
+  })
+
+  it('reads back a hand-edited or broken draft field by field', () => {
+    const d = readDraft({
+      kind: 'video-extend',
+      form: { prompt: 42, aspect: 'wide', mode: 'pro', duration: '7', camera: 'orbit' },
+      images: {
+        image: { ref: REF, thumb: 'javascript:alert(1)' },
+        image_tail: { ref: '/etc/passwd' },
+        'list.9': { ref: REF },
+      },
+      takes: 9,
+      models: { text2video: 'kling-v3', 'multi-image2video': 5 },
+    })
+    expect(d.kind).toBe('text2video')
+    expect(d.form).toMatchObject({
+      prompt: '',
+      aspect: '',
+      mode: 'pro',
+      duration: '7',
+      camera: 'none',
+    })
+    expect(d.images).toEqual({ image: { ref: REF } })
+    expect(d.takes).toBe(1)
+    expect(d.models).toEqual({ text2video: 'kling-v3' })
+    const s = memory()
+    s.setItem(DRAFT_KEY, '{not json')
+    expect(store(s).useDraft.getState().kind).toBe('text2video')
+  })
+
+  it('loads a request to edit again: its kind, options and images, and shows Create', () => {
+    const { useDraft } = store()
+    useDraft.getState().start({})
+    const before = useDraft.getState().form.externalId
+    useDraft.getState().load('image2video', {
+      image: REF,
+      prompt: 'again',
+      mode: 'pro',
+      model_name: 'kling-v1-6',
+      external_task_id: 'ks-old',
+    })
+    const d = useDraft.getState()
+    expect(d.kind).toBe('image2video')
+    expect(d.form).toMatchObject({ prompt: 'again', mode: 'pro', model: 'kling-v1-6' })
+    expect(d.form.externalId).not.toBe('ks-old')
+    expect(d.form.externalId).not.toBe(before)
+    expect(d.images).toEqual({ image: { ref: REF } })
+    expect(useApp.getState().view).toBe('compose')
+
+    // An extension's words come into a text-to-video draft.
+    useDraft.getState().load('video-extend', { task_id: '1', video_id: '2', prompt: 'more' })
+    expect(useDraft.getState()).toMatchObject({ kind: 'text2video', form: { prompt: 'more' } })
+  })
+
+  it('takes the last frame of a saved video into a slot: captured, kept by main, then shown', async () => {
+    useApp.setState({ info: { mediaBase: 'media://video/' } as never })
+    const { useDraft, deps } = store()
+    await useDraft.getState().takeFrame(job({ id: 'job-7', state: 'done' }), 'last', 'image_tail')
+    expect(deps.capture).toHaveBeenCalledWith('media://video/job-7', 'last')
+    expect(deps.addInput).toHaveBeenCalledWith({
+      bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+      source: 'frame',
+      jobId: 'job-7',
+      at: 4.95,
+    })
+    const d = useDraft.getState()
+    expect(d.kind).toBe('image2video')
+    expect(d.images.image_tail).toEqual({
+      ref: REF,
+      width: 1280,
+      height: 720,
+      format: 'png',
+      bytes: 4,
+      thumb: THUMB,
+    })
+    expect(useApp.getState().view).toBe('compose')
+  })
+
+  it('says why a frame could not be taken, and leaves the draft and the view as they were', async () => {
+    const { useDraft } = store(memory(), {
+      capture: async () => {
+        throw new Error('the video could not be read')
+      },
+    })
+    await useDraft.getState().takeFrame(job({ id: 'j9' }), 2, 'image')
+    expect(useApp.getState().notice).toMatchObject({
+      kind: 'error',
+      text: 'the video could not be read',
+    })
+    expect(useDraft.getState().kind).toBe('text2video')
+    expect(useDraft.getState().images).toEqual({})
+    expect(useApp.getState().view).toBe('library')
+  })
+})

@@ -1,0 +1,244 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MediaFacts } from '../../src/shared/contract'
+import type { Job } from '../../src/shared/jobs'
+import { PlayerDialog } from '../../src/renderer/src/features/library/PlayerDialog'
+import { useApp } from '../../src/renderer/src/stores/app'
+import { useDraft } from '../../src/renderer/src/stores/draft'
+import { useJobs } from '../../src/renderer/src/stores/jobs'
+import { job } from '../fixtures/job'
+
+// The player walks the library in its order, says what the file is and what the server used,
+// shows only the fields of the job's kind, explains a failure, and never sends a paid task twice
+// from a double click.
+
+const ok = <T,>(data: T) => ({ ok: true as const, data })
+const SHA = 'ab'.repeat(32)
+let facts: Record<string, MediaFacts>
+let api: ReturnType<typeof fakeApi>
+/** Settles the rerun call the test holds open. */
+let finishRerun: () => void
+
+function fakeApi() {
+  return {
+    tasks: {
+      get: vi.fn(async ({ id }: { id: string }) =>
+        ok({ job: useJobs.getState().byId[id]!, history: [], estimateSeconds: null }),
+      ),
+      list: vi.fn(async () => ok({ jobs: scenes(5), total: 5, totalIsEstimate: false })),
+      rerun: vi.fn(
+        ({ id }: { id: string }) =>
+          new Promise((resolve) => {
+            finishRerun = () =>
+              resolve(ok({ ...useJobs.getState().byId[id]!, id: 'again', revision: 1 }))
+          }),
+      ),
+      favourite: vi.fn(async () => ok(useJobs.getState().byId.v1!)),
+    },
+    library: {
+      facts: vi.fn(async ({ ids }: { ids: string[] }) =>
+        ok(Object.fromEntries(ids.filter((id) => facts[id]).map((id) => [id, facts[id]]))),
+      ),
+      export: vi.fn(async () => ok({ folder: null, exported: 0, failed: [] })),
+    },
+  }
+}
+
+const scenes = (n: number): Job[] =>
+  Array.from({ length: n }, (_, i) =>
+    job({
+      id: `v${i}`,
+      state: 'done',
+      saved: true,
+      taskStatus: 'succeed',
+      request: { prompt: `Scene ${i}` },
+      video: { id: `vid${i}`, url: 'https://x/v.mp4', duration: '5.1' },
+    }),
+  )
+
+function seed(jobs: Job[], loaded = jobs.length, total = jobs.length): void {
+  const ids: (string | undefined)[] = new Array<string | undefined>(total)
+  jobs.slice(0, loaded).forEach((j, i) => (ids[i] = j.id))
+  useJobs.setState({
+    byId: Object.fromEntries(jobs.map((j) => [j.id, j])),
+    ids,
+    total,
+    totalIsEstimate: false,
+    sort: 'newest',
+    query: {},
+    loadedPages: loaded === total ? { 0: 'done' } : {},
+    progress: {},
+    facts: {},
+    factsAsked: {},
+  })
+}
+
+beforeEach(() => {
+  facts = {}
+  api = fakeApi()
+  ;(window as unknown as { api: unknown }).api = api
+  useApp.setState({ info: null, notice: null })
+  seed(scenes(5))
+})
+afterEach(() => cleanup())
+
+const settle = () => act(async () => void (await new Promise((r) => setTimeout(r, 0))))
+const shown = () => screen.getByRole('dialog').querySelector('dd')?.textContent
+
+describe('player', () => {
+  it('walks the library in its order with the buttons and with [ ] PageUp PageDown', async () => {
+    seed(scenes(5), 4) // the last one's page is not loaded yet
+    const onNavigate = vi.fn()
+    render(<PlayerDialog id="v0" onClose={() => {}} onNavigate={onNavigate} />)
+    await settle()
+    expect(shown()).toBe('Scene 0')
+    expect((screen.getByRole('button', { name: /Previous/ }) as HTMLButtonElement).disabled).toBe(
+      true,
+    )
+    expect(screen.getByText('1 of 5')).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: /Next/ }))
+    await settle()
+    expect(shown()).toBe('Scene 1')
+    expect(onNavigate).toHaveBeenLastCalledWith('v1')
+    const dialog = screen.getByRole('dialog')
+    fireEvent.keyDown(dialog, { key: ']' })
+    await settle()
+    fireEvent.keyDown(dialog, { key: 'PageDown' })
+    await settle()
+    expect(shown()).toBe('Scene 3')
+    // The next one is not loaded: its page is fetched, then shown.
+    fireEvent.keyDown(dialog, { key: 'PageDown' })
+    await settle()
+    expect(api.tasks.list).toHaveBeenCalledWith({ limit: 200, offset: 0 })
+    expect(shown()).toBe('Scene 4')
+    expect((screen.getByRole('button', { name: /Next/ }) as HTMLButtonElement).disabled).toBe(true)
+    fireEvent.keyDown(dialog, { key: 'PageUp' })
+    await settle()
+    fireEvent.keyDown(dialog, { key: '[' })
+    await settle()
+    expect(shown()).toBe('Scene 2')
+    expect(screen.getByText('3 of 5')).toBeTruthy()
+  })
+
+  it('follows the oldest-first order when the library shows it', async () => {
+    useJobs.setState({ sort: 'oldest' })
+    render(<PlayerDialog id="v4" onClose={() => {}} />)
+    await settle()
+    expect(screen.getByText('1 of 5')).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: /Next/ }))
+    await settle()
+    expect(shown()).toBe('Scene 3')
+  })
+
+  it("says the file's facts and what the server used where the request left it the default", async () => {
+    facts.v0 = {
+      width: 1280,
+      height: 720,
+      fps: 24,
+      durationSeconds: 5.1,
+      bytes: 3_200_000,
+      fileName: 'scene-0.mp4',
+    }
+    render(<PlayerDialog id="v0" onClose={() => {}} />)
+    await settle()
+    const text = screen.getByRole('dialog').textContent ?? ''
+    expect(text).toContain('scene-0.mp4')
+    expect(text).toContain('1280×720')
+    expect(text).toContain('24 fps')
+    expect(text).toContain('3.2 MB')
+    expect(text).toContain('Server default (kling-v1)')
+    expect(text).toContain('5 s (as the service made it)')
+    expect(text).toContain('16:9 (from the file)')
+    expect(text).toContain('Text to video')
+  })
+
+  it("shows only the fields of the job's kind: an image-to-video names its images", async () => {
+    const i2v = job({
+      id: 'i1',
+      kind: 'image2video',
+      state: 'done',
+      saved: true,
+      request: { prompt: 'wave', image: `input:${SHA}.png`, mode: 'pro' } as Job['request'],
+    })
+    seed([i2v])
+    render(<PlayerDialog id="i1" onClose={() => {}} />)
+    await settle()
+    const text = screen.getByRole('dialog').textContent ?? ''
+    expect(text).toContain('Image to video')
+    expect(text).toContain('First frame')
+    expect(text).toContain(`${SHA.slice(0, 10)}….png`)
+    expect(text).toContain('Professional')
+    expect(text).not.toContain('Camera')
+    // Its shape comes from the image: no "server default" aspect ratio is claimed.
+    expect(text).not.toContain('Aspect ratio')
+  })
+
+  it('explains a failure with its request id, and Retry sends one task per double click', async () => {
+    const failed = job({
+      id: 'f1',
+      state: 'failed',
+      request: { prompt: 'storm' },
+      error: {
+        kind: 'server',
+        status: 500,
+        code: '1500',
+        message: 'upstream busy',
+        request_id: 'req-42',
+      },
+    })
+    seed([failed])
+    render(<PlayerDialog id="f1" onClose={() => {}} />)
+    await settle()
+    expect(screen.getByText('Why it failed')).toBeTruthy()
+    expect(screen.getByText('upstream busy')).toBeTruthy()
+    expect(screen.getByText('Request id: req-42')).toBeTruthy()
+    const retry = screen.getByRole('button', { name: 'Retry' }) as HTMLButtonElement
+    fireEvent.click(retry)
+    fireEvent.click(retry)
+    fireEvent.doubleClick(retry)
+    await act(async () => {})
+    expect(api.tasks.rerun).toHaveBeenCalledTimes(1)
+    expect(retry.disabled).toBe(true)
+    finishRerun()
+    await settle()
+    expect(retry.disabled).toBe(false)
+    expect(useJobs.getState().byId.again).toBeTruthy()
+  })
+
+  it('Generate again is one call per double click too; the secondary actions hand work to Create', async () => {
+    const load = vi.fn()
+    const takeFrame = vi.fn(async () => {})
+    useDraft.setState({ load, takeFrame })
+    const onClose = vi.fn()
+    render(<PlayerDialog id="v2" onClose={onClose} />)
+    await settle()
+    const again = screen.getByRole('button', { name: 'Generate again' })
+    fireEvent.click(again)
+    fireEvent.click(again)
+    await act(async () => {})
+    expect(api.tasks.rerun).toHaveBeenCalledTimes(1)
+    expect(api.tasks.rerun).toHaveBeenCalledWith({ id: 'v2', changes: {} })
+    finishRerun()
+    await settle()
+
+    // One primary action; the rest are secondary or under More.
+    expect(screen.getByRole('dialog').querySelectorAll('button.primary')).toHaveLength(1)
+    fireEvent.click(screen.getByRole('button', { name: /More/ }))
+    expect(screen.getAllByRole('menuitem').map((m) => m.textContent)).toEqual([
+      'Show in folder',
+      'Open in another app',
+      'Copy prompt',
+      'Move to trash',
+    ])
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' })
+    expect(screen.queryByRole('menu')).toBeNull()
+
+    fireEvent.click(screen.getByRole('button', { name: 'Use last frame' }))
+    await settle()
+    expect(takeFrame).toHaveBeenCalledWith(useJobs.getState().byId.v2, 'last', 'image')
+    fireEvent.click(screen.getByRole('button', { name: 'Edit and generate' }))
+    await settle()
+    expect(load).toHaveBeenCalledWith('text2video', { prompt: 'Scene 2' })
+  })
+})
