@@ -205,7 +205,7 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     await page.context().close()
   }, 120_000)
 
-  it('a failed task shows its message and request id, with Retry', async () => {
+  it('a content-policy failure shows its message and request id, with Edit and retry (not a Retry that would fail again)', async () => {
     const secrets = new MemorySecretStore(KEY)
     const h = await harness(await dataDir(), secrets)
     const page = await open(h)
@@ -215,7 +215,8 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     await failed.waitFor({ timeout: 60_000 })
     await expect.poll(() => failed.textContent()).toMatch(/risk control|content policy/)
     await expect.poll(() => failed.textContent()).toMatch(/Request id: [0-9a-f-]{36}/)
-    await failed.getByRole('button', { name: 'Retry', exact: true }).waitFor()
+    await failed.getByRole('button', { name: 'Edit and retry', exact: true }).waitFor()
+    expect(await failed.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0)
     await shot(page, 'en-queue-failed')
     await expectAccessible(page, 'queue-failed')
     await page.context().close()
@@ -262,7 +263,10 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     await page.getByTestId('library-grid').evaluate((el) => el.scrollTo(0, el.scrollHeight))
     await page.getByRole('button', { name: /Play Scene 0: a fox/ }).waitFor()
     expect(await page.locator('.grid-slot').count()).toBeLessThan(120)
+    // A search's total on a large history starts as a lower bound and is made exact by paging.
     await page.getByRole('searchbox').fill('otter')
+    await page.getByText(/^\d+\+ videos$/).waitFor()
+    await page.getByTestId('library-grid').evaluate((el) => el.scrollTo(0, el.scrollHeight))
     await page.getByText('2000 videos').waitFor()
     await page.getByRole('searchbox').fill('otter 4242')
     await page.getByText('1 video', { exact: true }).waitFor()
