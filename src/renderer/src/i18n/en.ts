@@ -84,7 +84,7 @@ export const base = {
   'compose.noPresets': 'Save the options you use often.',
   'compose.recent': 'Earlier prompts',
   'compose.usePrompt': 'Use',
-  'compose.sent': 'Sent. Follow it in the queue.',
+  'compose.sent': 'Sent. It arrives under Latest videos as it is made.',
   'compose.warning': 'Note',
 
   'queue.title': 'Queue',

@@ -83,7 +83,7 @@ const base: Record<keyof typeof enBase, string> = {
   'compose.noPresets': 'Simpan opsi yang sering Anda pakai.',
   'compose.recent': 'Prompt sebelumnya',
   'compose.usePrompt': 'Pakai',
-  'compose.sent': 'Terkirim. Pantau di antrean.',
+  'compose.sent': 'Terkirim. Video muncul di Video terbaru saat dibuat.',
   'compose.warning': 'Catatan',
 
   'queue.title': 'Antrean',

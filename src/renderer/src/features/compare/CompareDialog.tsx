@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react'
+import type { Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
@@ -102,6 +103,13 @@ function Controls({ sync }: { sync: SyncedPlayback }): React.JSX.Element {
   )
 }
 
+function isPortrait(job: Job | undefined): boolean {
+  const ratio = (job?.request as { aspect_ratio?: string } | undefined)?.aspect_ratio
+  if (!ratio) return false
+  const [w, h] = ratio.split(':').map(Number)
+  return w !== undefined && h !== undefined && h > w
+}
+
 export function CompareDialog({
   ids,
   onClose,
@@ -112,6 +120,8 @@ export function CompareDialog({
   const t = useT()
   const dialog = useRef<HTMLDialogElement>(null)
   const sync = useSyncedPlayback(ids.length)
+  // Four wide clips fill the window best two by two; tall ones side by side.
+  const portrait = useJobs((s) => ids.some((id) => isPortrait(s.byId[id])))
 
   useEffect(() => {
     const d = dialog.current
@@ -147,7 +157,7 @@ export function CompareDialog({
           {t('library.close')}
         </button>
       </header>
-      <div className={`compare-grid compare-${ids.length}`}>
+      <div className={`compare-grid compare-${ids.length}${portrait ? ' compare-portrait' : ''}`}>
         {ids.map((id, i) => (
           <CompareCell key={id} id={id} index={i} sync={sync} />
         ))}

@@ -8,8 +8,8 @@ import { useJobs } from '../../stores/jobs'
 import { extendBlock } from '../extend/extendable'
 import { useGuard } from './guard'
 
-// What can be done with a finished take, each button guarded against a double click: play,
-// favourite, start a new video from its last frame, extend it (or say why not), edit and
+// What can be done with a finished take (the video itself plays it), each button guarded against a
+// double click: favourite, start a new video from its last frame, extend it (or say why not), edit and
 // generate again, export, and a handle that drags the file into an editor.
 
 /** Hands the file to the OS drag, so editors take it like a file from disk. */
@@ -71,16 +71,16 @@ export function DoneActions({
 
   return (
     <div className="tile-actions">
-      <button type="button" onClick={() => useApp.getState().set({ selected: id })}>
-        {t('feed.play')}
-      </button>
       <button
         type="button"
+        className="fav"
         aria-pressed={job.favourite}
+        aria-label={t('library.favourite')}
+        title={t('library.favourite')}
         disabled={guard.busy('favourite')}
         onClick={favourite}
       >
-        {job.favourite ? '★' : '☆'} {t('library.favourite')}
+        <span aria-hidden="true">{job.favourite ? '★' : '☆'}</span>
       </button>
       <button
         type="button"
