@@ -120,4 +120,39 @@ describe('QueueView', () => {
     expect(rerun).toHaveBeenCalledTimes(1)
     expect(rerun).toHaveBeenCalledWith({ id: 'f2', changes: {} })
   })
+
+  it('keeps a finished video in view with Play, and lets a waiting one be cancelled once', async () => {
+    const now = Date.now()
+    const cancel = vi.fn(async () => ({ ok: true, data: undefined }))
+    ;(window as unknown as { api: { tasks: Record<string, unknown> } }).api.tasks.cancel = cancel
+    show(
+      job({
+        id: 'd1',
+        state: 'done',
+        saved: true,
+        taskStatus: 'succeed',
+        request: { prompt: 'Finished one' },
+        createdAt: now - 120_000,
+        finishedAt: now - 60_000,
+        updatedAt: now - 60_000,
+      }),
+      job({ id: 'q1', state: 'queued', request: { prompt: 'Waiting one' }, createdAt: now }),
+    )
+    render(<QueueView />)
+    const finished = screen.getByText('Finished one').closest('li')!
+    expect(within(finished).getByText('Done', { selector: '.state' })).toBeTruthy()
+    // Opening it asks for the player; the dialog itself is the library's, tested on its own.
+    useApp.setState({ selected: null })
+    fireEvent.click(within(finished).getByRole('button', { name: 'Play' }))
+    expect(useApp.getState().selected).toBe('d1')
+    useApp.setState({ selected: null })
+
+    const waiting = screen.getByText('Waiting one').closest('li')!
+    const button = within(waiting).getByRole('button', { name: 'Cancel' })
+    fireEvent.click(button)
+    fireEvent.click(button)
+    await waitFor(() => expect(screen.queryByText('Waiting one')).toBeNull())
+    expect(cancel).toHaveBeenCalledTimes(1)
+    expect(cancel).toHaveBeenCalledWith({ id: 'q1' })
+  })
 })

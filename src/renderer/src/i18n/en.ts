@@ -88,7 +88,8 @@ export const base = {
   'compose.warning': 'Note',
 
   'queue.title': 'Queue',
-  'queue.empty': 'Nothing in progress. Videos you generate appear here until they are saved.',
+  'queue.empty':
+    'Nothing in progress. Videos being made show here; finished ones stay an hour, and always under Latest videos and in the Library.',
   'queue.slots': '{running} of {max} running · {queued} waiting',
   'queue.pause': 'Pause queue',
   'queue.resume': 'Resume queue',

@@ -88,7 +88,7 @@ const base: Record<keyof typeof enBase, string> = {
 
   'queue.title': 'Antrean',
   'queue.empty':
-    'Tidak ada yang sedang diproses. Video yang Anda buat muncul di sini sampai tersimpan.',
+    'Tidak ada yang sedang diproses. Video yang sedang dibuat tampil di sini; yang sudah selesai tetap satu jam, dan selalu ada di Video terbaru dan Pustaka.',
   'queue.slots': '{running} dari {max} berjalan · {queued} menunggu',
   'queue.pause': 'Jeda antrean',
   'queue.resume': 'Lanjutkan antrean',

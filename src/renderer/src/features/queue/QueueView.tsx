@@ -7,6 +7,7 @@ import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
 import { formatDuration } from '../../ui/format'
 import { FailurePanel, UnreachableNote } from '../feed/FailurePanel'
+import { PlayerDialog } from '../library/PlayerDialog'
 import { useGuard } from '../feed/guard'
 import { useNow } from '../feed/use-now'
 import '../feed/feed.css'
@@ -93,6 +94,31 @@ function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Element {
       )}
       <UnreachableNote job={job} />
       {failed && <FailurePanel job={job} />}
+      {job.state === 'done' && job.saved && (
+        <div className="job-actions">
+          <button type="button" onClick={() => useApp.getState().set({ selected: job.id })}>
+            {t('feed.play')}
+          </button>
+        </div>
+      )}
+      {job.state === 'queued' && (
+        <div className="job-actions">
+          <button
+            type="button"
+            className="ghost"
+            disabled={guard.busy('cancel')}
+            onClick={() =>
+              guard.run('cancel', async () => {
+                await call(api().tasks.cancel({ id: job.id }))
+                useJobs.getState().remove(job.id)
+                useApp.getState().notify({ kind: 'info', text: t('feed.cancelled') })
+              })
+            }
+          >
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
       {(job.state === 'submitted' || job.state === 'processing') && (
         <div className="job-actions">
           <button
@@ -116,6 +142,7 @@ export function QueueView(): React.JSX.Element {
   const settings = useApp((s) => s.settings)
   const queue = useApp((s) => s.queue)
   const notify = useApp((s) => s.notify)
+  const selected = useApp((s) => s.selected)
   const jobs = Object.values(byId)
   // A job waiting for the person stays in view until it is settled, however old.
   const live = jobs
@@ -124,10 +151,8 @@ export function QueueView(): React.JSX.Element {
   const recent = jobs
     .filter(
       (j) =>
-        !isLive(j.state) &&
-        j.state !== 'done' &&
-        j.state !== 'needs_attention' &&
-        now - j.updatedAt < RECENT_MS,
+        // Finished ones stay a while (then live on under Latest videos and in the Library).
+        !isLive(j.state) && j.state !== 'needs_attention' && now - j.updatedAt < RECENT_MS,
     )
     .sort((a, b) => b.updatedAt - a.updatedAt)
   const running = live.filter(
@@ -174,6 +199,9 @@ export function QueueView(): React.JSX.Element {
             ))}
           </ul>
         </>
+      )}
+      {selected && (
+        <PlayerDialog id={selected} onClose={() => useApp.getState().set({ selected: null })} />
       )}
     </section>
   )
