@@ -14,6 +14,7 @@ import { desktopActions } from './platform/desktop-actions'
 import { openElectronSettings } from './platform/electron-settings'
 import { handleMediaProtocol, registerMediaScheme } from './platform/media-protocol'
 import { installMenu } from './platform/menu'
+import { pageOrigins } from './platform/page-origins'
 import { openSecretStore } from './platform/secret-store'
 import { createMainWindow, lockDownSession } from './platform/window'
 import { Ledger } from './tasks/ledger'
@@ -29,17 +30,6 @@ if (process.env.KLING_STUDIO_DATA_DIR) app.setPath('userData', process.env.KLING
 registerMediaScheme()
 
 let window: BrowserWindow | null = null
-
-/**
- * The origins the app's page has, for media:// CORS: the dev server's, or for the built file the
- * file: origin, which Chromium writes as "file://" or, being opaque, "null". Nothing else is ever
- * loaded in the window (navigation and new windows are refused), so no other page uses these.
- */
-function pageOrigins(): string[] {
-  const dev = process.env.ELECTRON_RENDERER_URL
-  if (!app.isPackaged && dev && URL.canParse(dev)) return [new URL(dev).origin]
-  return ['file://', 'null']
-}
 
 /** Only the app's own page may call main: the built file, or the dev server in development. */
 function isAppFrame(url: string): boolean {
@@ -86,7 +76,12 @@ async function main(): Promise<void> {
     log: (line) => console.error(`[kling] ${line}`),
   })
   registerHandlers(ipcMain, core.handlers(), isAppFrame, (line) => console.error(`[ipc] ${line}`))
-  const corsOrigins = pageOrigins()
+  // The one origin the app's page sends ("null" only for the packaged file: page; why that is
+  // safe: platform/page-origins.ts).
+  const corsOrigins = pageOrigins({
+    packaged: app.isPackaged,
+    devServer: process.env.ELECTRON_RENDERER_URL,
+  })
   handleMediaProtocol(() => ({ ...core.mediaDeps(), corsOrigins }))
 
   window = createMainWindow({

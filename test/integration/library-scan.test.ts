@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DesktopActions } from '../../src/main/app/desktop'
 import { LibraryService } from '../../src/main/app/library-service'
+import { InputStore } from '../../src/main/inputs/input-store'
 import { Library } from '../../src/main/library/library'
 import { PosterStore } from '../../src/main/library/posters'
 import { Ledger } from '../../src/main/tasks/ledger'
@@ -77,6 +78,8 @@ describe('library.facts', () => {
         actions: {} as DesktopActions,
         emit: () => {},
         posters,
+        inputs: new InputStore({ root: () => library.root }),
+        runner: { cancel: (id) => ledger.removeQueued(id) },
       }).handlers()['library.facts']
       const make = (prompt: string) =>
         ledger.create({ request: { prompt }, externalTaskId: `ks-${prompt}` }).id

@@ -19,6 +19,7 @@ import { LibraryService } from '../../src/main/app/library-service'
 import { Library } from '../../src/main/library/library'
 import { handleMediaRequest, type MediaDeps } from '../../src/main/library/media-handler'
 import { imageFacts } from '../../src/main/inputs/image-facts'
+import { InputStore } from '../../src/main/inputs/input-store'
 import { isJpeg, PosterStore } from '../../src/main/library/posters'
 import { Ledger } from '../../src/main/tasks/ledger'
 
@@ -113,6 +114,8 @@ function service(posters: PosterStore, trashed: string[] = []): LibraryService {
     actions,
     emit: (event, payload) => emitted.push({ event, payload }),
     posters,
+    inputs: new InputStore({ root: () => library.root }),
+    runner: { cancel: (id) => ledger.removeQueued(id) },
   })
 }
 

@@ -7,6 +7,7 @@ import type { Job } from '../../src/shared/jobs'
 import { AppCore } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { registerHandlers, type IpcEventLike } from '../../src/main/ipc/register'
+import type { FetchLike } from '../../src/main/kling/http'
 import { Library } from '../../src/main/library/library'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
@@ -31,21 +32,28 @@ export interface StudioUnderTest {
   close(): Promise<void>
 }
 
-export async function openStudio(): Promise<StudioUnderTest> {
+export interface StudioOptions {
+  /** How the library fetches videos (a test holds a download with it); global fetch if left out. */
+  libraryFetch?: FetchLike
+  /** Every video moved to the trash, in order. */
+  trashed?: string[]
+}
+
+export async function openStudio(options: StudioOptions = {}): Promise<StudioUnderTest> {
   const dir = await mkdtemp(join(tmpdir(), 'kling-takes-'))
   const emulator = await startEmulator({ timeScale: 600, seed: 10 })
   const ledger = new Ledger(join(dir, 'history.db'))
   const events: StudioUnderTest['events'] = []
   const core = new AppCore({
     ledger,
-    library: new Library({ root: join(dir, 'library') }),
+    library: new Library({ root: join(dir, 'library'), fetch: options.libraryFetch }),
     secrets: new MemorySecretStore(),
     settings: new JsonSettingsStore(join(dir, 'config.json')),
     actions: {
       reveal: () => {},
       open: async () => {},
       startDrag: () => {},
-      trash: async () => {},
+      trash: async (path: string) => void options.trashed?.push(path),
       notify: () => {},
       chooseImage: async () => null,
       chooseFolder: async () => null,

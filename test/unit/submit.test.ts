@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { JobState } from '../../src/shared/jobs'
 import type { KlingTask } from '../../src/shared/kling'
-import { KlingApiError } from '../../src/main/kling/errors'
+import { KlingApiError, networkError } from '../../src/main/kling/errors'
 import type { JobRecord } from '../../src/main/tasks/ledger'
 import { nextState, type LifecycleEvent } from '../../src/main/tasks/lifecycle'
 import { newMemory, type Next, type StepContext } from '../../src/main/tasks/steps/step'
@@ -217,6 +217,36 @@ describe('submit: when a create may go out', () => {
     await run(ctx, s)
     expect(ctx.job.state).toBe('needs_attention')
     expect(s.calls).toEqual(['create', 'find'])
+  })
+
+  it('5g. the message says once why the lookup failed, with its request id', async () => {
+    const { ctx } = context('queued')
+    const lookupLost = () => {
+      // What the client throws when the lookup's connection drops: it names the lookup itself.
+      throw networkError(
+        Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+        'Looking up external id ks-1',
+      )
+    }
+    const lookupRefused = err({
+      kind: 'server',
+      status: 503,
+      message: 'Looking up external id ks-1 got no answer within 30 s',
+      requestId: 'rq-look',
+    })
+    const s = service({ create: [reset], find: [lookupLost] })
+    await run(ctx, s)
+    const message = ctx.job.error!.message
+    expect(message).toContain(
+      'Looking it up failed too: could not reach the server (ECONNRESET) (code ECONNRESET).',
+    )
+    expect(message).not.toContain('Looking up external id')
+
+    const second = context('queued')
+    await run(second.ctx, service({ create: [reset], find: [lookupRefused] }))
+    expect(second.ctx.job.error!.message).toContain(
+      'Looking it up failed too: got no answer within 30 s (HTTP 503, request id rq-look).',
+    )
   })
 
   it(`6. needs_attention is sent again unasked at most ${AUTO_RESENDS} times, then only when the person asks`, async () => {

@@ -98,7 +98,7 @@ export class AppCore {
       videoFor: (id) => o.ledger.get(id)?.file ?? null,
       ffmpeg: o.ffmpeg,
     })
-    this.library = new LibraryService({ ...o, posters })
+    this.library = new LibraryService({ ...o, posters, inputs, runner: this.runner })
     this.inputs = new InputsService({ inputs, actions: o.actions, fetch: o.fetch })
   }
 

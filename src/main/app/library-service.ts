@@ -1,6 +1,8 @@
 import { mkdir, realpath } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { ExportResult, Handlers } from '../../shared/contract'
+import type { JobState } from '../../shared/jobs'
+import type { InputStore } from '../inputs'
 import { exportVideos } from '../library/export'
 import { SANDBOX_DIR, type Library } from '../library/library'
 import { MediaFactsReader } from '../library/media-facts'
@@ -10,7 +12,7 @@ import { rescanLibrary } from '../library/rescan'
 import type { Ledger } from '../tasks/ledger'
 import { CallError } from './call-error'
 import type { DesktopActions } from './desktop'
-import type { EmitFn } from './runner'
+import type { EmitFn, Runner } from './runner'
 
 // The videos on disk: show, open, drag into an editor, move to the trash, their facts and poster
 // frames, export copies, rebuild the history from the folder, pick the folder. The window names
@@ -22,6 +24,27 @@ export interface LibraryServiceOptions {
   actions: DesktopActions
   emit: EmitFn
   posters: PosterStore
+  /** Where an exported video's input images are kept (copied into the export's Inputs/). */
+  inputs: Pick<InputStore, 'fileOf'>
+  /** Drops a job still waiting here, as tasks.cancel does: the engines let go of it too. */
+  runner: Pick<Runner, 'cancel'>
+}
+
+/** States of a job being made: its create may have gone out, so it may be paid for. */
+const BEING_MADE: readonly JobState[] = [
+  'creating',
+  'submitted',
+  'processing',
+  'downloading',
+  'needs_attention',
+]
+
+/** Why a job being made is not deleted (its video would be paid for and never fetched). */
+function stillBeingMade(state: JobState): string {
+  return (
+    `This video cannot be deleted yet: it is being made (${state.replace('_', ' ')}) and was paid ` +
+    'for when it was sent. Wait until it finishes or fails, then delete it.'
+  )
 }
 
 const sameFolder = async (a: string, b: string) => {
@@ -77,7 +100,34 @@ export class LibraryService {
       )
     })
     const jobs = [...new Set(ids)].map((id) => ({ id, job: ledger.get(id) }))
-    return exportVideos({ folder, jobs })
+    return exportVideos({ folder, jobs, inputFileOf: (ref) => this.o.inputs.fileOf(ref) })
+  }
+
+  /**
+   * Deletes a job and its video. A job being made is refused: its create may have been paid for,
+   * and deleting it would leave the engines never fetching its video. One still waiting here is
+   * dropped the way tasks.cancel drops it, so every engine lets go of it.
+   */
+  private async delete(id: string): Promise<void> {
+    const { ledger, library, actions, posters, emit, runner } = this.o
+    const job = ledger.get(id)
+    if (!job) throw new CallError('not_found', `No job ${id}`)
+    if (BEING_MADE.includes(job.state))
+      throw new CallError('invalid_state', stillBeingMade(job.state))
+    if (job.state === 'queued') {
+      const result = runner.cancel(id)
+      if (!result.removed) {
+        // A step claimed it between the read and the cancel: it is being sent now.
+        if (!result.job) throw new CallError('not_found', `No job ${id}`)
+        throw new CallError('invalid_state', stillBeingMade(result.job.state))
+      }
+    } else {
+      if (job.file) await library.remove(job.file, (p) => actions.trash(p), this.mediaRoots())
+      ledger.remove(id)
+    }
+    emit('tasks.removed', { id })
+    // A poster left behind (a file the OS will not let go) names an id never used again.
+    await posters.remove(id).catch(() => {})
   }
 
   handlers(): Pick<
@@ -92,20 +142,12 @@ export class LibraryService {
     | 'library.rescan'
     | 'library.chooseFolder'
   > {
-    const { ledger, library, actions, posters, emit } = this.o
+    const { ledger, library, actions, posters } = this.o
     return {
       'library.reveal': ({ id }) => actions.reveal(this.savedFile(id)),
       'library.open': ({ id }) => actions.open(this.savedFile(id)),
       'library.startDrag': ({ id }) => actions.startDrag(this.savedFile(id)),
-      'library.delete': async ({ id }) => {
-        const job = ledger.get(id)
-        if (!job) throw new CallError('not_found', `No job ${id}`)
-        if (job.file) await library.remove(job.file, (p) => actions.trash(p), this.mediaRoots())
-        ledger.remove(id)
-        emit('tasks.removed', { id })
-        // A poster left behind (a file the OS will not let go) names an id never used again.
-        await posters.remove(id).catch(() => {})
-      },
+      'library.delete': ({ id }) => this.delete(id),
       'library.facts': ({ ids }) => {
         const files = new Map<string, string>()
         for (const id of ids) {

@@ -15,7 +15,15 @@ import { apiKeyFrom, baseUrlFrom } from './address'
 import { parseDuration, UsageError } from './args'
 import { str, type Flags } from './flags'
 import type { StatusLine } from './output'
-import { describeJob, describeTask, EXIT, jobJson, taskJson, type CliIo } from './output'
+import {
+  CancelledElsewhere,
+  describeJob,
+  describeTask,
+  EXIT,
+  jobJson,
+  taskJson,
+  type CliIo,
+} from './output'
 
 // What every command works with: its flags, the shared studio (history, library, settings), a
 // client for the one allowed address, an engine, and the way a command ends (JSON or text, --out
@@ -161,7 +169,11 @@ export class CliContext {
     })
   }
 
-  /** Runs the engine until `until` says so, or time runs out; the engine is stopped after. */
+  /**
+   * Runs the engine until `until` says so, or time runs out; the engine is stopped after. A job
+   * that leaves the history meanwhile was cancelled elsewhere (the app's Cancel or Delete of a job
+   * still waiting here; nothing removes one whose create went out): CancelledElsewhere.
+   */
   async follow(
     engine: Tracker,
     jobId: string,
@@ -172,7 +184,8 @@ export class CliContext {
     const started = this.io.now()
     try {
       for (;;) {
-        const job = ledger.get(jobId)!
+        const job = ledger.get(jobId)
+        if (!job) throw new CancelledElsewhere(jobId)
         if (until(job)) return job
         if (this.signal?.aborted) {
           throw new KlingApiError({

@@ -42,5 +42,5 @@ the app's settings, or ${DEFAULT_BASE_URL}. The key goes only to https addresses
 only on this computer), never to a URL with a user name.
 
 Exit codes: 0 done, 1 the task failed, 2 bad usage or invalid input, 3 an API error,
-4 network or timeout.
+4 network or timeout, 5 the job was cancelled elsewhere (the app) before it was sent (nothing paid).
 `

@@ -8,7 +8,36 @@ export const EXIT = {
   usage: 2,
   api: 3,
   network: 4,
+  /** The job was cancelled elsewhere (the app, another command) before it was sent: nothing paid. */
+  cancelled: 5,
 } as const
+
+/**
+ * The job this command was following left the history while still waiting to be sent: another
+ * window or process cancelled it. Only a job still queued can be removed (a job whose create went
+ * out is never removed), so nothing was sent for it and nothing was charged.
+ */
+export class CancelledElsewhere extends Error {
+  constructor(readonly jobId: string) {
+    super(
+      `job ${jobId} was cancelled in another window or process before it was sent; nothing was charged`,
+    )
+    this.name = 'CancelledElsewhere'
+  }
+
+  /** As --json prints a failure, with a kind of its own. */
+  toJson(): string {
+    return JSON.stringify({
+      error: {
+        kind: 'cancelled',
+        status: null,
+        code: null,
+        message: this.message,
+        request_id: null,
+      },
+    })
+  }
+}
 
 export interface CliIo {
   stdout: (text: string) => void

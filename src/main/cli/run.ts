@@ -8,7 +8,7 @@ import { list } from './commands/list'
 import { resume } from './commands/resume'
 import { download, status, wait } from './commands/tasks'
 import { HELP } from './help'
-import { errorJson, EXIT, exitCodeFor, type CliIo } from './output'
+import { CancelledElsewhere, errorJson, EXIT, exitCodeFor, type CliIo } from './output'
 
 // The command line's entry: picks the command, and turns every way it can end into an exit code
 // and one message: on stderr, or as JSON on stdout with --json; never both, never twice. One file
@@ -69,6 +69,11 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
         `${describeFieldErrors(error.errors)} (rule: ${error.rule})`,
         error.rule,
       )
+    if (error instanceof CancelledElsewhere) {
+      if (json) io.stdout(`${error.toJson()}\n`)
+      else io.stderr(`kling-studio: ${error.message}\n`)
+      return EXIT.cancelled
+    }
     if (error instanceof KlingApiError) {
       if (json) io.stdout(`${errorJson(error.toInfo())}\n`)
       else io.stderr(`kling-studio: ${error.describe()}\n`)

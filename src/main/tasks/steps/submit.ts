@@ -74,10 +74,19 @@ function isFinalNo(e: KlingApiError): boolean {
   )
 }
 
+/** Why the lookup failed, without repeating "Looking up external id … failed" after "Looking it up failed too". */
+function lookupReason(error: KlingApiError, id: string): string {
+  const said = error.describe()
+  const prefix = `Looking up external id ${id} `
+  if (!said.startsWith(prefix)) return said
+  const rest = said.slice(prefix.length)
+  return rest.startsWith('failed: ') ? rest.slice('failed: '.length) : rest
+}
+
 function ambiguous(ctx: StepContext, failure: KlingApiError, lookupError: unknown): KlingApiError {
   const lookup =
     lookupError instanceof KlingApiError
-      ? ` Looking it up failed too: ${lookupError.describe()}.`
+      ? ` Looking it up failed too: ${lookupReason(lookupError, ctx.job.externalTaskId)}.`
       : ''
   const posts = ctx.memory.posts
   const sent =
