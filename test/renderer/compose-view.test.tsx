@@ -6,14 +6,17 @@ import { DRAFT_KEY, freshDraft } from '../../src/renderer/src/features/compose/d
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
+import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { estimateUnits, RECOMMENDED_MODEL } from '../../src/shared/kling'
 import { DEFAULT_SETTINGS, type DefaultOptions } from '../../src/shared/settings'
+import { job } from '../fixtures/job'
 
 // The composer against a window.api that records what it is sent: kinds, images, models and
 // their warnings, takes, cost, the draft kept in localStorage, and one call per Generate.
 
 const REF = `input:${'ab'.repeat(32)}.png`
 const REF2 = `input:${'cd'.repeat(32)}.png`
+const REF3 = `input:${'ef'.repeat(32)}.png`
 let create: ReturnType<typeof vi.fn>
 let add: ReturnType<typeof vi.fn>
 
@@ -48,6 +51,62 @@ const prompt = () => screen.getByLabelText('Prompt') as HTMLTextAreaElement
 const generate = () => document.querySelector<HTMLButtonElement>('button[type="submit"]')!
 const sentInput = (i = 0) =>
   create.mock.calls[i]![0] as { kind: string; request: Record<string, unknown>; takes: number }
+const slotOf = (slot: string) => document.querySelector<HTMLElement>(`[data-slot="${slot}"]`)!
+const drop = (slot: string, file = png()) =>
+  fireEvent.drop(slotOf(slot), { dataTransfer: { files: [file], items: [], types: ['Files'] } })
+
+/** The next inputs.add waits for the test: answer(ref) accepts the image, answer(null) refuses it. */
+function heldAdd() {
+  let answer: ((ref: string | null) => void) | null = null
+  add.mockImplementationOnce(
+    () =>
+      new Promise((resolve) => {
+        answer = (ref) =>
+          resolve(
+            ref
+              ? { ok: true, data: { ref, format: 'png', width: 1280, height: 720, bytes: 7 } }
+              : { ok: false, error: { code: 'input.image_aspect', message: 'image is 1:4' } },
+          )
+      }),
+  )
+  return async (ref: string | null) => {
+    // The window reads the file before it asks main.
+    await waitFor(() => expect(answer).not.toBeNull())
+    await act(async () => answer!(ref))
+  }
+}
+
+/** An image-to-video draft whose first frame is REF, on screen. */
+async function withFirstFrame() {
+  render(<ComposeView />)
+  fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+  fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+    target: { files: [png()] },
+  })
+  await waitFor(() => expect(useDraft.getState().images.image?.ref).toBe(REF))
+}
+
+/**
+ * main's tasks.create as to external ids: one take is named by the id as given, several as
+ * <id>-1 .. <id>-N; a Generate any of whose ids this history holds is refused, and none is made.
+ */
+function mainWithHistory(used = new Set<string>()) {
+  return async ({ request, takes }: { request: Record<string, unknown>; takes: number }) => {
+    const given = request.external_task_id as string
+    const ids = takes === 1 ? [given] : Array.from({ length: takes }, (_, i) => `${given}-${i + 1}`)
+    const clashes = ids.filter((id) => used.has(id))
+    if (clashes.length > 0) {
+      const were = clashes.length === 1 ? 'was' : 'were'
+      const naming =
+        takes === 1 ? '' : ` (with ${takes} takes it becomes ${ids[0]} to ${ids.at(-1)})`
+      const message = `external_task_id ${clashes.join(', ')} ${were} already used${naming}`
+      return { ok: false, error: { code: 'invalid_input', message } }
+    }
+    for (const id of ids) used.add(id)
+    const made = ids.map((id) => job({ id: `job-${id}`, externalTaskId: id }))
+    return { ok: true, data: made }
+  }
+}
 
 describe('ComposeView', () => {
   it('counts characters live and shows the shared validation inline', () => {
@@ -355,5 +414,172 @@ describe('ComposeView', () => {
     expect(
       (within(mode).getByRole('radio', { name: 'Professional' }) as HTMLInputElement).checked,
     ).toBe(true)
+  })
+
+  it('waits for an image being checked: a last frame dropped and Ctrl+Enter at once send nothing', async () => {
+    await withFirstFrame()
+    fireEvent.change(prompt(), { target: { value: 'the tide goes out' } })
+    const answer = heldAdd()
+    drop('image_tail')
+    fireEvent.keyDown(prompt(), { key: 'Enter', ctrlKey: true })
+    fireEvent.click(generate())
+    expect(create).not.toHaveBeenCalled()
+    expect(generate().disabled).toBe(true)
+    expect(generate().textContent).toBe('Checking images…')
+    expect(screen.getByText('Generate waits while the images are checked.')).toBeTruthy()
+    await answer(REF2)
+    expect(generate().disabled).toBe(false)
+    expect(screen.queryByText('Generate waits while the images are checked.')).toBeNull()
+    fireEvent.keyDown(prompt(), { key: 'Enter', ctrlKey: true })
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(sentInput().request).toMatchObject({ image: REF, image_tail: REF2 })
+  })
+
+  it('sends nothing while a refused image is said, not even the image it was to replace', async () => {
+    await withFirstFrame()
+    const answer = heldAdd()
+    drop('image')
+    await answer(null)
+    expect(within(slotOf('image')).getByText(/^The image is too wide or too tall/)).toBeTruthy()
+    // The earlier image is still in the draft: it is not sent behind the person's back.
+    expect(useDraft.getState().images.image?.ref).toBe(REF)
+    fireEvent.keyDown(prompt(), { key: 'Enter', ctrlKey: true })
+    expect(create).not.toHaveBeenCalled()
+    expect(generate().disabled).toBe(true)
+    expect(generate().textContent).toBe('Image not accepted')
+    const why = 'An image was not accepted: see the message under it before you Generate.'
+    expect(screen.getByText(why)).toBeTruthy()
+    expect(generate().getAttribute('aria-describedby')).toMatch(/^generate-blocked /)
+    act(() => useLanguage.getState().setLanguage('id'))
+    try {
+      expect(generate().textContent).toBe('Gambar tidak diterima')
+      expect(
+        screen.getByText(
+          'Ada gambar yang tidak diterima: baca pesan di bawahnya sebelum membuat video.',
+        ),
+      ).toBeTruthy()
+    } finally {
+      act(() => useLanguage.getState().setLanguage('en'))
+    }
+    // The person decides: the slot keeps the image it holds.
+    fireEvent.click(within(slotOf('image')).getByRole('button', { name: 'Keep the current image' }))
+    expect(screen.queryByText(why)).toBeNull()
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(sentInput().request.image).toBe(REF)
+  })
+
+  it('drops an image check that ends after its slot was emptied, refilled or the kind changed', async () => {
+    await withFirstFrame()
+    // Emptied: the first frame is removed while its replacement is checked.
+    let answer = heldAdd()
+    drop('image')
+    fireEvent.click(screen.getByRole('button', { name: 'Remove First frame' }))
+    await answer(REF2)
+    expect(useDraft.getState().images.image).toBeUndefined()
+    // Refilled: of two images dropped on one slot the later stays, whichever is checked first.
+    const earlier = heldAdd()
+    drop('image_tail')
+    const later = heldAdd()
+    drop('image_tail', png('b.png'))
+    await later(REF3)
+    await earlier(REF2)
+    expect(useDraft.getState().images.image_tail?.ref).toBe(REF3)
+    // Another kind: the image checked meanwhile lands nowhere, and Generate does not wait for it.
+    answer = heldAdd()
+    fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+      target: { files: [png()] },
+    })
+    fireEvent.click(screen.getByRole('radio', { name: 'Text to video' }))
+    expect(generate().disabled).toBe(false)
+    await answer(REF2)
+    expect(useDraft.getState().images.image).toBeUndefined()
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    expect(screen.queryByText('Checking…')).toBeNull()
+    expect(generate().disabled).toBe(false)
+  })
+
+  it('puts the new takes at the top of the library, and starts the next Generate untouched', async () => {
+    useJobs.setState({ byId: {}, ids: [], total: 0, query: {} })
+    create.mockImplementation(mainWithHistory())
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'two herons' } })
+    fireEvent.click(screen.getByRole('radio', { name: '2' }))
+    fireEvent.click(generate())
+    await waitFor(() => expect(useJobs.getState().total).toBe(2))
+    const ids = useJobs.getState().ids
+    expect(ids).toHaveLength(2)
+    // main's own event for the same revision then changes nothing.
+    useJobs.getState().apply(useJobs.getState().byId[ids[0]!]!)
+    expect(useJobs.getState().ids).toEqual(ids)
+    // Emptying the prompt for the next one is not called an error until Generate is pressed.
+    fireEvent.change(prompt(), { target: { value: '' } })
+    await waitFor(() => expect(screen.queryByText('Prompt must not be empty.')).toBeNull())
+    fireEvent.click(generate())
+    expect(screen.getByText('Prompt must not be empty.')).toBeTruthy()
+  })
+
+  it.each([
+    [1, 3],
+    [3, 1],
+  ])(
+    'after a reload, a Generate of %i takes that went out unconfirmed is not made again with %i',
+    async (before, after) => {
+      const used = new Set<string>()
+      const main = mainWithHistory(used)
+      // The first Generate reaches main, and the window goes away before its answer.
+      create.mockImplementationOnce(async (input: Parameters<typeof main>[0]) => {
+        await main(input)
+        return new Promise(() => {})
+      })
+      const first = render(<ComposeView />)
+      fireEvent.change(prompt(), { target: { value: 'a lighthouse' } })
+      fireEvent.click(screen.getByRole('radio', { name: String(before) }))
+      fireEvent.click(generate())
+      await waitFor(() => expect(used.size).toBe(before))
+      const kept = localStorage.getItem(DRAFT_KEY)!
+      first.unmount()
+
+      useDraft.setState(freshDraft())
+      localStorage.setItem(DRAFT_KEY, kept)
+      await useDraft.persist.rehydrate()
+      create.mockImplementation(main)
+      render(<ComposeView />)
+      fireEvent.click(screen.getByRole('radio', { name: String(after) }))
+      fireEvent.click(generate())
+      await waitFor(() =>
+        expect(useApp.getState().notice).toEqual({
+          kind: 'error',
+          text: 'This Generate already went out: its takes are under Latest videos. Press Generate again to make new ones.',
+        }),
+      )
+      expect(used.size).toBe(before)
+      // Pressed again, deliberately: new takes, under a new id.
+      await waitFor(() => expect(generate().disabled).toBe(false))
+      fireEvent.click(generate())
+      await waitFor(() => expect(used.size).toBe(before + after))
+      expect(create).toHaveBeenCalledTimes(3)
+    },
+  )
+
+  it('says which ids the takes will have, and sends an id the person typed as it is', async () => {
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'a kite' } })
+    const made = useDraft.getState().form.externalId
+    // An id the app made names even one take <id>-1, the first id of every number of takes.
+    expect(screen.getByText(`Sent as ${made}-1.`)).toBeTruthy()
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(sentInput().request.external_task_id).toBe(`${made}-1`)
+
+    fireEvent.change(screen.getByLabelText('External task id'), { target: { value: 'shot-42' } })
+    fireEvent.click(screen.getByRole('radio', { name: '2' }))
+    expect(screen.getByText('Sent as shot-42-1 … shot-42-2.')).toBeTruthy()
+    fireEvent.click(screen.getByRole('radio', { name: '1' }))
+    expect(screen.getByText('Sent as shot-42.')).toBeTruthy()
+    await waitFor(() => expect(generate().disabled).toBe(false))
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(2))
+    expect(sentInput(1)).toMatchObject({ takes: 1, request: { external_task_id: 'shot-42' } })
   })
 })

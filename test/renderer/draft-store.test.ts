@@ -2,8 +2,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
 import { DRAFT_KEY, readDraft } from '../../src/renderer/src/features/compose/draft-data'
+import { translate, useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { createDraftStore, type DraftDeps } from '../../src/renderer/src/stores/draft'
+import {
+  captureFrame,
+  FRAME_ERROR_CODES,
+  FrameError,
+} from '../../src/renderer/src/ui/capture-frame'
 import { RECOMMENDED_MODEL } from '../../src/shared/kling'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { job } from '../fixtures/job'
@@ -98,12 +104,17 @@ describe('draft store', () => {
     expect(again.started).toBe(true)
   })
 
-  it('gives a restored draft a new external id of its own, in case the old one was sent', () => {
+  it('keeps a restored draft on its external id, so main can tell a Generate that went out', () => {
     const first = store()
     first.useDraft.getState().start({})
     const id = first.useDraft.getState().form.externalId
     expect(id).toMatch(/^ks-/)
-    expect(store(first.storage).useDraft.getState().form.externalId).not.toBe(id)
+    expect(store(first.storage).useDraft.getState().form.externalId).toBe(id)
+    // Only an id that went out is renewed; an emptied one gets one made for it.
+    first.useDraft.getState().sent()
+    expect(first.useDraft.getState().form.externalId).not.toBe(id)
+    first.useDraft.getState().update({ externalId: ' ' })
+    expect(store(first.storage).useDraft.getState().form.externalId).toMatch(/^ks-/)
   })
 
   it('reads back a hand-edited or broken draft field by field', () => {
@@ -185,16 +196,47 @@ describe('draft store', () => {
   it('says why a frame could not be taken, and leaves the draft and the view as they were', async () => {
     const { useDraft } = store(memory(), {
       capture: async () => {
-        throw new Error('the video could not be read')
+        throw new FrameError('load_timeout', 'the video took too long to load')
       },
     })
     await useDraft.getState().takeFrame(job({ id: 'j9' }), 2, 'image')
-    expect(useApp.getState().notice).toMatchObject({
+    expect(useApp.getState().notice).toEqual({
       kind: 'error',
-      text: 'the video could not be read',
+      text: 'The frame could not be taken: the video took too long to load.',
     })
     expect(useDraft.getState().kind).toBe('text2video')
     expect(useDraft.getState().images).toEqual({})
     expect(useApp.getState().view).toBe('library')
+  })
+
+  it("says the window's own failures to take a frame in Indonesian, with the browser's words", async () => {
+    // The real capture, on a document whose <video> the test can make fail.
+    const videos: HTMLVideoElement[] = []
+    const doc = {
+      createElement: (tag: string) => {
+        const element = document.createElement(tag)
+        if (element instanceof HTMLVideoElement) videos.push(element)
+        return element
+      },
+    } as unknown as Document
+    const { useDraft } = store(memory(), { capture: (url, at) => captureFrame(url, at, doc) })
+    useLanguage.getState().setLanguage('id')
+    try {
+      const taking = useDraft.getState().takeFrame(job({ id: 'j9' }), 'last', 'image')
+      await vi.waitFor(() => expect(videos).toHaveLength(1))
+      Object.defineProperty(videos[0]!, 'error', { value: { message: 'DEMUXER_ERROR' } })
+      videos[0]!.dispatchEvent(new Event('error'))
+      await taking
+      expect(useApp.getState().notice).toEqual({
+        kind: 'error',
+        text: 'Bingkai tidak dapat diambil: video tidak dapat dibaca. (DEMUXER_ERROR)',
+      })
+    } finally {
+      useLanguage.getState().setLanguage('en')
+    }
+    // Every code the window can give has its sentence in both languages.
+    for (const code of FRAME_ERROR_CODES)
+      for (const language of ['en', 'id'] as const)
+        expect(translate(language, `create.frameError.${code}`)).not.toMatch(/^create\./)
   })
 })

@@ -22,9 +22,10 @@ import {
   type FrameSlot,
   type SlotKey,
 } from '../features/compose/slots'
-import { captureFrame, type CapturedFrame } from '../ui/capture-frame'
+import { translate, useLanguage } from '../i18n'
+import { captureFrame, FrameError, type CapturedFrame } from '../ui/capture-frame'
 import { noticeFrom } from '../ui/errors'
-import { useApp } from './app'
+import { useApp, type Notice } from './app'
 
 // The composer's draft: what the person is writing (kind, prompt, options, images, takes), kept
 // across views and restarts in localStorage. Other views hand it work: a request to edit again
@@ -33,6 +34,11 @@ import { useApp } from './app'
 export type { ComposeKind, DraftImage, FrameSlot, SlotKey }
 
 export interface DraftState extends DraftData {
+  /**
+   * Counts the times the draft's kind changed or the whole draft was replaced (start, reset, load):
+   * an image check started before then lands nowhere. Not kept across restarts.
+   */
+  epoch: number
   update(patch: Partial<ComposeForm>): void
   setKind(kind: ComposeKind): void
   setImage(slot: SlotKey, image: DraftImage | null): void
@@ -41,7 +47,7 @@ export interface DraftState extends DraftData {
   start(defaults: DefaultOptions): void
   /** Throws the draft away: a new one from Settings' defaults. */
   reset(defaults: DefaultOptions): void
-  /** After a Generate went through: the next one gets its own external id. */
+  /** After a Generate went through (or main says it did before): the next one gets a new id. */
   sent(): void
   /** Loads a request into the composer (Edit and generate, Edit and retry) and shows Create. */
   load(kind: VideoKind, request: Partial<AnyRequest>): void
@@ -60,6 +66,13 @@ export interface DraftDeps {
 
 const settingsModel = () => useApp.getState().settings?.defaults.model_name
 
+/** A frame not taken, in the person's language (the browser's own words, if any, after it). */
+function frameNotice(error: unknown): Notice {
+  if (!(error instanceof FrameError)) return noticeFrom(error)
+  const text = translate(useLanguage.getState().language, `create.frameError.${error.code}`)
+  return { kind: 'error', text: error.detail ? `${text} (${error.detail})` : text }
+}
+
 /** A draft from Settings' defaults, on the kind given, each kind on its starting model. */
 function newDraft(kind: ComposeKind, defaults: DefaultOptions, takes: number): DraftData {
   const form = emptyForm(defaults)
@@ -72,13 +85,14 @@ export function createDraftStore(deps: DraftDeps) {
     persist(
       (set, get) => ({
         ...freshDraft(),
+        epoch: 0,
         update: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
         setKind: (kind) =>
           set((s) => {
             if (kind === s.kind) return {}
             const models = { ...s.models, [s.kind]: s.form.model }
             const model = models[kind] ?? startingModel(kind, settingsModel())
-            return { kind, models, form: { ...s.form, model } }
+            return { kind, models, form: { ...s.form, model }, epoch: s.epoch + 1 }
           }),
         setImage: (slot, image) =>
           set((s) => {
@@ -89,9 +103,10 @@ export function createDraftStore(deps: DraftDeps) {
           }),
         setTakes: (takes) => set({ takes }),
         start: (defaults) => {
-          if (!get().started) set(newDraft(get().kind, defaults, get().takes))
+          const s = get()
+          if (!s.started) set({ ...newDraft(s.kind, defaults, s.takes), epoch: s.epoch + 1 })
         },
-        reset: (defaults) => set(newDraft(get().kind, defaults, 1)),
+        reset: (defaults) => set({ ...newDraft(get().kind, defaults, 1), epoch: get().epoch + 1 }),
         sent: () => set((s) => ({ form: { ...s.form, externalId: newExternalId() } })),
         load: (kind, request) => {
           // An extension is made from the player: its words come into a text-to-video draft.
@@ -106,6 +121,7 @@ export function createDraftStore(deps: DraftDeps) {
             images: imagesFromRequest(kind, request),
             models,
             started: true,
+            epoch: get().epoch + 1,
           })
           useApp.getState().go('compose')
         },
@@ -125,7 +141,7 @@ export function createDraftStore(deps: DraftDeps) {
             set({ started: true })
             useApp.getState().go('compose')
           } catch (error) {
-            useApp.getState().notify(noticeFrom(error))
+            useApp.getState().notify(frameNotice(error))
           }
         },
       }),

@@ -1,6 +1,7 @@
 // A still of a saved video, taken in the window: a hidden <video> seeks to a time (or the last
 // frame), a canvas draws it, and the PNG bytes go to main like any other image. Also the small
-// JPEG preview a draft keeps, so an image slot still shows its picture after a restart.
+// JPEG preview a draft keeps, so an image slot still shows its picture after a restart. A failure
+// is a FrameError whose code the window says in the person's language.
 
 export interface CapturedFrame {
   png: Uint8Array
@@ -18,6 +19,28 @@ export const LAST_FRAME_OFFSET = 0.05
 /** A video that neither loads nor fails in this long is given up on. */
 const GIVE_UP_MS = 20_000
 
+/** Why a frame could not be taken; each has a sentence in both languages (create.frameError.*). */
+export const FRAME_ERROR_CODES = [
+  'load_timeout',
+  'unreadable',
+  'no_picture',
+  'no_canvas',
+  'encode',
+] as const
+export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number]
+
+/** A frame not taken: `message` is English for a log, `detail` the browser's own words if any. */
+export class FrameError extends Error {
+  constructor(
+    readonly code: FrameErrorCode,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message)
+    this.name = 'FrameError'
+  }
+}
+
 /** A small JPEG of an image, video or bitmap of this size, as a data URL (images allow data:). */
 export function thumbnailOf(
   source: CanvasImageSource,
@@ -30,7 +53,7 @@ export function thumbnailOf(
   canvas.width = Math.max(1, Math.round(width * scale))
   canvas.height = Math.max(1, Math.round(height * scale))
   const g = canvas.getContext('2d')
-  if (!g) throw new Error('no 2D canvas')
+  if (!g) throw new FrameError('no_canvas', 'no 2D canvas')
   g.drawImage(source, 0, 0, canvas.width, canvas.height)
   return canvas.toDataURL('image/jpeg', 0.8)
 }
@@ -45,10 +68,13 @@ function once(video: HTMLVideoElement, ok: string): Promise<void> {
       fn()
     }
     const onOk = () => done(resolve)
-    const onError = () =>
-      done(() => reject(new Error(`the video could not be read (${video.error?.message ?? ok})`)))
+    const onError = () => {
+      const detail = video.error?.message || undefined
+      const why = `the video could not be read (${detail ?? ok})`
+      done(() => reject(new FrameError('unreadable', why, detail)))
+    }
     const timer = setTimeout(
-      () => done(() => reject(new Error('the video took too long to load'))),
+      () => done(() => reject(new FrameError('load_timeout', 'the video took too long to load'))),
       GIVE_UP_MS,
     )
     video.addEventListener(ok, onOk)
@@ -58,11 +84,19 @@ function once(video: HTMLVideoElement, ok: string): Promise<void> {
 
 function pngOf(canvas: HTMLCanvasElement): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    // toBlob throws on a canvas tainted by a video served without CORS: said as it is.
-    canvas.toBlob((blob) => {
-      if (!blob) reject(new Error('the frame could not be encoded'))
-      else blob.arrayBuffer().then((b) => resolve(new Uint8Array(b)), reject)
-    }, 'image/png')
+    const failed = (error?: unknown) => {
+      const detail = error instanceof Error ? error.message : undefined
+      reject(new FrameError('encode', 'the frame could not be encoded', detail))
+    }
+    try {
+      // toBlob throws on a canvas tainted by a video served without CORS.
+      canvas.toBlob((blob) => {
+        if (!blob) failed()
+        else blob.arrayBuffer().then((b) => resolve(new Uint8Array(b)), failed)
+      }, 'image/png')
+    } catch (error) {
+      failed(error)
+    }
   })
 }
 
@@ -88,12 +122,12 @@ export async function captureFrame(
     await seeked
     const width = video.videoWidth
     const height = video.videoHeight
-    if (width === 0 || height === 0) throw new Error('the video has no picture')
+    if (width === 0 || height === 0) throw new FrameError('no_picture', 'the video has no picture')
     const canvas = doc.createElement('canvas')
     canvas.width = width
     canvas.height = height
     const g = canvas.getContext('2d')
-    if (!g) throw new Error('no 2D canvas')
+    if (!g) throw new FrameError('no_canvas', 'no 2D canvas')
     g.drawImage(video, 0, 0, width, height)
     const png = await pngOf(canvas)
     return { png, thumb: thumbnailOf(canvas, width, height, doc), width, height, at: time }

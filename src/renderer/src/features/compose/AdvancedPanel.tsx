@@ -1,19 +1,24 @@
 import { useT } from '../../i18n'
 import type { FieldHelp } from './field-help'
+import { sentIdsText } from './external-id'
 import { FieldError } from './FieldError'
 import { newExternalId, type ComposeForm } from './form'
 
 // What few people need, folded away: where the service posts status changes, and the task's own
-// external id (made for each Generate; editable for someone who tracks tasks elsewhere).
+// external id (made for each Generate; editable for someone who tracks tasks elsewhere), with
+// the ids its takes will have.
 
 interface Props {
   form: ComposeForm
+  takes: number
   update(patch: Partial<ComposeForm>): void
   help: FieldHelp
 }
 
-export function AdvancedPanel({ form, update, help }: Props): React.JSX.Element {
+export function AdvancedPanel({ form, takes, update, help }: Props): React.JSX.Element {
   const t = useT()
+  const id = form.externalId.trim()
+  const sent = id !== '' && !help.error('external_task_id') ? sentIdsText(id, takes) : null
   return (
     <details className="options advanced">
       <summary>{t('create.advanced')}</summary>
@@ -41,7 +46,11 @@ export function AdvancedPanel({ form, update, help }: Props): React.JSX.Element 
             className="mono"
             value={form.externalId}
             onChange={(e) => update({ externalId: e.target.value })}
-            aria-describedby={help.describedBy('external_task_id', 'external-help')}
+            aria-describedby={help.describedBy(
+              'external_task_id',
+              'external-help',
+              ...(sent ? ['external-sent'] : []),
+            )}
             aria-invalid={help.error('external_task_id') ? true : undefined}
           />
           <button type="button" onClick={() => update({ externalId: newExternalId() })}>
@@ -51,6 +60,11 @@ export function AdvancedPanel({ form, update, help }: Props): React.JSX.Element 
         <p id="external-help" className="help">
           {t('compose.externalHelp')}
         </p>
+        {sent && (
+          <p id="external-sent" className="help">
+            {t('create.externalSent', { ids: sent })}
+          </p>
+        )}
         <FieldError help={help} field="external_task_id" />
       </div>
     </details>

@@ -4,22 +4,62 @@ import type { UnitEstimate } from '../../../../shared/kling'
 import { useLanguage, useT } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { Segmented } from './Segmented'
+import type { SlotBlock } from './use-slot-inputs'
 
 // The foot of the composer, always in view: how many takes, what they should cost, and Generate
-// (disabled while a Generate is on its way, so a double click never sends twice).
+// (disabled while a Generate is on its way, so a double click never sends twice, and while an
+// image is being checked or was refused, saying so on the button and beside it).
 
 interface Props {
   takes: number
   setTakes(takes: number): void
   estimate: UnitEstimate
   busy: boolean
+  blocked: SlotBlock | null
 }
 
 const TAKE_CHOICES = Array.from({ length: TAKES_MAX }, (_, i) => String(i + 1))
 
-export function GenerateBar({ takes, setTakes, estimate, busy }: Props): React.JSX.Element {
+function GenerateButton({ takes, busy, blocked }: Pick<Props, 'takes' | 'busy' | 'blocked'>) {
   const t = useT()
   const mac = useApp((s) => s.info?.platform === 'darwin')
+  const why = busy ? null : blocked
+  const label = busy
+    ? t('compose.generating')
+    : why
+      ? t(why === 'checking' ? 'create.blocked.checkingButton' : 'create.blocked.refusedButton')
+      : takes > 1
+        ? t('create.generateTakes', { n: takes })
+        : t('compose.generate')
+  return (
+    <>
+      <div className="foot-row">
+        <button
+          type="submit"
+          className="primary big generate"
+          disabled={busy || blocked !== null}
+          aria-describedby={`${why ? 'generate-blocked ' : ''}cost-text cost-help`}
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+        >
+          {label}
+        </button>
+        <kbd>{mac ? t('compose.shortcutMac') : t('compose.shortcut')}</kbd>
+      </div>
+      {why && (
+        <p
+          id="generate-blocked"
+          className={`generate-blocked ${why === 'refused' ? 'field-error' : 'help'}`}
+        >
+          {t(why === 'checking' ? 'create.blocked.checking' : 'create.blocked.refused')}
+        </p>
+      )}
+    </>
+  )
+}
+
+export function GenerateBar(props: Props): React.JSX.Element {
+  const { takes, setTakes, estimate, busy, blocked } = props
+  const t = useT()
   const language = useLanguage((s) => s.language)
   const known = estimate.units !== null
   const costHelp = known ? t('create.costHelp') : t('create.costUnknownHelp')
@@ -65,22 +105,7 @@ export function GenerateBar({ takes, setTakes, estimate, busy }: Props): React.J
       <p id="cost-help" className={explain ? 'help cost-help' : 'sr-only'}>
         {costHelp}
       </p>
-      <div className="foot-row">
-        <button
-          type="submit"
-          className="primary big generate"
-          disabled={busy}
-          aria-describedby="cost-text cost-help"
-          aria-keyshortcuts="Control+Enter Meta+Enter"
-        >
-          {busy
-            ? t('compose.generating')
-            : takes > 1
-              ? t('create.generateTakes', { n: takes })
-              : t('compose.generate')}
-        </button>
-        <kbd>{mac ? t('compose.shortcutMac') : t('compose.shortcut')}</kbd>
-      </div>
+      <GenerateButton takes={takes} busy={busy} blocked={blocked} />
     </div>
   )
 }

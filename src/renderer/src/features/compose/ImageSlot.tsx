@@ -7,7 +7,8 @@ import { SlotPicture } from './SlotPicture'
 
 // One image slot: empty, it takes a file from the picker, a drop or (through the composer) a
 // paste; full, it shows the picture, its size facts and a remove button. Main's refusal, or
-// why the chosen options leave this slot out, is said under it.
+// why the chosen options leave this slot out, is said under it; after a refusal the person says
+// how to go on (another image, or the slot as it is), and Generate waits until then.
 
 interface Props {
   slot: SlotKey
@@ -16,10 +17,48 @@ interface Props {
   image: DraftImage | undefined
   busy: boolean
   error: string | null
+  /** The error is main's refusal of an image just brought (not a rule of the request). */
+  refused: boolean
   /** Why this slot is not sent with the chosen options (shown, and the picker disabled). */
   off: string | null
   onFile(file: File, source: 'file' | 'paste'): void
   onRemove(): void
+  onDismiss(): void
+}
+
+/** What is said under a slot: checking, main's refusal (and how to go on), why it is off. */
+function SlotNotes(props: Props & { id: string }) {
+  const { id, image, busy, error, refused, off, onDismiss } = props
+  const t = useT()
+  return (
+    <>
+      {busy && (
+        <p className="slot-status" role="status">
+          {t('create.slot.checking')}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+      {error && refused && (
+        <button
+          type="button"
+          className="ghost small slot-dismiss"
+          aria-describedby={`${id}-error`}
+          onClick={onDismiss}
+        >
+          {image ? t('create.slot.keep') : t('create.slot.leaveEmpty')}
+        </button>
+      )}
+      {off && (
+        <p id={`${id}-off`} className="help">
+          {off}
+        </p>
+      )}
+    </>
+  )
 }
 
 export function ImageSlot(props: Props): React.JSX.Element {
@@ -71,21 +110,7 @@ export function ImageSlot(props: Props): React.JSX.Element {
           onFile={(file) => onFile(file, 'file')}
         />
       )}
-      {busy && (
-        <p className="slot-status" role="status">
-          {t('create.slot.checking')}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      )}
-      {off && (
-        <p id={`${id}-off`} className="help">
-          {off}
-        </p>
-      )}
+      <SlotNotes id={id} {...props} />
     </div>
   )
 }

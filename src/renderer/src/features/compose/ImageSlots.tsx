@@ -20,10 +20,11 @@ interface Props {
   off: Partial<Record<SlotKey, string>>
   onFile(slot: SlotKey, file: File, source: 'file' | 'paste'): void
   onRemove(slot: SlotKey): void
+  onDismiss(slot: SlotKey): void
 }
 
 export function ImageSlots(props: Props): React.JSX.Element | null {
-  const { kind, images, status, errors, off, onFile, onRemove } = props
+  const { kind, images, status, errors, off, onFile, onRemove, onDismiss } = props
   const t = useT()
   const slots = slotsOf(kind)
   if (slots.length === 0) return null
@@ -48,9 +49,11 @@ export function ImageSlots(props: Props): React.JSX.Element | null {
             image={images[slot]}
             busy={status[slot]?.busy === true}
             error={status[slot]?.error ?? errors[slot] ?? null}
+            refused={Boolean(status[slot]?.error)}
             off={off[slot] ?? null}
             onFile={(file, source) => onFile(slot, file, source)}
             onRemove={() => onRemove(slot)}
+            onDismiss={() => onDismiss(slot)}
           />
         ))}
       </div>

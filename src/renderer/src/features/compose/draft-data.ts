@@ -37,8 +37,6 @@ export const DRAFT_VERSION = 1
 /** A preview larger than this is not one of ours: dropped rather than kept. */
 const THUMB_MAX = 64_000
 const SLOT_KEYS: readonly SlotKey[] = ['image', 'image_tail', ...LIST_SLOTS]
-/** An external id the app made (a new one is made after a restart, in case it was sent). */
-const OUR_ID = /^ks-[0-9a-f-]{36}$/
 
 export function freshDraft(): DraftData {
   return { kind: 'text2video', form: emptyForm(), images: {}, takes: 1, models: {}, started: false }
@@ -73,8 +71,9 @@ function readForm(value: unknown): ComposeForm {
     if (key === 'duration' && !/^(\d{1,2})?$/.test(v as string)) continue
     out[key] = v
   }
-  if (OUR_ID.test(form.externalId) || form.externalId.trim() === '')
-    form.externalId = newExternalId()
+  // The id is kept as it was: a Generate sent just before a reload, and not yet confirmed, may
+  // have gone out with it, and main tells so only for the same id (see use-generate.ts).
+  if (form.externalId.trim() === '') form.externalId = newExternalId()
   return form
 }
 

@@ -1,16 +1,19 @@
 import { useRef, useState } from 'react'
 import type { VideoRequest } from '../../../../shared/kling'
-import { api, call } from '../../api'
+import { api, ApiError, call } from '../../api'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
+import { isAlreadyUsed, sentExternalId } from './external-id'
 import type { ComposeKind } from './slots'
 
 // One Generate: at most one on its way at a time (a second click, or Ctrl+Enter held down, while
-// one is sending does nothing), each carrying the draft's external id, which is renewed only once
-// the service has the request, so a Generate that did go through is never made twice.
+// one is sending does nothing), each carrying the draft's external id. That id is kept (across a
+// reload too) until the service has the request; main refusing it as already used means an
+// earlier Generate went out unconfirmed: said so, and only then is the id renewed, so a paid
+// Generate is never made twice without the person pressing Generate again.
 
 export function useGenerate() {
   const t = useT()
@@ -18,21 +21,33 @@ export function useGenerate() {
   // A ref, not the state: two clicks in one frame both see the state before either re-render.
   const sending = useRef(false)
 
+  /** Sends one Generate; true when the service has it. */
   const send = async (kind: ComposeKind, request: VideoRequest, takes: number) => {
-    if (sending.current) return
+    if (sending.current) return false
     sending.current = true
     setBusy(true)
     const { notify } = useApp.getState()
+    const id = (request as { external_task_id?: string }).external_task_id
+    const wire =
+      id === undefined ? request : { ...request, external_task_id: sentExternalId(id, takes) }
     try {
-      const jobs = await call(api().tasks.create({ kind, request, takes }))
-      if (Array.isArray(jobs)) useJobs.getState().applyMany(jobs)
+      const jobs = await call(api().tasks.create({ kind, request: wire, takes }))
+      // One by one: apply also puts a new job in the library's list (applyMany fills byId only).
+      if (Array.isArray(jobs)) for (const job of jobs) useJobs.getState().apply(job)
       useDraft.getState().sent()
       notify({
         kind: 'info',
         text: takes > 1 ? t('create.sentTakes', { n: takes }) : t('compose.sent'),
       })
+      return true
     } catch (error) {
-      notify(noticeFrom(error))
+      if (!isAlreadyUsed(error)) notify(noticeFrom(error))
+      else {
+        useDraft.getState().sent()
+        const requestId = error instanceof ApiError ? error.requestId : undefined
+        notify({ kind: 'error', text: t('create.alreadySent'), requestId })
+      }
+      return false
     } finally {
       sending.current = false
       setBusy(false)

@@ -25,6 +25,8 @@ export const createMessages = messages(
     'create.slot.hint': 'or drop or paste one',
     'create.slot.remove': 'Remove {slot}',
     'create.slot.checking': 'Checking…',
+    'create.slot.keep': 'Keep the current image',
+    'create.slot.leaveEmpty': 'Leave empty',
     'create.slot.byName': 'Kept in the library: {name}',
     'create.slot.preview': '{slot}: preview',
     'create.slot.tailOff': '{model} takes no last frame.',
@@ -39,6 +41,14 @@ export const createMessages = messages(
     'create.inputError.image_aspect': 'The image is too wide or too tall (1:2.5 to 2.5:1).',
     'create.inputError.input_unreadable': 'The image could not be read.',
     'create.inputError.invalid_input': 'The image was not accepted.',
+
+    'create.frameError.load_timeout':
+      'The frame could not be taken: the video took too long to load.',
+    'create.frameError.unreadable': 'The frame could not be taken: the video could not be read.',
+    'create.frameError.no_picture': 'The frame could not be taken: the video has no picture.',
+    'create.frameError.no_canvas': 'The frame could not be taken: the window could not draw it.',
+    'create.frameError.encode':
+      'The frame could not be taken: it could not be turned into an image file.',
 
     'create.model.serverDefault': 'Server default ({model})',
     'create.model.other': 'Another model name…',
@@ -67,6 +77,7 @@ export const createMessages = messages(
     'create.proOnly': 'On {model} only in Professional mode.',
     'create.cameraExclusive': 'Camera movement and a last frame exclude each other.',
     'create.advanced': 'Advanced',
+    'create.externalSent': 'Sent as {ids}.',
 
     'create.takes': 'Takes',
     'create.takesHelp':
@@ -80,6 +91,13 @@ export const createMessages = messages(
     'create.costUnknownHelp':
       'The price table in the app has no figure for this yet; each video shows the units charged once done.',
     'create.sentTakes': 'Sent: {n} takes on their way.',
+    'create.alreadySent':
+      'This Generate already went out: its takes are under Latest videos. Press Generate again to make new ones.',
+    'create.blocked.checking': 'Generate waits while the images are checked.',
+    'create.blocked.checkingButton': 'Checking images…',
+    'create.blocked.refused':
+      'An image was not accepted: see the message under it before you Generate.',
+    'create.blocked.refusedButton': 'Image not accepted',
 
     'create.rule.image_missing': '{field}: add an image.',
     'create.rule.image_value': '{field} must be an image file, a URL or a frame of a saved video.',
@@ -120,6 +138,8 @@ export const createMessages = messages(
     'create.slot.hint': 'atau seret atau tempel gambar',
     'create.slot.remove': 'Hapus {slot}',
     'create.slot.checking': 'Memeriksa…',
+    'create.slot.keep': 'Pakai gambar yang sekarang',
+    'create.slot.leaveEmpty': 'Biarkan kosong',
     'create.slot.byName': 'Tersimpan di pustaka: {name}',
     'create.slot.preview': '{slot}: pratinjau',
     'create.slot.tailOff': '{model} tidak menerima bingkai terakhir.',
@@ -136,6 +156,14 @@ export const createMessages = messages(
       'Gambar terlalu lebar atau terlalu tinggi (1:2,5 sampai 2,5:1).',
     'create.inputError.input_unreadable': 'Gambar tidak dapat dibaca.',
     'create.inputError.invalid_input': 'Gambar tidak diterima.',
+
+    'create.frameError.load_timeout': 'Bingkai tidak dapat diambil: video terlalu lama dimuat.',
+    'create.frameError.unreadable': 'Bingkai tidak dapat diambil: video tidak dapat dibaca.',
+    'create.frameError.no_picture': 'Bingkai tidak dapat diambil: video tidak memiliki gambar.',
+    'create.frameError.no_canvas':
+      'Bingkai tidak dapat diambil: jendela aplikasi tidak dapat menggambarnya.',
+    'create.frameError.encode':
+      'Bingkai tidak dapat diambil: bingkai tidak dapat diubah menjadi berkas gambar.',
 
     'create.model.serverDefault': 'Bawaan server ({model})',
     'create.model.other': 'Nama model lain…',
@@ -164,6 +192,7 @@ export const createMessages = messages(
     'create.proOnly': 'Pada {model} hanya dalam mode Profesional.',
     'create.cameraExclusive': 'Gerakan kamera dan bingkai terakhir saling meniadakan.',
     'create.advanced': 'Lanjutan',
+    'create.externalSent': 'Dikirim sebagai {ids}.',
 
     'create.takes': 'Jumlah versi',
     'create.takesHelp':
@@ -177,6 +206,13 @@ export const createMessages = messages(
     'create.costUnknownHelp':
       'Tabel harga di aplikasi belum punya angka untuk ini; setiap video menunjukkan unit yang ditagih setelah selesai.',
     'create.sentTakes': 'Terkirim: {n} versi sedang dibuat.',
+    'create.alreadySent':
+      'Permintaan ini sudah terkirim: hasilnya ada di Video terbaru. Tekan Buat video lagi untuk membuat yang baru.',
+    'create.blocked.checking': 'Tombol Buat video menunggu sampai gambar selesai diperiksa.',
+    'create.blocked.checkingButton': 'Memeriksa gambar…',
+    'create.blocked.refused':
+      'Ada gambar yang tidak diterima: baca pesan di bawahnya sebelum membuat video.',
+    'create.blocked.refusedButton': 'Gambar tidak diterima',
 
     'create.rule.image_missing': '{field}: tambahkan gambar.',
     'create.rule.image_value':
