@@ -141,6 +141,16 @@ describe('CompareDialog', () => {
     )
 
     fireEvent.keyDown(dialog, { key: 'Escape' })
-    expect(onClose).toHaveBeenCalled()
+    expect(onClose).toHaveBeenCalledTimes(1)
+  })
+
+  it('tells its opener once that it closed, by its Close button', () => {
+    const pause = vi.spyOn(window.HTMLMediaElement.prototype, 'pause').mockImplementation(() => {})
+    const onClose = vi.fn()
+    render(<CompareDialog ids={['a', 'b']} onClose={onClose} />)
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }))
+    expect(onClose).toHaveBeenCalledTimes(1)
+    // Every take stops with it.
+    expect(pause).toHaveBeenCalledTimes(2)
   })
 })

@@ -3,7 +3,6 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import { Feed } from '../../src/renderer/src/features/feed/Feed'
 import { useEstimates } from '../../src/renderer/src/features/feed/estimates'
-import { useFacts } from '../../src/renderer/src/features/feed/facts'
 import {
   FEED_SIZE,
   groupJobs,
@@ -97,9 +96,8 @@ beforeEach(() => {
     notice: null,
     view: 'compose',
   })
-  useFacts.setState({ byId: {}, asked: {} })
   useEstimates.setState({ byId: {}, asked: {} })
-  useJobs.setState({ byId: {}, progress: {} })
+  useJobs.setState({ byId: {}, progress: {}, facts: {}, factsAsked: {} })
 })
 afterEach(() => {
   cleanup()
@@ -419,6 +417,34 @@ describe('Feed', () => {
     expect(media.style.aspectRatio).toBe('16 / 9')
     await waitFor(() => expect(media.style.aspectRatio).toBe('720 / 1280'))
     expect(calls.facts).toHaveBeenCalledWith({ ids: ['i1'] })
+    // The library holds the same facts: one store, one question.
+    expect(useJobs.getState().facts.i1?.width).toBe(720)
+  })
+
+  it('asks the facts of a file saved anew again', async () => {
+    const first = done({
+      id: 'i1',
+      kind: 'image2video',
+      bytes: 10,
+      request: { prompt: 'From a photo', image: 'input:abc.png' },
+    })
+    show(first)
+    render(<Feed />)
+    const media = screen.getByRole('button', { name: 'Play From a photo' })
+    await waitFor(() => expect(media.style.aspectRatio).toBe('720 / 1280'))
+    calls.facts!.mockImplementation(async ({ ids }: { ids: string[] }) =>
+      ok(
+        Object.fromEntries(
+          ids.map((i) => [
+            i,
+            { width: 1280, height: 720, fps: 24, durationSeconds: 5, bytes: 2, fileName: 'b.mp4' },
+          ]),
+        ),
+      ),
+    )
+    act(() => useJobs.getState().apply({ ...first, bytes: 20, updatedAt: 99, revision: 2 }))
+    await waitFor(() => expect(media.style.aspectRatio).toBe('1280 / 720'))
+    expect(calls.facts).toHaveBeenCalledTimes(2)
   })
 
   it('ticks 2 to 4 finished takes and opens them side by side', async () => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Job } from '../../src/shared/jobs'
 import { LibraryView } from '../../src/renderer/src/features/library/LibraryView'
 import { useSelection } from '../../src/renderer/src/features/library/selection'
+import { useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
@@ -40,8 +41,8 @@ function fakeApi() {
   }
 }
 
-function seed(total = COUNT, estimate = false): void {
-  const jobs = Array.from({ length: COUNT }, (_, i) =>
+function seed(total = COUNT, estimate = false, count = COUNT): void {
+  const jobs = Array.from({ length: count }, (_, i) =>
     job({
       id: `v${i}`,
       state: 'done',
@@ -74,6 +75,7 @@ beforeEach(() => {
   useApp.setState({ info: null, selected: null, notice: null })
   useSelection.getState().clear()
   localStorage.clear()
+  useLanguage.setState({ language: 'en' })
   seed()
 })
 afterEach(() => {
@@ -200,5 +202,37 @@ describe('library browser', () => {
     await settle()
     expect(api.library.delete).toHaveBeenCalledWith({ id: 'v5' })
     expect(screen.queryByRole('button', { name: /^Play Scene 5/ })).toBeNull()
+  })
+
+  it('exports a selection of thousands in one call, so the folder is asked for once', async () => {
+    seed(1200, false, 1200)
+    render(<LibraryView />)
+    fireEvent.keyDown(tile(0), { key: 'a', ctrlKey: true })
+    fireEvent.click(screen.getByRole('button', { name: 'Export…' }))
+    await settle()
+    expect(api.library.export).toHaveBeenCalledTimes(1)
+    expect(api.library.export.mock.calls[0]![0].ids).toHaveLength(1200)
+    expect(useApp.getState().notice?.text).toBe('1200 videos exported to /tmp/out')
+  })
+
+  it('refuses an export larger than one call may name, saying so before anything is asked', async () => {
+    seed(5001, false, 5001)
+    render(<LibraryView />)
+    fireEvent.keyDown(tile(0), { key: 'a', ctrlKey: true })
+    fireEvent.click(screen.getByRole('button', { name: 'Export…' }))
+    await settle()
+    expect(api.library.export).not.toHaveBeenCalled()
+    expect(useApp.getState().notice).toMatchObject({
+      kind: 'error',
+      text: 'Export takes at most 5,000 videos at a time; 5,001 are selected. Select fewer and export again.',
+    })
+    // In Indonesian too, with its own number format.
+    act(() => useLanguage.setState({ language: 'id' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Ekspor…' }))
+    await settle()
+    expect(useApp.getState().notice?.text).toBe(
+      'Ekspor menerima paling banyak 5.000 video sekaligus; 5.001 dipilih. Pilih lebih sedikit lalu ekspor lagi.',
+    )
+    expect(api.library.export).not.toHaveBeenCalled()
   })
 })

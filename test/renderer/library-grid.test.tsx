@@ -19,6 +19,8 @@ const WIDTH = 1000
 const HEIGHT = 600
 let facts: Record<string, MediaFacts>
 let calls: { facts: string[][]; setPoster: string[] }
+/** What main answers to setPoster (true: it keeps the poster). */
+let keepsPosters: boolean
 
 function seed(jobs: Job[], total = jobs.length): void {
   const ids: (string | undefined)[] = new Array<string | undefined>(total)
@@ -52,6 +54,7 @@ beforeEach(() => {
   vi.useFakeTimers()
   facts = {}
   calls = { facts: [], setPoster: [] }
+  keepsPosters = true
   // happy-dom lays nothing out: the scroller reports the size a window would give it.
   vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(WIDTH)
   vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(HEIGHT)
@@ -66,7 +69,9 @@ beforeEach(() => {
       },
       setPoster: async ({ id }: { id: string }) => {
         calls.setPoster.push(id)
-        return { ok: true, data: undefined }
+        return keepsPosters
+          ? { ok: true, data: undefined }
+          : { ok: false, error: { code: 'io', message: 'disk full' } }
       },
     },
     tasks: {
@@ -173,12 +178,12 @@ describe('library grid', () => {
     expect(card('Scene 1').textContent).toContain('0:10')
   })
 
-  it('takes a poster itself when main has none, keeps it in main and shows it', async () => {
+  it("takes a poster itself when main has none, keeps it in main and then shows main's", async () => {
     const capturer = vi.fn(async () => ({
       bytes: new Uint8Array([0xff, 0xd8, 0xff]),
       dataUrl: 'data:image/jpeg;base64,/9j/',
     }))
-    usePosters.setState({ capturer, taken: {}, failed: {} })
+    usePosters.setState({ capturer, taken: {}, kept: {}, failed: {} })
     useApp.setState({
       info: { mediaBase: 'http://x/media/', posterBase: 'http://x/poster/' } as never,
     })
@@ -191,9 +196,56 @@ describe('library grid', () => {
     expect(capturer).toHaveBeenCalledTimes(1)
     expect(capturer).toHaveBeenCalledWith('http://x/media/v2')
     expect(calls.setPoster).toEqual(['v2'])
+    // Main keeps it: the frame is not held in memory, the tile loads main's file anew.
+    expect(usePosters.getState().taken).toEqual({})
     expect(card('Scene 2').querySelector('img')?.getAttribute('src')).toBe(
+      'http://x/poster/v2?kept',
+    )
+    // Should main's file not show after all, no second frame is taken: the placeholder.
+    fireEvent.error(card('Scene 2').querySelector('img')!)
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
+    expect(capturer).toHaveBeenCalledTimes(1)
+    expect(card('Scene 2').textContent).toContain('No preview')
+  })
+
+  it('shows the frame it took from memory when main cannot keep it', async () => {
+    keepsPosters = false
+    const capturer = vi.fn(async () => ({
+      bytes: new Uint8Array([0xff, 0xd8, 0xff]),
+      dataUrl: 'data:image/jpeg;base64,/9j/',
+    }))
+    usePosters.setState({ capturer, taken: {}, kept: {}, failed: {} })
+    render(<VirtualGrid onOpen={() => {}} />)
+    fireEvent.error(card('Scene 3').querySelector('img')!)
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
+    expect(calls.setPoster).toEqual(['v3'])
+    expect(card('Scene 3').querySelector('img')?.getAttribute('src')).toBe(
       'data:image/jpeg;base64,/9j/',
     )
+  })
+
+  it('forgets the captures asked for by tiles that left the view before they started', async () => {
+    const held: (() => void)[] = []
+    const capturer = vi.fn(
+      () =>
+        new Promise<{ bytes: Uint8Array; dataUrl: string }>((resolve) =>
+          held.push(() => resolve({ bytes: new Uint8Array([1]), dataUrl: 'data:image/jpeg;,' })),
+        ),
+    )
+    usePosters.setState({ capturer, taken: {}, kept: {}, failed: {} })
+    render(<VirtualGrid onOpen={() => {}} />)
+    for (let i = 0; i < 8; i++) fireEvent.error(card(`Scene ${i}`).querySelector('img')!)
+    // Two at a time: the others wait their turn.
+    expect(capturer).toHaveBeenCalledTimes(2)
+    cleanup() // every tile leaves
+    for (let k = 0; k < 2; k++) {
+      held.shift()?.()
+      await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
+    }
+    // The two under way finished (and main keeps them); none of the six waiting was taken.
+    expect(capturer).toHaveBeenCalledTimes(2)
+    expect(held).toEqual([])
+    expect(calls.setPoster.sort()).toEqual(['v0', 'v1'])
   })
 
   it('keeps only the tiles in view in the DOM for ten thousand videos', () => {

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { MediaFacts } from '../../src/shared/contract'
 import type { Job } from '../../src/shared/jobs'
+import { ExtendDialog } from '../../src/renderer/src/features/extend/ExtendDialog'
 import { PlayerDialog } from '../../src/renderer/src/features/library/PlayerDialog'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
@@ -10,8 +11,9 @@ import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { job } from '../fixtures/job'
 
 // The player walks the library in its order, says what the file is and what the server used,
-// shows only the fields of the job's kind, explains a failure, and never sends a paid task twice
-// from a double click.
+// shows only the fields of the job's kind, explains a failure, and never sends a paid task twice,
+// from a double click or a second click once the first is done. Keys typed in the Extend dialog
+// stay there, and the Extend dialog extends the video it was opened on.
 
 const ok = <T,>(data: T) => ({ ok: true as const, data })
 const SHA = 'ab'.repeat(32)
@@ -34,7 +36,10 @@ function fakeApi() {
               resolve(ok({ ...useJobs.getState().byId[id]!, id: 'again', revision: 1 }))
           }),
       ),
-      favourite: vi.fn(async () => ok(useJobs.getState().byId.v1!)),
+      favourite: vi.fn(async ({ id }: { id: string }) => ok(useJobs.getState().byId[id]!)),
+      extend: vi.fn(async ({ id }: { id: string }) =>
+        ok(job({ id: 'child', kind: 'video-extend', parentJobId: id, revision: 1 })),
+      ),
     },
     library: {
       facts: vi.fn(async ({ ids }: { ids: string[] }) =>
@@ -81,10 +86,17 @@ beforeEach(() => {
   useApp.setState({ info: null, notice: null })
   seed(scenes(5))
 })
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  vi.restoreAllMocks()
+})
 
 const settle = () => act(async () => void (await new Promise((r) => setTimeout(r, 0))))
-const shown = () => screen.getByRole('dialog').querySelector('dd')?.textContent
+const player = () => document.querySelector<HTMLDialogElement>('dialog.player')!
+const shown = () => player().querySelector('dd')?.textContent
+/** Scenes that can be extended: finished recently, with the service's task id. */
+const extendable = (n: number) =>
+  scenes(n).map((j) => ({ ...j, taskId: `t-${j.id}`, finishedAt: Date.now() }))
 
 describe('player', () => {
   it('walks the library in its order with the buttons and with [ ] PageUp PageDown', async () => {
@@ -202,8 +214,13 @@ describe('player', () => {
     expect(retry.disabled).toBe(true)
     finishRerun()
     await settle()
-    expect(retry.disabled).toBe(false)
     expect(useJobs.getState().byId.again).toBeTruthy()
+    // Done: a click after the answer came back is no second paid task either.
+    expect(retry.textContent).toBe('Sent')
+    expect(retry.disabled).toBe(true)
+    fireEvent.click(retry)
+    await settle()
+    expect(api.tasks.rerun).toHaveBeenCalledTimes(1)
   })
 
   it('Generate again is one call per double click too; the secondary actions hand work to Create', async () => {
@@ -221,6 +238,18 @@ describe('player', () => {
     expect(api.tasks.rerun).toHaveBeenCalledWith({ id: 'v2', changes: {} })
     finishRerun()
     await settle()
+    fireEvent.click(again)
+    await settle()
+    expect(api.tasks.rerun).toHaveBeenCalledTimes(1)
+    expect(again.textContent).toBe('Sent')
+
+    // What costs nothing can be done again once it is done.
+    const favourite = screen.getByRole('button', { name: 'Favourite' })
+    fireEvent.click(favourite)
+    await settle()
+    fireEvent.click(favourite)
+    await settle()
+    expect(api.tasks.favourite).toHaveBeenCalledTimes(2)
 
     // One primary action; the rest are secondary or under More.
     expect(screen.getByRole('dialog').querySelectorAll('button.primary')).toHaveLength(1)
@@ -240,5 +269,115 @@ describe('player', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Edit and generate' }))
     await settle()
     expect(load).toHaveBeenCalledWith('text2video', { prompt: 'Scene 2' })
+  })
+
+  it('keeps keys typed in the Extend dialog there, and extends the video it opened on', async () => {
+    seed(extendable(3))
+    const onClose = vi.fn()
+    const onNavigate = vi.fn()
+    render(<PlayerDialog id="v1" onClose={onClose} onNavigate={onNavigate} />)
+    await settle()
+    fireEvent.click(within(player()).getByRole('button', { name: 'Extend' }))
+    const extend = await screen.findByRole('dialog', { name: 'Extend this video' })
+    expect(within(extend).getByText('Extending: Scene 1')).toBeTruthy()
+    const prompt = within(extend).getByLabelText(/What happens next/)
+    // Typed into the prompt, the player's keys are characters: not taken, and nothing moves.
+    for (const key of ['[', ']', 'PageUp', 'PageDown'])
+      expect(fireEvent.keyDown(prompt, { key })).toBe(true)
+    // Nor anywhere else in the Extend dialog.
+    expect(fireEvent.keyDown(extend, { key: ']' })).toBe(true)
+    await settle()
+    expect(onNavigate).not.toHaveBeenCalled()
+    expect(shown()).toBe('Scene 1')
+
+    // Even a player that moved on meanwhile extends the video Extend was pressed on.
+    fireEvent.click(within(player()).getByRole('button', { name: /Next/ }))
+    await settle()
+    expect(shown()).toBe('Scene 2')
+    expect(within(extend).getByText('Extending: Scene 1')).toBeTruthy()
+    fireEvent.change(prompt, { target: { value: 'the camera rises' } })
+    fireEvent.click(within(extend).getByRole('button', { name: 'Extend' }))
+    await settle()
+    expect(api.tasks.extend).toHaveBeenCalledTimes(1)
+    expect(api.tasks.extend).toHaveBeenCalledWith({ id: 'v1', prompt: 'the camera rises' })
+    // Sent: the Extend dialog closed, the player stays.
+    expect(screen.queryByRole('dialog', { name: 'Extend this video' })).toBeNull()
+    expect(player().open).toBe(true)
+    expect(onClose).not.toHaveBeenCalled()
+  })
+
+  it('leaves the player open when the Extend dialog is cancelled or escaped', async () => {
+    seed(extendable(2))
+    const onClose = vi.fn()
+    render(<PlayerDialog id="v0" onClose={onClose} />)
+    await settle()
+    const openExtend = () => {
+      fireEvent.click(within(player()).getByRole('button', { name: 'Extend' }))
+      return screen.getByRole('dialog', { name: 'Extend this video' })
+    }
+    fireEvent.click(within(openExtend()).getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog', { name: 'Extend this video' })).toBeNull()
+    expect(player().open).toBe(true)
+    await settle()
+    // Escape: the Extend dialog's cancel event, which would close it natively.
+    const escaped = fireEvent(openExtend(), new Event('cancel', { cancelable: true }))
+    expect(escaped).toBe(false)
+    expect(screen.queryByRole('dialog', { name: 'Extend this video' })).toBeNull()
+    expect(player().open).toBe(true)
+    expect(onClose).not.toHaveBeenCalled()
+    // The player's own Close still closes it, once.
+    fireEvent.click(within(player()).getByRole('button', { name: 'Close' }))
+    expect(onClose).toHaveBeenCalledTimes(1)
+  })
+
+  it('tells the opener of the extend dialog once that it closed, by Cancel or by Escape', () => {
+    const parent = extendable(1)[0]!
+    const onClose = vi.fn()
+    render(<ExtendDialog job={parent} onClose={onClose} />)
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(onClose).toHaveBeenCalledTimes(1)
+    cleanup()
+    onClose.mockClear()
+    render(<ExtendDialog job={parent} onClose={onClose} />)
+    const escaped = fireEvent(screen.getByRole('dialog'), new Event('cancel', { cancelable: true }))
+    // Closed by the dialog itself, not by the browser's default (which would close it twice).
+    expect(escaped).toBe(false)
+    expect(onClose).toHaveBeenCalledTimes(1)
+  })
+
+  it('opens on a video the page has not loaded yet, and shows it when it arrives', async () => {
+    let answer: (job: Job) => void = () => {}
+    api.tasks.get.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          answer = (j) => resolve(ok({ job: j, history: [], estimateSeconds: null }))
+        }),
+    )
+    render(<PlayerDialog id="late" onClose={() => {}} />)
+    expect(player().open).toBe(true)
+    expect(within(player()).getByText('Loading…')).toBeTruthy()
+    answer(job({ id: 'late', state: 'done', saved: true, request: { prompt: 'Arrived late' } }))
+    await settle()
+    expect(player().open).toBe(true)
+    expect(shown()).toBe('Arrived late')
+  })
+
+  it('leaves Ctrl, Cmd and Alt with the video keys to the app, and takes a refused play quietly', async () => {
+    const play = vi
+      .spyOn(window.HTMLMediaElement.prototype, 'play')
+      .mockRejectedValue(new DOMException('no gesture', 'NotAllowedError'))
+    render(<PlayerDialog id="v0" onClose={() => {}} />)
+    await settle()
+    const video = player().querySelector('video')!
+    for (const mod of [{ ctrlKey: true }, { metaKey: true }, { altKey: true }]) {
+      for (const key of ['k', ' ', 'm', 'f', 'ArrowLeft', 'ArrowRight'])
+        expect(fireEvent.keyDown(video, { key, ...mod })).toBe(true)
+    }
+    expect(play).not.toHaveBeenCalled()
+    expect(video.muted).toBe(false)
+    // The refusal is caught: nothing is left unhandled.
+    expect(fireEvent.keyDown(video, { key: 'k' })).toBe(false)
+    expect(play).toHaveBeenCalledTimes(1)
+    await settle()
   })
 })

@@ -176,6 +176,48 @@ describe('library totals, order and facts', () => {
     expect(useJobs.getState().facts.f619?.fileName).toBe('f619')
     expect(useJobs.getState().facts.f3).toBeUndefined()
   })
+
+  it('asks again about a file saved anew, and forgets the facts of a job removed', async () => {
+    let width = 640
+    const facts = vi.fn(async ({ ids }: { ids: string[] }) => ({
+      ok: true as const,
+      data: Object.fromEntries(
+        ids.map((id) => [
+          id,
+          { width, height: 360, fps: 24, durationSeconds: 5, bytes: 9, fileName: `${id}.mp4` },
+        ]),
+      ),
+    }))
+    ;(window as unknown as { api: unknown }).api = { library: { facts } }
+    const s = () => useJobs.getState()
+    const first = job({ id: 'a', saved: true, bytes: 100, updatedAt: 10, revision: 1 })
+    s().applyMany([first, job({ id: 'b', saved: true, bytes: 5, revision: 1 })])
+    await s().ensureFacts(['a', 'b'])
+    expect(s().facts.a?.width).toBe(640)
+
+    // The same file, newer news about something else: nothing asked.
+    s().apply({ ...first, revision: 2 })
+    await s().ensureFacts(['a'])
+    expect(facts).toHaveBeenCalledTimes(1)
+
+    // Saved again (other bytes): asked anew; the old facts show until the new ones come.
+    width = 1280
+    s().apply({ ...first, bytes: 200, updatedAt: 20, revision: 3 })
+    expect(s().facts.a?.width).toBe(640)
+    await s().ensureFacts(['a'])
+    expect(facts).toHaveBeenCalledTimes(2)
+    expect(s().facts.a?.width).toBe(1280)
+
+    // Re-written in place (same size, later update), from a page of the list this time.
+    width = 1920
+    s().applyMany([{ ...first, bytes: 200, updatedAt: 30, revision: 4 }])
+    await s().ensureFacts(['a'])
+    expect(s().facts.a?.width).toBe(1920)
+
+    s().remove('b')
+    expect(s().facts.b).toBeUndefined()
+    expect(s().factsAsked.b).toBeUndefined()
+  })
 })
 
 describe('compose form', () => {

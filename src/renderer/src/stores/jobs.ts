@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { MediaFacts } from '../../../shared/contract'
+import { FACTS_IDS_MAX, type MediaFacts } from '../../../shared/contract'
 import { isLive, type Job, type JobPage, type JobQuery } from '../../../shared/jobs'
 import { api, call } from '../api'
 
@@ -9,7 +9,7 @@ import { api, call } from '../api'
 
 export const PAGE = 200
 /** How many ids one library.facts call may name (the contract's limit). */
-export const FACTS_BATCH = 500
+export const FACTS_BATCH = FACTS_IDS_MAX
 /** How long a filtered library waits after state changes before asking main again. */
 export const FILTERED_REFRESH_MS = 500
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
@@ -74,6 +74,141 @@ export function mergeTotal(
   return { total: Math.max(held.total, page.total), totalIsEstimate: true }
 }
 
+type GetJobs = () => JobsState
+type SetJobs = (partial: Partial<JobsState> | ((s: JobsState) => Partial<JobsState>)) => void
+
+/**
+ * The facts held of a file that changed: none for a file saved or unsaved since; for a file saved
+ * again (other bytes, a later update) they are asked for anew, the old ones shown meanwhile.
+ */
+function factsAfterUpdate(
+  s: Pick<JobsState, 'facts' | 'factsAsked'>,
+  held: Job | undefined,
+  job: Job,
+): Pick<JobsState, 'facts' | 'factsAsked'> | null {
+  if (!held || !(s.factsAsked[job.id] || s.facts[job.id])) return null
+  const { [job.id]: _a, ...factsAsked } = s.factsAsked
+  if (held.saved !== job.saved) {
+    const { [job.id]: _f, ...facts } = s.facts
+    return { facts, factsAsked }
+  }
+  if (held.bytes !== job.bytes || held.updatedAt !== job.updatedAt)
+    return { facts: s.facts, factsAsked }
+  return null
+}
+
+/** The state with one job more (or newer). */
+function withJob(s: JobsState, held: Job | undefined, job: Job): Partial<JobsState> {
+  const next: Partial<JobsState> = { byId: { ...s.byId, [job.id]: job } }
+  // A new job of an unfiltered view goes to the top at once.
+  if (!held && Object.keys(s.query).length === 0 && !s.ids.includes(job.id)) {
+    next.ids = [job.id, ...s.ids]
+    next.total = s.total + 1
+  }
+  // A file saved again may be another file: its facts are asked for anew.
+  return { ...next, ...factsAfterUpdate(s, held, job) }
+}
+
+/** The state with these jobs where they are newer than the ones held. */
+function withJobs(s: JobsState, jobs: Job[]): Partial<JobsState> {
+  const byId = { ...s.byId }
+  let known = { facts: s.facts, factsAsked: s.factsAsked }
+  for (const job of jobs) {
+    if (!fresher(byId[job.id], job)) continue
+    known = factsAfterUpdate(known, byId[job.id], job) ?? known
+    byId[job.id] = job
+  }
+  return { byId, ...known }
+}
+
+/** The state without a job: not in the results, and nothing held about its file. */
+function withoutJob(s: JobsState, id: string): Partial<JobsState> {
+  const { [id]: _gone, ...byId } = s.byId
+  const { [id]: _facts, ...facts } = s.facts
+  const { [id]: _asked, ...factsAsked } = s.factsAsked
+  const { [id]: _progress, ...progress } = s.progress
+  const ids = s.ids.filter((x) => x !== id)
+  const total = Math.max(0, s.total - (ids.length < s.ids.length ? 1 : 0))
+  return { byId, ids, total, facts, factsAsked, progress }
+}
+
+/**
+ * A filtered view cannot tell by itself whether a job that changed state now belongs in it: main
+ * is asked again, once things settle.
+ */
+function refreshFilteredSoon(get: GetJobs): void {
+  if (Object.keys(get().query).length === 0) return
+  clearTimeout(refreshTimer)
+  refreshTimer = setTimeout(() => {
+    void get()
+      .setQuery(get().query, true)
+      .catch(() => {})
+  }, FILTERED_REFRESH_MS)
+}
+
+/** Runs a query: old results stay on screen until its first page replaces them in one step. */
+async function runQuery(get: GetJobs, set: SetJobs, query: JobQuery): Promise<void> {
+  set({ query, loadedPages: { 0: 'loading' } })
+  const res = await call(api().tasks.list({ ...query, limit: PAGE, offset: 0 }))
+  if (get().query !== query) return
+  get().applyMany(res.jobs)
+  const ids: (string | undefined)[] = new Array<string | undefined>(res.total)
+  res.jobs.forEach((j, i) => (ids[i] = j.id))
+  set({
+    ids,
+    total: res.total,
+    totalIsEstimate: res.totalIsEstimate === true,
+    loadedPages: { 0: 'done' },
+  })
+}
+
+/** Loads one page of the library's current query into its positions. */
+async function loadPage(get: GetJobs, set: SetJobs, page: number): Promise<void> {
+  const query = get().query
+  if (get().loadedPages[page]) return
+  set((s) => ({ loadedPages: { ...s.loadedPages, [page]: 'loading' } }))
+  const res = await Promise.resolve()
+    .then(() => call(api().tasks.list({ ...query, limit: PAGE, offset: page * PAGE })))
+    .catch((error: unknown) => {
+      // Not loaded after all: the next look at these rows asks again.
+      if (get().query === query)
+        set((s) => {
+          const { [page]: _failed, ...loadedPages } = s.loadedPages
+          return { loadedPages }
+        })
+      throw error
+    })
+  if (get().query !== query) return // a newer search replaced this one
+  get().applyMany(res.jobs)
+  set((s) => {
+    const merged = mergeTotal(s, res)
+    const ids = s.ids.slice()
+    ids.length = Math.max(ids.length, merged.total)
+    res.jobs.forEach((j, i) => (ids[page * PAGE + i] = j.id))
+    return { ids, ...merged, loadedPages: { ...s.loadedPages, [page]: 'done' } }
+  })
+}
+
+/** Asks main for these files' facts, in batches; what it does not answer is no longer held. */
+async function askFacts(set: SetJobs, wanted: string[]): Promise<void> {
+  set((st) => ({
+    factsAsked: { ...st.factsAsked, ...Object.fromEntries(wanted.map((id) => [id, true])) },
+  }))
+  for (let i = 0; i < wanted.length; i += FACTS_BATCH) {
+    const ids = wanted.slice(i, i + FACTS_BATCH)
+    // Facts are a nicety on a tile: a file main cannot read keeps the tile as it is.
+    const answer = await Promise.resolve()
+      .then(() => call(api().library.facts({ ids })))
+      .catch(() => null)
+    if (!answer) continue
+    set((st) => {
+      const facts = { ...st.facts, ...answer }
+      for (const id of ids) if (!(id in answer)) delete facts[id]
+      return { facts }
+    })
+  }
+}
+
 export const useJobs = create<JobsState>((set, get) => ({
   byId: {},
   query: {},
@@ -88,46 +223,14 @@ export const useJobs = create<JobsState>((set, get) => ({
   apply(job) {
     const held = get().byId[job.id]
     if (!fresher(held, job)) return
-    // A filtered view cannot tell by itself whether a job that changed state now belongs in it:
-    // ask main again, once things settle.
-    if (held?.state !== job.state && Object.keys(get().query).length > 0) {
-      clearTimeout(refreshTimer)
-      refreshTimer = setTimeout(() => {
-        void get()
-          .setQuery(get().query, true)
-          .catch(() => {})
-      }, FILTERED_REFRESH_MS)
-    }
-    set((s) => {
-      const next: Partial<JobsState> = { byId: { ...s.byId, [job.id]: job } }
-      // A new job of an unfiltered view goes to the top at once.
-      if (!held && Object.keys(s.query).length === 0 && !s.ids.includes(job.id)) {
-        next.ids = [job.id, ...s.ids]
-        next.total = s.total + 1
-      }
-      // A file saved again may be another file: its facts are asked for anew.
-      if (held && held.saved !== job.saved && s.factsAsked[job.id]) {
-        const { [job.id]: _f, ...facts } = s.facts
-        const { [job.id]: _a, ...factsAsked } = s.factsAsked
-        next.facts = facts
-        next.factsAsked = factsAsked
-      }
-      return next
-    })
+    if (held?.state !== job.state) refreshFilteredSoon(get)
+    set((s) => withJob(s, held, job))
   },
   applyMany(jobs) {
-    set((s) => {
-      const byId = { ...s.byId }
-      for (const job of jobs) if (fresher(byId[job.id], job)) byId[job.id] = job
-      return { byId }
-    })
+    set((s) => withJobs(s, jobs))
   },
   remove(id) {
-    set((s) => {
-      const { [id]: _gone, ...byId } = s.byId
-      const ids = s.ids.filter((x) => x !== id)
-      return { byId, ids, total: Math.max(0, s.total - (ids.length < s.ids.length ? 1 : 0)) }
-    })
+    set((s) => withoutJob(s, id))
   },
   setProgress(id, received, total) {
     set((s) => ({ progress: { ...s.progress, [id]: { received, total } } }))
@@ -140,50 +243,13 @@ export const useJobs = create<JobsState>((set, get) => ({
       get().loadedPages[0] === 'done'
     )
       return
-    // Old results stay on screen until the new first page replaces them in one step.
-    set({ query, loadedPages: { 0: 'loading' } })
-    const res = await call(api().tasks.list({ ...query, limit: PAGE, offset: 0 }))
-    if (get().query !== query) return
-    get().applyMany(res.jobs)
-    const ids: (string | undefined)[] = new Array<string | undefined>(res.total)
-    res.jobs.forEach((j, i) => (ids[i] = j.id))
-    set({
-      ids,
-      total: res.total,
-      totalIsEstimate: res.totalIsEstimate === true,
-      loadedPages: { 0: 'done' },
-    })
+    await runQuery(get, set, query)
   },
   async ensureRange(start, end) {
     const first = Math.floor(Math.max(0, start) / PAGE)
     const last = Math.floor(Math.max(0, end) / PAGE)
-    const query = get().query
     await Promise.all(
-      Array.from({ length: last - first + 1 }, async (_, k) => {
-        const page = first + k
-        if (get().loadedPages[page]) return
-        set((s) => ({ loadedPages: { ...s.loadedPages, [page]: 'loading' } }))
-        const res = await Promise.resolve()
-          .then(() => call(api().tasks.list({ ...query, limit: PAGE, offset: page * PAGE })))
-          .catch((error: unknown) => {
-            // Not loaded after all: the next look at these rows asks again.
-            if (get().query === query)
-              set((s) => {
-                const { [page]: _failed, ...loadedPages } = s.loadedPages
-                return { loadedPages }
-              })
-            throw error
-          })
-        if (get().query !== query) return // a newer search replaced this one
-        get().applyMany(res.jobs)
-        set((s) => {
-          const merged = mergeTotal(s, res)
-          const ids = s.ids.slice()
-          ids.length = Math.max(ids.length, merged.total)
-          res.jobs.forEach((j, i) => (ids[page * PAGE + i] = j.id))
-          return { ids, ...merged, loadedPages: { ...s.loadedPages, [page]: 'done' } }
-        })
-      }),
+      Array.from({ length: last - first + 1 }, (_, k) => loadPage(get, set, first + k)),
     )
   },
   setSort(sort) {
@@ -212,18 +278,7 @@ export const useJobs = create<JobsState>((set, get) => ({
   async ensureFacts(ids) {
     const s = get()
     const wanted = [...new Set(ids)].filter((id) => !s.factsAsked[id] && s.byId[id]?.saved)
-    if (wanted.length === 0) return
-    set((st) => ({
-      factsAsked: { ...st.factsAsked, ...Object.fromEntries(wanted.map((id) => [id, true])) },
-    }))
-    for (let i = 0; i < wanted.length; i += FACTS_BATCH) {
-      const ids = wanted.slice(i, i + FACTS_BATCH)
-      // Facts are a nicety on a tile: a file main cannot read keeps the tile as it is.
-      const answer = await Promise.resolve()
-        .then(() => call(api().library.facts({ ids })))
-        .catch(() => null)
-      if (answer) set((st) => ({ facts: { ...st.facts, ...answer } }))
-    }
+    if (wanted.length > 0) await askFacts(set, wanted)
   },
   live() {
     return Object.values(get().byId)

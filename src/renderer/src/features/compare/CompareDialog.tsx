@@ -128,19 +128,22 @@ export function CompareDialog({
     if (d && !d.open && typeof d.showModal === 'function') d.showModal()
   }, [])
 
-  const close = () => {
+  // Closing the dialog tells the opener through its close event, once; one never opened (no
+  // showModal here) tells it directly.
+  const finish = () => {
     sync.stop()
-    if (dialog.current?.open) dialog.current.close()
     onClose()
   }
+  const close = () => (dialog.current?.open ? dialog.current.close() : finish())
 
   return (
     <dialog
       ref={dialog}
       className="compare"
       aria-labelledby="compare-title"
-      onClose={onClose}
+      onClose={(e) => e.target === e.currentTarget && finish()}
       onCancel={(e) => {
+        if (e.target !== e.currentTarget) return
         e.preventDefault()
         close()
       }}

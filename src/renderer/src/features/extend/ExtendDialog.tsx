@@ -12,7 +12,8 @@ import '../feed/feed.css'
 
 // Extending a finished video: what the next seconds should show (all optional), sent as one
 // tasks.extend. The new job names its parent, so the feed shows it as "extends …". Sending is
-// guarded: a second click while the first is on its way sends nothing.
+// guarded: a second click while the first is on its way sends nothing. The video extended is the
+// one the dialog opened on, whatever its opener shows meanwhile (the player walking on, say).
 
 const DEFAULT_CFG = 0.5
 
@@ -44,22 +45,47 @@ function ErrorBox({ error }: { error: Notice }): React.JSX.Element {
   )
 }
 
+/** Sends the extension once at a time; a failure is kept to show in the dialog. */
+function useSend(id: string, onSent: () => void) {
+  const t = useT()
+  const notify = useApp((s) => s.notify)
+  const sending = useRef(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<Notice | null>(null)
+  const send = (values: ExtendValues) => {
+    if (sending.current) return
+    sending.current = true
+    setBusy(true)
+    setError(null)
+    void call(api().tasks.extend(inputOf(id, values)))
+      .then((child) => {
+        useJobs.getState().apply(child)
+        notify({ kind: 'info', text: t('extend.sent') })
+        onSent()
+      })
+      .catch((e: unknown) => {
+        sending.current = false
+        setError(noticeFrom(e))
+      })
+      .finally(() => setBusy(false))
+  }
+  return { busy, error, send }
+}
+
 export function ExtendDialog({
   job,
   initial,
   onClose,
 }: {
+  /** The video to extend, as it is when the dialog opens: a later one is not looked at. */
   job: Job
   /** What to start from (an extension edited and sent again). */
   initial?: Omit<ExtendInput, 'id'>
   onClose: () => void
 }): React.JSX.Element {
   const t = useT()
-  const notify = useApp((s) => s.notify)
+  const [target] = useState(job)
   const dialog = useRef<HTMLDialogElement>(null)
-  const sending = useRef(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<Notice | null>(null)
   const [values, setValues] = useState<ExtendValues>(() => ({
     prompt: initial?.prompt ?? '',
     negative: initial?.negative_prompt ?? '',
@@ -72,42 +98,34 @@ export function ExtendDialog({
     if (d && !d.open && typeof d.showModal === 'function') d.showModal()
   }, [])
 
-  const close = () => {
-    if (dialog.current?.open) dialog.current.close()
-    onClose()
-  }
-
-  const submit = (event: React.FormEvent) => {
-    event.preventDefault()
-    if (sending.current) return
-    sending.current = true
-    setBusy(true)
-    setError(null)
-    void call(api().tasks.extend(inputOf(job.id, values)))
-      .then((child) => {
-        useJobs.getState().apply(child)
-        notify({ kind: 'info', text: t('extend.sent') })
-        close()
-      })
-      .catch((e: unknown) => {
-        sending.current = false
-        setError(noticeFrom(e))
-      })
-      .finally(() => setBusy(false))
-  }
+  // Closing the dialog tells the opener through its close event, once; one never opened (no
+  // showModal here) tells it directly.
+  const close = () => (dialog.current?.open ? dialog.current.close() : onClose())
+  const { busy, error, send } = useSend(target.id, close)
 
   return (
     <dialog
       ref={dialog}
       className="extend-dialog"
       aria-labelledby="extend-title"
-      onClose={onClose}
-      onCancel={onClose}
+      onClose={(e) => e.target === e.currentTarget && onClose()}
+      onCancel={(e) => {
+        if (e.target !== e.currentTarget) return
+        // Escape closes this dialog only (not one it sits in), through close() like Cancel.
+        e.preventDefault()
+        e.stopPropagation()
+        close()
+      }}
     >
-      <form onSubmit={submit}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          send(values)
+        }}
+      >
         <h2 id="extend-title">{t('extend.title')}</h2>
         <p className="muted extend-of">
-          {t('extend.of', { prompt: job.request.prompt || t('feed.noPrompt') })}
+          {t('extend.of', { prompt: target.request.prompt || t('feed.noPrompt') })}
         </p>
         <p className="banner">{t('extend.adds', { seconds: EXTENSION_SECONDS })}</p>
         <ExtendFields value={values} onChange={(patch) => setValues((v) => ({ ...v, ...patch }))} />

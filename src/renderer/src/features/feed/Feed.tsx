@@ -9,7 +9,6 @@ import { CompareDialog } from '../compare/CompareDialog'
 import { ExtendDialog } from '../extend/ExtendDialog'
 import { extendAgainOf } from '../extend/extendable'
 import { PlayerDialog } from '../library/PlayerDialog'
-import { useFacts } from './facts'
 import { childrenCount, groupJobs, isPlayable, needsFacts, newestJobs } from './feed-model'
 import { COMPARE_MAX, FeedGroupView } from './FeedGroup'
 import './feed.css'
@@ -84,8 +83,7 @@ export function Feed(): React.JSX.Element {
   const t = useT()
   const byId = useJobs((s) => s.byId)
   const playing = useApp((s) => s.selected)
-  const facts = useFacts((s) => s.byId)
-  const wantFacts = useFacts((s) => s.want)
+  const facts = useJobs((s) => s.facts)
   const jobs = useMemo(() => newestJobs(byId), [byId])
   const groups = useMemo(() => groupJobs(jobs), [jobs])
   const extensions = useMemo(() => childrenCount(byId), [byId])
@@ -93,10 +91,12 @@ export function Feed(): React.JSX.Element {
   const [comparing, setComparing] = useState<string[] | null>(null)
   const [extending, setExtending] = useState<Extending | null>(null)
 
+  // The shape of a take whose request does not name it comes from its file (asked once, and
+  // again for a file saved anew).
   useEffect(() => {
     const ids = jobs.filter(needsFacts).map((j) => j.id)
-    if (ids.length > 0) wantFacts(ids)
-  }, [jobs, wantFacts])
+    if (ids.length > 0) void useJobs.getState().ensureFacts(ids)
+  }, [jobs])
 
   const onExtend = useCallback((job: Job) => setExtending({ job }), [])
   const onEdit = useCallback((job: Job) => {

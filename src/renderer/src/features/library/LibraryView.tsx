@@ -8,6 +8,7 @@ import { BulkBar } from './BulkBar'
 import { LibraryFilters } from './LibraryFilters'
 import { PlayerDialog } from './PlayerDialog'
 import { useSelection } from './selection'
+import { typing } from './typing'
 import { DEFAULT_TILE_SIZE, VirtualGrid } from './VirtualGrid'
 import './library.css'
 
@@ -23,15 +24,6 @@ export const TILE_SIZES = { min: 120, max: 360, step: 20 } as const
 function storedSize(): number {
   const n = Number(localStorage.getItem(SIZE_KEY))
   return Number.isFinite(n) && n >= TILE_SIZES.min && n <= TILE_SIZES.max ? n : DEFAULT_TILE_SIZE
-}
-
-/** Whether a key press belongs to a field being typed in (so `/` is just a slash there). */
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null
-  return (
-    !!el &&
-    (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName.toUpperCase()))
-  )
 }
 
 /** The title, how many videos match, and the rescan. */

@@ -1,14 +1,15 @@
 import { useState } from 'react'
 import type { Job } from '../../../../shared/jobs'
 import { useT } from '../../i18n'
+import { useGuard } from '../feed/guard'
 import { startDrag } from './actions'
 import { Menu, type MenuItem } from './Menu'
 import { moreOf, primaryOf, secondaryOf, type Action } from './player-action-list'
-import { useOnce } from './use-once'
 
 // The player's actions, sized by how often they are wanted: one primary (export a saved video,
 // retry a failed one, fetch one not saved yet) beside the drag handle, a row of secondary ones,
-// the rest under "More". Each runs once at a time: a double click sends one request.
+// the rest under "More". Each runs once at a time: a double click sends one request. A paid one
+// (Retry, Generate again) is sent once for good: after it succeeded its button says "Sent".
 
 function MoreMenu({ items }: { items: MenuItem[] }): React.JSX.Element {
   const t = useT()
@@ -41,22 +42,27 @@ export function PlayerActions({
   extend?: { blocked: string | null; open(): void }
 }): React.JSX.Element {
   const t = useT()
-  const once = useOnce()
+  const guard = useGuard()
   const primary = primaryOf(job, t)
   const secondary = secondaryOf(job, t, { onLeave, extend: extend?.open })
   const blocked = (a: Action) => (a.key === 'extend' ? (extend?.blocked ?? null) : null)
-  const button = (a: Action, className?: string) => (
-    <button
-      key={a.key}
-      type="button"
-      className={className}
-      disabled={once.busy(a.key) || blocked(a) !== null}
-      aria-describedby={blocked(a) ? 'player-extend-why' : undefined}
-      onClick={() => once.run(a)}
-    >
-      {a.label}
-    </button>
-  )
+  // By job too: the player walks the library, and another video's Retry is another task.
+  const keyOf = (a: Action) => `${job.id}:${a.key}`
+  const button = (a: Action, className?: string) => {
+    const sent = a.paid === true && guard.done(keyOf(a))
+    return (
+      <button
+        key={a.key}
+        type="button"
+        className={className}
+        disabled={guard.busy(keyOf(a)) || sent || blocked(a) !== null}
+        aria-describedby={blocked(a) ? 'player-extend-why' : undefined}
+        onClick={() => guard.run(keyOf(a), async () => a.run(), { once: a.paid })}
+      >
+        {sent ? t('feed.sent') : a.label}
+      </button>
+    )
+  }
   return (
     <div className="player-actions">
       {(primary || job.saved) && (

@@ -79,46 +79,25 @@ function PlayerNav({ walk }: { walk: PlayerWalk }): React.JSX.Element {
   )
 }
 
-export function PlayerDialog({
-  id,
-  onClose,
-  onNavigate,
+/** What the player shows of one job: the video, the walk, what it is and what can be done. */
+function PlayerBody({
+  job,
+  walk,
+  now,
+  close,
 }: {
-  id: string
-  onClose: () => void
-  /** Told which video the player moved to (the Library keeps its selection in step). */
-  onNavigate?: (id: string) => void
-}): React.JSX.Element | null {
+  job: Job
+  walk: PlayerWalk
+  now: number
+  close(): void
+}): React.JSX.Element {
   const t = useT()
-  const walk = usePlayerWalk(id, onNavigate)
-  const dialog = useRef<HTMLDialogElement>(null)
-  const [extending, setExtending] = useState(false)
-  const [now] = useState(() => Date.now())
-
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
-  }, [])
-
-  const job = walk.job
-  if (!job) return null
-  const close = () => (dialog.current?.open ? dialog.current.close() : onClose())
+  // The video being extended, as it was when Extend was pressed: walking on does not change it.
+  const [extending, setExtending] = useState<Job | null>(null)
   const canExtend = job.state === 'done' && EXTENDABLE.includes(job.kind)
   const block = canExtend ? extendBlock(job, now) : null
-
   return (
-    <dialog
-      ref={dialog}
-      className="player"
-      aria-labelledby="player-title"
-      onClose={onClose}
-      onKeyDown={(e) => {
-        const step = stepOf(e)
-        if (step === 0) return
-        e.preventDefault()
-        void walk.go(step)
-      }}
-    >
+    <>
       <div className="player-body">
         <div className="player-media">
           <PlayerMedia job={job} now={now} />
@@ -134,7 +113,7 @@ export function PlayerDialog({
               canExtend
                 ? {
                     blocked: block ? t(block.key, block.params) : null,
-                    open: () => setExtending(true),
+                    open: () => setExtending(job),
                   }
                 : undefined
             }
@@ -144,7 +123,71 @@ export function PlayerDialog({
           </button>
         </div>
       </div>
-      {extending && <ExtendDialog job={job} onClose={() => setExtending(false)} />}
+      {extending && <ExtendDialog job={extending} onClose={() => setExtending(null)} />}
+    </>
+  )
+}
+
+/** A video asked of main and not here yet: the dialog is open already, and can be closed. */
+function PlayerLoading({ close }: { close(): void }): React.JSX.Element {
+  const t = useT()
+  return (
+    <div className="player-loading">
+      <h2 id="player-title">{t('library.details')}</h2>
+      <p className="muted" role="status">
+        {t('common.loading')}
+      </p>
+      <button type="button" className="close" onClick={close}>
+        {t('library.close')}
+      </button>
+    </div>
+  )
+}
+
+export function PlayerDialog({
+  id,
+  onClose,
+  onNavigate,
+}: {
+  id: string
+  onClose: () => void
+  /** Told which video the player moved to (the Library keeps its selection in step). */
+  onNavigate?: (id: string) => void
+}): React.JSX.Element {
+  const walk = usePlayerWalk(id, onNavigate)
+  const dialog = useRef<HTMLDialogElement>(null)
+  const [now] = useState(() => Date.now())
+
+  // The dialog is there from the first render (a job not loaded yet shows it loading), so it
+  // opens now, once.
+  useEffect(() => {
+    const d = dialog.current
+    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
+  }, [])
+
+  const job = walk.job
+  const close = () => (dialog.current?.open ? dialog.current.close() : onClose())
+
+  return (
+    <dialog
+      ref={dialog}
+      className="player"
+      aria-labelledby="player-title"
+      aria-busy={job ? undefined : true}
+      // React passes a nested dialog's close (Extend's) on to this one: only its own counts.
+      onClose={(e) => e.target === e.currentTarget && onClose()}
+      onKeyDown={(e) => {
+        const step = stepOf(e)
+        if (step === 0 || !job) return
+        e.preventDefault()
+        void walk.go(step)
+      }}
+    >
+      {job ? (
+        <PlayerBody job={job} walk={walk} now={now} close={close} />
+      ) : (
+        <PlayerLoading close={close} />
+      )}
     </dialog>
   )
 }

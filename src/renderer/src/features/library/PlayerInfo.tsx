@@ -34,9 +34,11 @@ export function PlayerInfo({ job }: { job: Job }): React.JSX.Element {
   const facts = useJobs((s) => s.facts[job.id])
   const saved = job.saved
 
+  // Asked again when the file may have changed (saved again: other bytes, a later update).
+  const { bytes, updatedAt } = job
   useEffect(() => {
     if (saved) void useJobs.getState().ensureFacts([job.id])
-  }, [job.id, saved])
+  }, [job.id, saved, bytes, updatedAt])
 
   const r = job.request
   const resolution = resolutionText(facts)

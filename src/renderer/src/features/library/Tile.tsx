@@ -1,10 +1,10 @@
-import { memo, useRef, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import type { MediaFacts } from '../../../../shared/contract'
 import type { Job } from '../../../../shared/jobs'
 import { useLanguage, useT, type Translate } from '../../i18n'
 import { startDrag } from './actions'
 import { clockText, daysLeft, expiryText, mediaUrl, resolutionText, secondsOf } from './media'
-import { usePosters } from './posters'
+import { posterSrc, usePosters } from './posters'
 
 // One video of the library: its poster frame in the clip's own shape (a preview plays on hover),
 // its length, size and date, a checkbox to select it and a handle to drag it into an editor.
@@ -38,18 +38,19 @@ function Poster({
   mediaBase,
   posterBase,
   armed,
-  video,
 }: {
   job: Job
   mediaBase: string
   posterBase: string
   armed: boolean
-  video: React.RefObject<HTMLVideoElement | null>
 }): React.JSX.Element {
   const t = useT()
   const taken = usePosters((s) => s.taken[job.id])
+  const kept = usePosters((s) => s.kept[job.id] === true)
   const failed = usePosters((s) => s.failed[job.id])
   const [playing, setPlaying] = useState(false)
+  // Scrolled out of view: a capture it asked for and that has not started is not wanted now.
+  useEffect(() => () => usePosters.getState().cancel(job.id), [job.id])
   if (!job.saved) return <span className="poster-empty">{t(`state.${job.state}`)}</span>
   if (!armed) return <span className="poster-empty" />
   const src = mediaUrl(mediaBase, job)
@@ -60,7 +61,7 @@ function Poster({
       ) : (
         <img
           className="poster-img"
-          src={taken ?? mediaUrl(posterBase, job)}
+          src={posterSrc(mediaUrl(posterBase, job), taken, kept)}
           alt=""
           draggable={false}
           decoding="async"
@@ -69,7 +70,6 @@ function Poster({
         />
       )}
       <video
-        ref={video}
         className={playing ? 'preview playing' : 'preview'}
         src={`${src}#t=0.5`}
         preload="none"
@@ -128,18 +128,55 @@ function DragHandle({ id }: { id: string }): React.JSX.Element {
   )
 }
 
-export const Tile = memo(function Tile({
+/** What the tile says under its poster (and, for a screen reader, its badges and length). */
+function TileCaption({
   job,
-  position,
   facts,
-  posterHeight,
-  mediaBase,
-  posterBase,
-  scrolling,
-  selected,
-  focused,
-  events,
+  left,
+  now,
 }: {
+  job: Job
+  facts: MediaFacts | undefined
+  left: number | null
+  now: number
+}): React.JSX.Element {
+  const t = useT()
+  const language = useLanguage((s) => s.language)
+  const seconds = secondsOf(job, facts)
+  const words = badgeWords(job, t, left)
+  return (
+    <>
+      <span className="card-text">
+        <span className="sr-only">{t('library.play', { prompt: '' })}</span>
+        {job.request.prompt ?? ''}
+      </span>
+      {words.length > 0 && <span className="sr-only">, {words.join(', ')}</span>}
+      <span className="lib-tile-facts">
+        {seconds !== null && <span className="sr-only">, {clockText(seconds)}</span>}
+        <span className="sr-only">, </span>
+        {[resolutionText(facts), shortDate(job.createdAt, language, now)]
+          .filter(Boolean)
+          .join(' · ')}
+      </span>
+    </>
+  )
+}
+
+/** The hover preview: plays from its start on the pointer, stops back there when it leaves. */
+const previewOf = (e: React.MouseEvent<HTMLElement>) =>
+  e.currentTarget.querySelector<HTMLVideoElement>('video.preview')
+const playPreview = (e: React.MouseEvent<HTMLElement>) =>
+  void previewOf(e)
+    ?.play()
+    .catch(() => {})
+function stopPreview(e: React.MouseEvent<HTMLElement>): void {
+  const video = previewOf(e)
+  if (!video) return
+  video.pause()
+  video.currentTime = 0.5
+}
+
+export interface TileProps {
   job: Job
   position: number
   facts: MediaFacts | undefined
@@ -152,19 +189,17 @@ export const Tile = memo(function Tile({
   /** The tile the keyboard is on: the one the grid's Tab stop leads to. */
   focused: boolean
   events: TileEvents
-}): React.JSX.Element {
+}
+
+export const Tile = memo(function Tile(props: TileProps): React.JSX.Element {
+  const { job, position, facts, selected, focused, events } = props
   const t = useT()
-  const language = useLanguage((s) => s.language)
-  const video = useRef<HTMLVideoElement>(null)
   const [now] = useState(() => Date.now())
   // Once shown, a poster stays: a tile never goes back to its placeholder.
-  const [armed, setArmed] = useState(!scrolling)
-  if (!scrolling && !armed) setArmed(true)
+  const [armed, setArmed] = useState(!props.scrolling)
+  if (!props.scrolling && !armed) setArmed(true)
   const left = daysLeft(job, now)
-  const prompt = job.request.prompt ?? ''
   const seconds = secondsOf(job, facts)
-  const resolution = resolutionText(facts)
-  const words = badgeWords(job, t, left)
   return (
     <div className={selected ? 'lib-tile selected' : 'lib-tile'}>
       <button
@@ -182,42 +217,27 @@ export const Tile = memo(function Tile({
           e.preventDefault()
           events.onMenu(position, { x: e.clientX, y: e.clientY })
         }}
-        onMouseEnter={() => void video.current?.play().catch(() => {})}
-        onMouseLeave={() => {
-          if (video.current) {
-            video.current.pause()
-            video.current.currentTime = 0.5
-          }
-        }}
+        onMouseEnter={playPreview}
+        onMouseLeave={stopPreview}
       >
-        <span className="poster" style={{ height: posterHeight }} aria-hidden="true">
+        <span className="poster" style={{ height: props.posterHeight }} aria-hidden="true">
           <Poster
             job={job}
-            mediaBase={mediaBase}
-            posterBase={posterBase}
+            mediaBase={props.mediaBase}
+            posterBase={props.posterBase}
             armed={armed}
-            video={video}
           />
           {seconds !== null && <span className="lib-tile-length">{clockText(seconds)}</span>}
           <Badges job={job} left={left} />
         </span>
-        <span className="card-text">
-          <span className="sr-only">{t('library.play', { prompt: '' })}</span>
-          {prompt}
-        </span>
-        {words.length > 0 && <span className="sr-only">, {words.join(', ')}</span>}
-        <span className="lib-tile-facts">
-          {seconds !== null && <span className="sr-only">, {clockText(seconds)}</span>}
-          <span className="sr-only">, </span>
-          {[resolution, shortDate(job.createdAt, language, now)].filter(Boolean).join(' · ')}
-        </span>
+        <TileCaption job={job} facts={facts} left={left} now={now} />
       </button>
       <input
         type="checkbox"
         className="lib-tile-check"
         tabIndex={-1}
         checked={selected}
-        aria-label={t('browse.select', { prompt })}
+        aria-label={t('browse.select', { prompt: job.request.prompt ?? '' })}
         onClick={(e) => events.onToggle(position, e.shiftKey)}
         onChange={() => {}}
       />

@@ -74,6 +74,69 @@ function Slots({
   })
 }
 
+/** The grid's keys: arrows move, Space selects, Enter opens, the menu key opens a tile's menu. */
+function useGridKeyDown(o: {
+  scroller: React.RefObject<HTMLDivElement | null>
+  focus: number
+  layout: Layout
+  moveTo(position: number): void
+  setMenu(menu: TileMenuAt): void
+}): (e: React.KeyboardEvent<HTMLDivElement>) => void {
+  const total = useJobs((s) => s.total)
+  return (e) => {
+    // The tile the key was pressed on, else the one the keyboard was last on.
+    const on = (e.target as HTMLElement).closest<HTMLElement>('[data-position]')?.dataset.position
+    const handled = gridKey(e, {
+      focus: on === undefined ? o.focus : Number(on),
+      total,
+      layout: o.layout,
+      moveTo: o.moveTo,
+      openMenu: (position) => {
+        const r = o.scroller.current
+          ?.querySelector(`[data-position="${position}"]`)
+          ?.getBoundingClientRect()
+        o.setMenu({ position, at: { x: r ? r.left + 16 : 0, y: r ? r.top + 16 : 0 } })
+      },
+    })
+    if (handled) e.preventDefault()
+  }
+}
+
+/** The positions in the DOM: those in view, and the keyboard's tile wherever it is. */
+function positionsOf(first: number, last: number, focus: number): number[] {
+  const positions: number[] = []
+  for (let p = first; p <= last; p++) positions.push(p)
+  // The keyboard's tile stays in the DOM even when scrolled away, so Tab still finds the grid.
+  if (focus < first || focus > last) positions.push(focus)
+  return positions
+}
+
+/** The date headers between these heights. */
+function Headers({ layout, top, bottom }: { layout: Layout; top: number; bottom: number }) {
+  const t = useT()
+  const language = useLanguage((s) => s.language)
+  return layout.headers
+    .filter((h) => h.y + HEADER >= top && h.y <= bottom)
+    .map((h) => (
+      <h2 key={h.group} className="grid-header" style={{ top: h.y, height: HEADER }}>
+        {groupLabel(h.group, t, language)}
+      </h2>
+    ))
+}
+
+/** The right-click (or menu key) menu of the tile at a position, while it is loaded. */
+function TileMenu({ menu, onClose }: { menu: TileMenuAt; onClose(): void }) {
+  const t = useT()
+  const job = useJobs((s) => {
+    const id = s.idAt(menu.position)
+    return id === undefined ? undefined : s.byId[id]
+  })
+  if (!job) return null
+  return (
+    <Menu label={t('browse.menu.label')} items={tileMenu(job, t)} at={menu.at} onClose={onClose} />
+  )
+}
+
 export function VirtualGrid({
   onOpen,
   tileSize = DEFAULT_TILE_SIZE,
@@ -82,9 +145,6 @@ export function VirtualGrid({
   tileSize?: number
 }): React.JSX.Element {
   const t = useT()
-  const language = useLanguage((s) => s.language)
-  const total = useJobs((s) => s.total)
-  const byId = useJobs((s) => s.byId)
   const { scroller, view, scrolling, onScroll } = useScroller()
   const layout = useGridLayout(view.width, tileSize)
   const noteTop = useKeepInView(scroller, layout)
@@ -92,39 +152,14 @@ export function VirtualGrid({
   const [menu, setMenu] = useState<TileMenuAt | null>(null)
   const closeMenu = useCallback(() => setMenu(null), [])
   const events = useTileEvents(onOpen, setFocus, setMenu)
+  const onKeyDown = useGridKeyDown({ scroller, focus, layout, moveTo, setMenu })
 
-  const range = rangeIn(layout, view.top - OVERSCAN_PX, view.top + view.height + OVERSCAN_PX)
+  const top = view.top - OVERSCAN_PX
+  const bottom = view.top + view.height + OVERSCAN_PX
+  const range = rangeIn(layout, top, bottom)
   const first = range?.first ?? 0
   const last = range?.last ?? -1
   useLoadInView(first, last, scrolling)
-
-  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
-    // The tile the key was pressed on, else the one the keyboard was last on.
-    const on = (e.target as HTMLElement).closest<HTMLElement>('[data-position]')?.dataset.position
-    const handled = gridKey(e, {
-      focus: on === undefined ? focus : Number(on),
-      total,
-      layout,
-      moveTo,
-      openMenu: (position) => {
-        const r = scroller.current
-          ?.querySelector(`[data-position="${position}"]`)
-          ?.getBoundingClientRect()
-        setMenu({ position, at: { x: r ? r.left + 16 : 0, y: r ? r.top + 16 : 0 } })
-      },
-    })
-    if (handled) e.preventDefault()
-  }
-
-  const positions: number[] = []
-  for (let p = first; p <= last; p++) positions.push(p)
-  // The keyboard's tile stays in the DOM even when scrolled away, so Tab still finds the grid.
-  if (focus < first || focus > last) positions.push(focus)
-  const headers = layout.headers.filter(
-    (h) => h.y + HEADER >= view.top - OVERSCAN_PX && h.y <= view.top + view.height + OVERSCAN_PX,
-  )
-  const menuId = menu ? useJobs.getState().idAt(menu.position) : undefined
-  const menuJob = menuId === undefined ? undefined : byId[menuId]
 
   return (
     <>
@@ -141,14 +176,10 @@ export function VirtualGrid({
         data-testid="library-grid"
       >
         <div className="grid-canvas" style={{ height: layout.height }}>
-          {headers.map((h) => (
-            <h2 key={h.group} className="grid-header" style={{ top: h.y, height: HEADER }}>
-              {groupLabel(h.group, t, language)}
-            </h2>
-          ))}
+          <Headers layout={layout} top={top} bottom={bottom} />
           <div role="list" className="grid-list" aria-label={t('browse.videos')}>
             <Slots
-              positions={positions}
+              positions={positionsOf(first, last, focus)}
               layout={layout}
               focus={focus}
               scrolling={scrolling}
@@ -157,14 +188,7 @@ export function VirtualGrid({
           </div>
         </div>
       </div>
-      {menu && menuJob && (
-        <Menu
-          label={t('browse.menu.label')}
-          items={tileMenu(menuJob, t)}
-          at={menu.at}
-          onClose={closeMenu}
-        />
-      )}
+      {menu && <TileMenu menu={menu} onClose={closeMenu} />}
     </>
   )
 }

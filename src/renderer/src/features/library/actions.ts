@@ -1,3 +1,4 @@
+import { EXPORT_IDS_MAX, type ExportResult } from '../../../../shared/contract'
 import type { Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import type { Translate } from '../../i18n'
@@ -5,12 +6,11 @@ import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
+import { tooManyToExport } from './export-messages'
 
 // What the library does to one video or many, shared by the tile menu, the bulk bar and the
 // player: each says its outcome as a notice (a failure with its request id) and never throws.
 
-/** The contract's limit on ids per call. */
-const IDS_PER_CALL = 500
 const AT_ONCE = 4
 
 const notify = (...args: Parameters<ReturnType<typeof useApp.getState>['notify']>) =>
@@ -66,26 +66,24 @@ export function toggleFavourites(ids: string[], t: Translate): Promise<void> {
   return setFavourite(all ? ids : ids.filter((id) => !byId[id]?.favourite), !all, t)
 }
 
-/** Copies the saved videos among these into a folder the person picks (Save as). */
+/**
+ * Copies the saved videos among these into a folder the person picks (Save as): one call, so the
+ * folder is asked once. More than EXPORT_IDS_MAX are refused before anything is asked.
+ */
 export async function exportVideos(ids: string[], t: Translate): Promise<void> {
   const byId = useJobs.getState().byId
   const saved = ids.filter((id) => byId[id]?.saved)
   if (saved.length === 0) return notify({ kind: 'info', text: t('browse.nothingToExport') })
-  let exported = 0
-  let folder: string | null = null
-  const failed: { id: string; message: string }[] = []
+  if (saved.length > EXPORT_IDS_MAX)
+    return notify({ kind: 'error', text: tooManyToExport(saved.length, EXPORT_IDS_MAX) })
+  let res: ExportResult
   try {
-    for (let i = 0; i < saved.length; i += IDS_PER_CALL) {
-      const res = await call(api().library.export({ ids: saved.slice(i, i + IDS_PER_CALL) }))
-      if (res.folder === null) break // cancelled
-      folder = res.folder
-      exported += res.exported
-      failed.push(...res.failed)
-    }
+    res = await call(api().library.export({ ids: saved }))
   } catch (error) {
     return notify(noticeFrom(error))
   }
-  if (folder === null) return
+  const { folder, exported, failed } = res
+  if (folder === null) return // the person closed the folder picker
   if (failed.length > 0)
     return notify({
       kind: 'error',

@@ -91,6 +91,50 @@ function unloadedBand(
   }
 }
 
+/** One justified row: its tiles stretched (or shrunk) to the width, at one height. */
+function rowBand(
+  p: LayoutParams,
+  row: { i: number; a: number }[],
+  y: number,
+  width: number,
+  last: boolean,
+): Band {
+  const sum = row.reduce((n, t) => n + t.a, 0)
+  const free = width - p.gap * (row.length - 1)
+  // The last row of a group keeps the aimed height rather than stretching a lone tile.
+  const h = last ? Math.min(p.rowHeight, free / sum) : free / sum
+  const xs: number[] = []
+  const ws: number[] = []
+  let x = 0
+  for (const t of row) {
+    xs.push(x)
+    ws.push(t.a * h)
+    x += t.a * h + p.gap
+  }
+  return {
+    y,
+    first: row[0]!.i,
+    perRow: row.length,
+    rows: 1,
+    posterHeight: h,
+    height: h + p.caption,
+    xs,
+    ws,
+    tileWidth: 0,
+  }
+}
+
+/**
+ * Whether a tile of aspect `a` no longer fits the row: 'before' ends the row without it
+ * (stretched), 'with' ends it with it (shrunk), whichever is nearer the aimed height; null: it fits.
+ */
+function fullRow(p: LayoutParams, width: number, count: number, sum: number, a: number) {
+  if (count === 0 || sum * p.rowHeight + a * p.rowHeight + p.gap * count <= width) return null
+  const grow = (width - p.gap * (count - 1)) / (sum * p.rowHeight)
+  const shrink = (width - p.gap * count) / ((sum + a) * p.rowHeight)
+  return grow <= 1 / shrink ? 'before' : 'with'
+}
+
 export function computeLayout(p: LayoutParams): Layout {
   const bands: Band[] = []
   const headers: Header[] = []
@@ -102,46 +146,27 @@ export function computeLayout(p: LayoutParams): Layout {
 
   const flush = (last: boolean) => {
     if (row.length === 0) return
-    const free = width - p.gap * (row.length - 1)
-    // The last row of a group keeps the aimed height rather than stretching a lone tile.
-    const h = last ? Math.min(p.rowHeight, free / sum) : free / sum
-    const xs: number[] = []
-    const ws: number[] = []
-    let x = 0
-    for (const t of row) {
-      const w = t.a * h
-      xs.push(x)
-      ws.push(w)
-      x += w + p.gap
-    }
-    const height = h + p.caption
-    bands.push({
-      y,
-      first: row[0]!.i,
-      perRow: row.length,
-      rows: 1,
-      posterHeight: h,
-      height,
-      xs,
-      ws,
-      tileWidth: 0,
-    })
-    y += height + p.gap
+    const band = rowBand(p, row, y, width, last)
+    bands.push(band)
+    y += band.height + p.gap
     row = []
     sum = 0
+  }
+  const add = (i: number, a: number) => {
+    row.push({ i, a })
+    sum += a
   }
 
   const dflt = clampAspect(p.defaultAspect)
   const perRow = Math.max(1, Math.floor((width + p.gap) / (dflt * p.rowHeight + p.gap)))
-  let i = 0
-  while (i < p.count) {
+  for (let i = 0; i < p.count; i++) {
     const it = p.item(i)
     if (it === null && row.length === 0) {
       const band = unloadedBand(p, i, y, width, perRow, dflt)
       if (band) {
         bands.push(band)
         y += band.rows * (band.height + p.gap)
-        i += band.rows * perRow
+        i += band.rows * perRow - 1
         continue
       }
     }
@@ -152,23 +177,10 @@ export function computeLayout(p: LayoutParams): Layout {
       y += p.header
     }
     const a = it ? clampAspect(it.aspect) : dflt
-    const w = a * p.rowHeight
-    if (row.length > 0 && sum * p.rowHeight + w + p.gap * row.length > width) {
-      // Full: stretch the row without this tile, or shrink it with it, whichever is nearer.
-      const grow = (width - p.gap * (row.length - 1)) / (sum * p.rowHeight)
-      const shrink = (width - p.gap * row.length) / ((sum + a) * p.rowHeight)
-      if (grow <= 1 / shrink) flush(false)
-      else {
-        row.push({ i, a })
-        sum += a
-        flush(false)
-        i++
-        continue
-      }
-    }
-    row.push({ i, a })
-    sum += a
-    i++
+    const full = fullRow(p, width, row.length, sum, a)
+    if (full === 'before') flush(false)
+    add(i, a)
+    if (full === 'with') flush(false)
   }
   flush(true)
   return { bands, headers, height: Math.max(0, y - p.gap), count: p.count, gap: p.gap }

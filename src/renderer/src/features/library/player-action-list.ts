@@ -15,13 +15,17 @@ import {
   trash,
 } from './actions'
 import type { MenuItem } from './Menu'
-import type { OnceAction } from './use-once'
 
 // The player's actions for one job, by importance: the one primary action its state calls for,
-// the secondary ones, and the rarely wanted ones for the "More" menu.
+// the secondary ones, and the rarely wanted ones for the "More" menu. An action marked `paid`
+// makes a new task at the service (each rerun is a new external id), so it is sent once only.
 
-export interface Action extends OnceAction {
+export interface Action {
+  key: string
   label: string
+  /** Makes a paid task: once it succeeded, its button stays "Sent". */
+  paid?: boolean
+  run(): Promise<unknown> | void
 }
 
 const rerun = (job: Job) => async () => {
@@ -33,7 +37,7 @@ export function primaryOf(job: Job, t: Translate): Action | null {
   if (job.saved)
     return { key: 'export', label: t('player.export'), run: () => exportVideos([job.id], t) }
   if (job.state === 'failed' && failureOf(job, t)?.retryable !== false)
-    return { key: 'rerun', label: t('queue.retry'), run: rerun(job) }
+    return { key: 'rerun', label: t('queue.retry'), paid: true, run: rerun(job) }
   if (job.taskStatus === 'succeed' && job.state !== 'expired')
     return {
       key: 'download',
@@ -59,7 +63,7 @@ export function secondaryOf(
     },
     job.saved && { key: 'frame', label: t('browse.lastFrame'), run: () => takeLastFrame(job) },
     !!o.extend && { key: 'extend', label: t('player.extend'), run: () => o.extend?.() },
-    finished && { key: 'rerun', label: t('library.rerun'), run: rerun(job) },
+    finished && { key: 'rerun', label: t('library.rerun'), paid: true, run: rerun(job) },
     {
       key: 'edit',
       label: t('library.editRerun'),
