@@ -12,6 +12,7 @@ import {
 } from './kling'
 import { CONCURRENCY_MAX, LANGUAGES, sanitizeSettings, THEMES, type Settings } from './settings'
 import type { Check, CreateInput, ExtendInput, InputBytes } from './contract'
+import { TAKES_MAX } from './takes'
 
 // How each call's input is checked before main sees it: one Check per input shape. The contract
 // (contract.ts) names which call takes which; what a call answers is declared there too.
@@ -39,10 +40,9 @@ export const keyInput: Check<{ key: string }> = (input) => {
   return ok({ key })
 }
 
-/** How many takes one Generate may make: each its own job and external id, one group. */
-export const TAKES_MAX = 4
 /** How many videos one library.facts call may ask about (the window asks a page at a time). */
 export const FACTS_IDS_MAX = 500
+export { TAKES_MAX }
 /** How many videos one library.export may copy: a whole selection, so the folder is picked once. */
 export const EXPORT_IDS_MAX = 5000
 

@@ -110,4 +110,37 @@ describe('takes', () => {
     expect(ledger.byExternalId('ks-clash-3')).toBeNull()
     expect(emulator.tasks().map((t) => t.external_task_id)).toEqual(['ks-clash-2'])
   })
+
+  it('an id is spent by any Generate of it, whatever its number of takes', async () => {
+    const { api, emulator } = studio
+    const one = await api.tasks.create({
+      request: { prompt: 'one take first', external_task_id: 'ks-again' },
+    })
+    if (!one.ok) throw new Error(one.error.message)
+    // The same Generate again (a reload kept the draft's id) with three takes: a repeat.
+    const three = await api.tasks.create({
+      request: { prompt: 'one take first', external_task_id: 'ks-again' },
+      takes: 3,
+    })
+    expect(!three.ok && three.error.message).toMatch(/ks-again was already used/)
+    const many = await api.tasks.create({
+      request: { prompt: 'three takes first', external_task_id: 'ks-twice' },
+      takes: 3,
+    })
+    if (!many.ok) throw new Error(many.error.message)
+    const single = await api.tasks.create({
+      request: { prompt: 'three takes first', external_task_id: 'ks-twice' },
+    })
+    expect(!single.ok && single.error.message).toMatch(
+      /ks-twice-1, ks-twice-2, ks-twice-3 were already used/,
+    )
+    await studio.until(one.data[0]!.id, ['done'])
+    for (const j of many.data) await studio.until(j.id, ['done'])
+    expect(
+      emulator
+        .tasks()
+        .map((t) => t.external_task_id)
+        .sort(),
+    ).toEqual(['ks-again', 'ks-twice-1', 'ks-twice-2', 'ks-twice-3'])
+  })
 })

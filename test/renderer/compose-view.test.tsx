@@ -10,6 +10,7 @@ import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { estimateUnits, RECOMMENDED_MODEL } from '../../src/shared/kling'
 import { DEFAULT_SETTINGS, type DefaultOptions } from '../../src/shared/settings'
 import { job } from '../fixtures/job'
+import { takeIdFamily, takeIds } from '../../src/shared/takes'
 
 // The composer against a window.api that records what it is sent: kinds, images, models and
 // their warnings, takes, cost, the draft kept in localStorage, and one call per Generate.
@@ -92,9 +93,10 @@ async function withFirstFrame() {
  */
 function mainWithHistory(used = new Set<string>()) {
   return async ({ request, takes }: { request: Record<string, unknown>; takes: number }) => {
+    // Main's rule (src/main/tasks/takes.ts): an id is spent by any Generate of it.
     const given = request.external_task_id as string
-    const ids = takes === 1 ? [given] : Array.from({ length: takes }, (_, i) => `${given}-${i + 1}`)
-    const clashes = ids.filter((id) => used.has(id))
+    const ids = takeIds(given, takes)
+    const clashes = takeIdFamily(given).filter((id) => used.has(id))
     if (clashes.length > 0) {
       const were = clashes.length === 1 ? 'was' : 'were'
       const naming =
@@ -566,11 +568,10 @@ describe('ComposeView', () => {
     render(<ComposeView />)
     fireEvent.change(prompt(), { target: { value: 'a kite' } })
     const made = useDraft.getState().form.externalId
-    // An id the app made names even one take <id>-1, the first id of every number of takes.
-    expect(screen.getByText(`Sent as ${made}-1.`)).toBeTruthy()
+    expect(screen.getByText(`Sent as ${made}.`)).toBeTruthy()
     fireEvent.click(generate())
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
-    expect(sentInput().request.external_task_id).toBe(`${made}-1`)
+    expect(sentInput().request.external_task_id).toBe(made)
 
     fireEvent.change(screen.getByLabelText('External task id'), { target: { value: 'shot-42' } })
     fireEvent.click(screen.getByRole('radio', { name: '2' }))

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { externalTaskId, formatFieldErrors, type FieldError } from '../../shared/kling'
+import { takeIdFamily, takeIds } from '../../shared/takes'
 import { newExternalTaskId } from '../kling/client'
 
 // The takes of one Generate: each its own job with its own external id, all sharing a group id.
 // A person's own external id names one take as it is, and several as <id>-1 .. <id>-N. Every id
-// is checked before any job is written, so a refused Generate leaves nothing behind.
+// is checked before any job is written, so a refused Generate leaves nothing behind; and an id
+// counts as used when any Generate of it did, whatever its number of takes (the window keeps its
+// draft's id across a reload, so "the same Generate again, with three takes instead of one" is
+// caught as the repeat it is).
 
 export interface Takes {
   externalTaskIds: string[]
@@ -26,13 +30,13 @@ export function planTakes(
     const ids = Array.from({ length: takes }, () => newExternalTaskId())
     return { ok: true, value: { externalTaskIds: ids, groupId } }
   }
-  const ids = takes === 1 ? [given] : Array.from({ length: takes }, (_, i) => `${given}-${i + 1}`)
+  const ids = takeIds(given, takes)
   const naming = takes === 1 ? '' : ` (with ${takes} takes it becomes ${ids[0]} to ${ids.at(-1)})`
   const errors: FieldError[] = []
   for (const id of ids) externalTaskId(id, 'external_task_id', errors)
   if (errors.length > 0)
     return { ok: false, message: formatFieldErrors(errors.slice(0, 1)) + naming }
-  const clashes = ids.filter(used)
+  const clashes = takeIdFamily(given).filter(used)
   if (clashes.length > 0) {
     const were = clashes.length === 1 ? 'was' : 'were'
     return {

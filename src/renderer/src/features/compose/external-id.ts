@@ -1,24 +1,15 @@
+import { takeIds } from '../../../../shared/takes'
 import { ApiError } from '../../api'
 
-// The draft's one external id and the id a Generate sends. Main names the takes of a person's id
-// as it is (one take) or <id>-1 .. <id>-N (several), and refuses a Generate any of whose ids this
-// history already used. An id the app made is sent as <id>-1 for one take, so every Generate from
-// one draft id, whatever its takes, names <id>-1, and main's check catches a repeat (a reload
-// after the create went out, then Generate again with another number of takes).
-
-/** An external id the app made (the person never typed it, so its exact form is ours to choose). */
-const APP_MADE = /^ks-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-export const isAppMadeId = (id: string): boolean => APP_MADE.test(id)
-
-/** The external_task_id a Generate of `takes` takes sends for the draft's id. */
-export function sentExternalId(id: string, takes: number): string {
-  return takes === 1 && isAppMadeId(id) ? `${id}-1` : id
-}
+// The draft's one external id, and the ids its takes get. Main names the takes of an id as it is
+// (one take) or <id>-1 .. <id>-N (several), and refuses a Generate of an id any earlier Generate
+// of it used, whatever the number of takes: a reload after the create went out, then Generate
+// again (even with another number of takes), is caught as the repeat it is.
 
 /** The ids the takes of a Generate will have, as said under the field ("ks-…-1 … ks-…-3"). */
 export function sentIdsText(id: string, takes: number): string {
-  return takes === 1 ? sentExternalId(id, 1) : `${id}-1 … ${id}-${takes}`
+  const ids = takeIds(id, takes)
+  return ids.length === 1 ? ids[0]! : `${ids[0]} … ${ids.at(-1)}`
 }
 
 /** Main's refusal of a Generate whose external id (or one of its takes' ids) went out before. */

@@ -6,7 +6,7 @@ import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
-import { isAlreadyUsed, sentExternalId } from './external-id'
+import { isAlreadyUsed } from './external-id'
 import type { ComposeKind } from './slots'
 
 // One Generate: at most one on its way at a time (a second click, or Ctrl+Enter held down, while
@@ -27,11 +27,8 @@ export function useGenerate() {
     sending.current = true
     setBusy(true)
     const { notify } = useApp.getState()
-    const id = (request as { external_task_id?: string }).external_task_id
-    const wire =
-      id === undefined ? request : { ...request, external_task_id: sentExternalId(id, takes) }
     try {
-      const jobs = await call(api().tasks.create({ kind, request: wire, takes }))
+      const jobs = await call(api().tasks.create({ kind, request, takes }))
       // One by one: apply also puts a new job in the library's list (applyMany fills byId only).
       if (Array.isArray(jobs)) for (const job of jobs) useJobs.getState().apply(job)
       useDraft.getState().sent()
