@@ -1,12 +1,11 @@
 import { EXPORT_IDS_MAX, type ExportResult } from '../../../../shared/contract'
 import type { Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
-import type { Translate } from '../../i18n'
+import { useLanguage, type Translate } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
-import { tooManyToExport } from './export-messages'
 
 // What the library does to one video or many, shared by the tile menu, the bulk bar and the
 // player: each says its outcome as a notice (a failure with its request id) and never throws.
@@ -74,8 +73,16 @@ export async function exportVideos(ids: string[], t: Translate): Promise<void> {
   const byId = useJobs.getState().byId
   const saved = ids.filter((id) => byId[id]?.saved)
   if (saved.length === 0) return notify({ kind: 'info', text: t('browse.nothingToExport') })
-  if (saved.length > EXPORT_IDS_MAX)
-    return notify({ kind: 'error', text: tooManyToExport(saved.length, EXPORT_IDS_MAX) })
+  if (saved.length > EXPORT_IDS_MAX) {
+    const language = useLanguage.getState().language
+    return notify({
+      kind: 'error',
+      text: t('browse.exportTooMany', {
+        n: saved.length.toLocaleString(language),
+        max: EXPORT_IDS_MAX.toLocaleString(language),
+      }),
+    })
+  }
   let res: ExportResult
   try {
     res = await call(api().library.export({ ids: saved }))

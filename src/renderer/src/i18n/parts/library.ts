@@ -27,6 +27,8 @@ export const libraryMessages = messages(
     'browse.exported': '{n} videos exported to {folder}',
     'browse.exportedOne': 'Video exported to {folder}',
     'browse.exportFailed': '{n} could not be exported: {message}',
+    'browse.exportTooMany':
+      'Export takes at most {max} videos at a time; {n} are selected. Select fewer and export again.',
     'browse.nothingToExport': 'None of these videos is saved on this computer yet.',
     'browse.confirmTrash': 'Move these {n} videos to the trash?',
     'browse.someFailed': '{n} of {total} failed.',
@@ -59,6 +61,8 @@ export const libraryMessages = messages(
     'browse.exported': '{n} video diekspor ke {folder}',
     'browse.exportedOne': 'Video diekspor ke {folder}',
     'browse.exportFailed': '{n} tidak dapat diekspor: {message}',
+    'browse.exportTooMany':
+      'Ekspor menerima paling banyak {max} video sekaligus; {n} dipilih. Pilih lebih sedikit lalu ekspor lagi.',
     'browse.nothingToExport': 'Belum ada satu pun video ini yang tersimpan di komputer ini.',
     'browse.confirmTrash': 'Pindahkan {n} video ini ke tempat sampah?',
     'browse.someFailed': '{n} dari {total} gagal.',
