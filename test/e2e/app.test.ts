@@ -1,22 +1,19 @@
-import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { buildBrowserBridge } from './build-bridge'
 import { startHarness, type Harness } from './harness'
+import { chromiumAvailable as available, launchChromium, openPage } from './session'
+import { axeProblems } from './shots'
 
 // The built renderer in Debian's Chromium, driven by playwright-core, with window.api reaching
 // the real main services over the emulator. Screenshots of every view land in test-results/.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available && process.env.CI)
-  throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's chromium`)
 const SHOTS = resolve('test-results/screenshots')
 const KEY = 'sk-e2e-distinctive-key-9d41'
 
@@ -32,39 +29,16 @@ async function harness(dataDir: string, secrets: MemorySecretStore): Promise<Har
   return h
 }
 
-async function open(h: Harness, locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 820 } })
-  await context.addInitScript({ path: bridge })
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw error
-  })
-  await page.goto(h.url)
-  return page
-}
+const open = (h: Harness, locale = 'en-US'): Promise<Page> =>
+  openPage(browser, bridge, h, { locale })
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
 }
 
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]
-}
-
 /** axe-core on the current view: no serious or critical violation. */
 async function expectAccessible(page: Page, view: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window)))
-    await page.addScriptTag({ url: '/__test/axe.js' })
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
-  )) as AxeResult
-  const serious = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${view}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    )
-  expect(serious).toEqual([])
+  expect(await axeProblems(page, view)).toEqual([])
 }
 
 async function generate(page: Page, prompt: string): Promise<void> {
@@ -99,19 +73,7 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true })
   bridge = await buildBrowserBridge(resolve('test-results/.e2e'))
   emulator = await startEmulator({ timeScale: 300, seed: 8 })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { buildBrowserBridge } from './build-bridge'
 import { startHarness, type Harness } from './harness'
+import { chromiumAvailable as available, launchChromium, openPage } from './session'
 import { overflowProblems, shotMatrix } from './shots'
 
 // The app shell in Chromium against the real main services: first run tests the key with the
@@ -15,10 +15,6 @@ import { overflowProblems, shotMatrix } from './shots'
 // welcome and settings screens pass the screenshot matrix (two sizes, two themes, axe, no
 // sideways overflow) in English and Indonesian.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available && process.env.CI)
-  throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's chromium`)
 const GOOD = 'sk-shell-accepted-key-5c20'
 const WRONG = 'sk-shell-wrong-key-0b77'
 
@@ -37,33 +33,14 @@ async function harness(secrets: MemorySecretStore, service: Emulator = emulator)
   return h
 }
 
-async function open(h: Harness, locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 820 } })
-  await context.addInitScript({ path: bridge })
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw error
-  })
-  await page.goto(h.url)
-  return page
-}
+const open = (h: Harness, locale = 'en-US'): Promise<Page> =>
+  openPage(browser, bridge, h, { locale })
 
 beforeAll(async () => {
   if (!available) return
   bridge = await buildBrowserBridge(resolve('test-results/.e2e-shell'))
   emulator = await startEmulator({ timeScale: 300, seed: 12, key: GOOD })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {

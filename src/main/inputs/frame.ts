@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readIfAny, runFfmpeg as run } from '../library/ffmpeg-run'
 import { InputError } from './errors'
 import { readImageBytes, type ImageRead } from './read-image'
 
@@ -25,30 +25,6 @@ export interface FrameOptions {
 /** How a frame's provenance is written: the video's path and `#t=<seconds>` or `#t=last`. */
 export function frameOrigin(videoFile: string, at: FrameTime): string {
   return `${videoFile}#t=${at}`
-}
-
-interface Run {
-  code: number | string
-  stderr: string
-  timedOut: boolean
-}
-
-function run(ffmpeg: string, args: string[], timeoutMs: number): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      ffmpeg,
-      args,
-      { timeout: timeoutMs, windowsHide: true, maxBuffer: 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        const code = (error as { code?: unknown } | null)?.code
-        resolve({
-          code: error ? (typeof code === 'number' || typeof code === 'string' ? code : -1) : 0,
-          stderr: String(stderr),
-          timedOut: error?.killed === true,
-        })
-      },
-    )
-  })
 }
 
 /**
@@ -79,15 +55,6 @@ function argsFor(videoFile: string, at: FrameTime, out: string, seek: boolean): 
     '-y',
     out,
   ]
-}
-
-async function readIfAny(file: string): Promise<Buffer | null> {
-  try {
-    const bytes = await readFile(file)
-    return bytes.byteLength > 0 ? bytes : null
-  } catch {
-    return null
-  }
 }
 
 /** The frame at `at` seconds (or the last one) of a video file, as PNG bytes. */

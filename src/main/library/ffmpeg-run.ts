@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 
 // One run of ffmpeg, answered rather than thrown: its exit code (or spawn error code, ENOENT when
-// ffmpeg is not installed), what it said on stderr, and whether it ran out of time.
+// ffmpeg is not installed), what it said on stderr, and whether it ran out of time. Used for the
+// library's posters and for frames of a video taken as input images.
 
 export interface FfmpegRun {
   code: number | string
@@ -30,3 +32,13 @@ export function runFfmpeg(ffmpeg: string, args: string[], timeoutMs: number): Pr
 /** Not there to run at all (as opposed to failing on one file). */
 export const ffmpegMissing = (run: FfmpegRun): boolean =>
   run.code === 'ENOENT' || run.code === 'EACCES'
+
+/** What ffmpeg wrote to a file, or null when it wrote nothing (or no file at all). */
+export async function readIfAny(file: string): Promise<Buffer | null> {
+  try {
+    const bytes = await readFile(file)
+    return bytes.byteLength > 0 ? bytes : null
+  } catch {
+    return null
+  }
+}

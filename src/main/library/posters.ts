@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ffmpegMissing, runFfmpeg } from './ffmpeg-run'
+import { ffmpegMissing, readIfAny, runFfmpeg } from './ffmpeg-run'
 import { limit, type Limit } from './limit'
 
 // A poster frame per saved video: a JPEG made once and kept in the app's data folder (posters/,
@@ -42,15 +42,6 @@ function posterArgs(video: string, out: string, seek: boolean): string[] {
     ...['-vf', `scale='min(${POSTER_WIDTH},iw)':-2`, '-q:v', '4'],
     ...['-c:v', 'mjpeg', '-update', '1', '-f', 'image2', '-y', out],
   ]
-}
-
-async function readIfAny(file: string): Promise<Buffer | null> {
-  try {
-    const bytes = await readFile(file)
-    return bytes.byteLength > 0 ? bytes : null
-  } catch {
-    return null
-  }
 }
 
 export class PosterStore {
