@@ -119,3 +119,23 @@ export async function shotMatrix(page: Page, name: string, dir = SHOTS_DIR): Pro
   }
   return problems
 }
+
+/** Widths between and beyond the matrix's two, where only overflow is checked (no screenshots). */
+export const SWEEP_WIDTHS = [1280, 1600, 2560] as const
+
+/** What is wider than the window at each of SWEEP_WIDTHS (the window's size is restored). */
+export async function overflowSweep(page: Page, name: string): Promise<string[]> {
+  const viewport = page.viewportSize()
+  const problems: string[] = []
+  try {
+    for (const width of SWEEP_WIDTHS) {
+      await page.setViewportSize({ width, height: 1080 })
+      await settle(page)
+      problems.push(...(await overflowProblems(page, `${name} ${width}px`)))
+    }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport)
+    await settle(page)
+  }
+  return problems
+}

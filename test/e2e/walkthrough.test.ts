@@ -10,13 +10,14 @@ import { id } from '../../src/renderer/src/i18n/id'
 import { buildBrowserBridge } from './build-bridge'
 import { startHarness, type Harness } from './harness'
 import { chromiumAvailable, launchChromium, openPage } from './session'
-import { shotMatrix } from './shots'
+import { overflowSweep, shotMatrix } from './shots'
 
 // A creator's walkthrough, as a new person would try it, in each language: set the key, write a
 // prompt, generate four takes and watch them arrive in place, compare them and pick one, continue
 // one from its last frame, extend another, leave and come back to find the draft, search the
 // library, select several and export them. Every step is screenshotted at 1024x700 and
-// 1920x1080 in both themes, with axe-core and the overflow check at each.
+// 1920x1080 in both themes, with axe-core and the overflow check at each, and checked for overflow
+// at 1280, 1600 and 2560 px wide too.
 
 const KEY = 'sk-walkthrough-key-4e1d'
 const PROMPT = 'A red kite over a windy beach at golden hour'
@@ -52,6 +53,7 @@ async function tempDir(prefix: string): Promise<string> {
 /** Every problem the matrix finds at one step, collected so one run reports them all. */
 async function step(page: Page, problems: string[], name: string): Promise<void> {
   problems.push(...(await shotMatrix(page, name)))
+  problems.push(...(await overflowSweep(page, name)))
 }
 
 /** The finished tiles of the feed's newest group. */

@@ -3,12 +3,6 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
 import { Feed } from '../../src/renderer/src/features/feed/Feed'
 import { useEstimates } from '../../src/renderer/src/features/feed/estimates'
-import {
-  FEED_SIZE,
-  groupJobs,
-  newestJobs,
-  progressOf,
-} from '../../src/renderer/src/features/feed/feed-model'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft, type DraftState } from '../../src/renderer/src/stores/draft'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
@@ -38,6 +32,17 @@ const INFO: AppInfo = {
   posterBase: 'poster://',
 }
 
+/** Main's answer to library.facts: every file of this size. */
+const factsOf = (ids: string[], width: number, height: number) =>
+  ok(
+    Object.fromEntries(
+      ids.map((i) => [
+        i,
+        { width, height, fps: 24, durationSeconds: 5, bytes: 1, fileName: `${i}.mp4` },
+      ]),
+    ),
+  )
+
 let calls: Record<string, ReturnType<typeof vi.fn>>
 let load: Mock<DraftState['load']>
 let takeFrame: Mock<DraftState['takeFrame']>
@@ -60,16 +65,7 @@ beforeEach(() => {
     extend: vi.fn(async ({ id }: { id: string }) =>
       ok(job({ id: 'child', kind: 'video-extend', parentJobId: id, createdAt: NOW })),
     ),
-    facts: vi.fn(async ({ ids }: { ids: string[] }) =>
-      ok(
-        Object.fromEntries(
-          ids.map((i) => [
-            i,
-            { width: 720, height: 1280, fps: 24, durationSeconds: 5, bytes: 1, fileName: 'a.mp4' },
-          ]),
-        ),
-      ),
-    ),
+    facts: vi.fn(async ({ ids }: { ids: string[] }) => factsOf(ids, 720, 1280)),
     export: vi.fn(async () => ok({ folder: '/out', exported: 1, failed: [] })),
     startDrag: vi.fn(async () => ok(undefined)),
   }
@@ -121,42 +117,6 @@ const done = (over: Partial<Job>) =>
 
 const tileOf = (text: string | RegExp) => screen.getByText(text).closest('li')!
 const groupOf = (prompt: string) => screen.getByText(prompt).closest('article')!
-
-describe('feed model', () => {
-  it('groups the newest jobs by Generate, newest group first, takes in the order made', () => {
-    const jobs = [
-      job({ id: 'a1', groupId: 'g', createdAt: 10 }),
-      job({ id: 'a2', groupId: 'g', createdAt: 11 }),
-      job({ id: 'solo', createdAt: 20 }),
-      job({ id: 'a3', groupId: 'g', createdAt: 12 }),
-      job({ id: 'old', createdAt: 1 }),
-    ]
-    const groups = groupJobs(newestJobs(Object.fromEntries(jobs.map((j) => [j.id, j]))))
-    expect(groups.map((g) => [g.key, g.jobs.map((j) => j.id)])).toEqual([
-      ['solo', ['solo']],
-      ['g', ['a1', 'a2', 'a3']],
-      ['old', ['old']],
-    ])
-  })
-
-  it('keeps the newest FEED_SIZE jobs only', () => {
-    const many = Array.from({ length: FEED_SIZE + 5 }, (_, i) => job({ id: `j${i}`, createdAt: i }))
-    const newest = newestJobs(Object.fromEntries(many.map((j) => [j.id, j])))
-    expect(newest).toHaveLength(FEED_SIZE)
-    expect(newest[0]!.id).toBe(`j${FEED_SIZE + 4}`)
-  })
-
-  it('estimates progress from the learnt duration, short of done until it is', () => {
-    const running = job({ state: 'processing', submittedAt: NOW - 30_000 })
-    expect(progressOf(running, NOW, 150)).toBeCloseTo(0.2)
-    expect(progressOf(running, NOW + 10 * 60_000, 150)).toBe(0.95)
-    expect(progressOf(running, NOW, null)).toBeNull()
-    expect(progressOf(job({ state: 'downloading' }), NOW, 150, { received: 3, total: 4 })).toBe(
-      0.75,
-    )
-    expect(progressOf(job({ state: 'queued' }), NOW, 150)).toBe(0)
-  })
-})
 
 describe('Feed', () => {
   it('says what to do on first run', () => {
@@ -432,16 +392,7 @@ describe('Feed', () => {
     render(<Feed />)
     const media = screen.getByRole('button', { name: 'Play From a photo' })
     await waitFor(() => expect(media.style.aspectRatio).toBe('720 / 1280'))
-    calls.facts!.mockImplementation(async ({ ids }: { ids: string[] }) =>
-      ok(
-        Object.fromEntries(
-          ids.map((i) => [
-            i,
-            { width: 1280, height: 720, fps: 24, durationSeconds: 5, bytes: 2, fileName: 'b.mp4' },
-          ]),
-        ),
-      ),
-    )
+    calls.facts!.mockImplementation(async ({ ids }: { ids: string[] }) => factsOf(ids, 1280, 720))
     act(() => useJobs.getState().apply({ ...first, bytes: 20, updatedAt: 99, revision: 2 }))
     await waitFor(() => expect(media.style.aspectRatio).toBe('1280 / 720'))
     expect(calls.facts).toHaveBeenCalledTimes(2)

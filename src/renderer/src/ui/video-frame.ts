@@ -1,18 +1,29 @@
 // The parts of taking a still from a video in the window, for every feature that does: a hidden
 // <video> loaded and sought, a frame drawn on a canvas at a size, the canvas encoded to bytes.
-// Each failure is a FrameError whose `reason` a caller can put in the person's words.
+// Each failure is a FrameError whose code the window says in the person's language.
 
 /** A video that neither loads nor fails in this long is given up on (runtime, not a test). */
 export const GIVE_UP_MS = 20_000
 
-export type FrameFailure = 'unreadable' | 'timeout' | 'no-picture' | 'no-canvas' | 'encode'
+/** Why a frame could not be taken; each has a sentence in both languages (create.frameError.*). */
+export const FRAME_ERROR_CODES = [
+  'load_timeout',
+  'unreadable',
+  'no_picture',
+  'no_canvas',
+  'encode',
+] as const
+export type FrameErrorCode = (typeof FRAME_ERROR_CODES)[number]
 
+/** A frame not taken: `message` is English for a log, `detail` the browser's own words if any. */
 export class FrameError extends Error {
   constructor(
-    readonly reason: FrameFailure,
+    readonly code: FrameErrorCode,
     message: string,
+    readonly detail?: string,
   ) {
     super(message)
+    this.name = 'FrameError'
   }
 }
 
@@ -30,17 +41,13 @@ export function untilEvent(
       fn()
     }
     const onOk = () => done(resolve)
-    const onError = () =>
-      done(() =>
-        reject(
-          new FrameError(
-            'unreadable',
-            `the video could not be read (${video.error?.message ?? event})`,
-          ),
-        ),
-      )
+    const onError = () => {
+      const detail = video.error?.message || undefined
+      const why = `the video could not be read (${detail ?? event})`
+      done(() => reject(new FrameError('unreadable', why, detail)))
+    }
     const timer = setTimeout(
-      () => done(() => reject(new FrameError('timeout', 'the video took too long to load'))),
+      () => done(() => reject(new FrameError('load_timeout', 'the video took too long to load'))),
       giveUpMs,
     )
     video.addEventListener(event, onOk)
@@ -86,6 +93,24 @@ export function releaseVideo(video: HTMLVideoElement): void {
   video.load()
 }
 
+/** An image, video or canvas of this size drawn on a new canvas at most `maxSide` px long. */
+export function drawScaled(
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+  maxSide = Infinity,
+  doc: Document = document,
+): HTMLCanvasElement {
+  const scale = Math.min(1, maxSide / Math.max(width, height, 1))
+  const canvas = doc.createElement('canvas')
+  canvas.width = Math.max(1, Math.round(width * scale))
+  canvas.height = Math.max(1, Math.round(height * scale))
+  const g = canvas.getContext('2d')
+  if (!g) throw new FrameError('no_canvas', 'no 2D canvas')
+  g.drawImage(source, 0, 0, canvas.width, canvas.height)
+  return canvas
+}
+
 /** The video's current frame on a canvas, at most `maxSide` px on its long side. */
 export function drawFrame(
   video: HTMLVideoElement,
@@ -93,15 +118,8 @@ export function drawFrame(
   doc: Document = document,
 ): HTMLCanvasElement {
   const { videoWidth: w, videoHeight: h } = video
-  if (w === 0 || h === 0) throw new FrameError('no-picture', 'the video has no picture')
-  const scale = Math.min(1, maxSide / Math.max(w, h))
-  const canvas = doc.createElement('canvas')
-  canvas.width = Math.max(1, Math.round(w * scale))
-  canvas.height = Math.max(1, Math.round(h * scale))
-  const g = canvas.getContext('2d')
-  if (!g) throw new FrameError('no-canvas', 'no 2D canvas')
-  g.drawImage(video, 0, 0, canvas.width, canvas.height)
-  return canvas
+  if (w === 0 || h === 0) throw new FrameError('no_picture', 'the video has no picture')
+  return drawScaled(video, w, h, maxSide, doc)
 }
 
 /** The canvas as PNG or JPEG bytes (toBlob fails on a canvas tainted by a video without CORS). */
@@ -111,7 +129,10 @@ export function encodeCanvas(
   quality?: number,
 ): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const failed = () => reject(new FrameError('encode', 'the frame could not be encoded'))
+    const failed = (error?: unknown) => {
+      const detail = error instanceof Error ? error.message : undefined
+      reject(new FrameError('encode', 'the frame could not be encoded', detail))
+    }
     try {
       canvas.toBlob(
         (blob) => {
@@ -121,8 +142,8 @@ export function encodeCanvas(
         type,
         quality,
       )
-    } catch {
-      failed()
+    } catch (error) {
+      failed(error)
     }
   })
 }

@@ -1,3 +1,10 @@
+// Poster frames for the tiles. Main makes a JPEG of each saved video once and serves it at
+// posterBase + id; where it cannot (no ffmpeg on this machine, it answers 404), the window takes
+// the frame itself: a hidden video at 0.5 s drawn on a canvas, shown at once from memory and
+// handed to main, which keeps it; from then on the tile loads it from main like any other poster
+// and the copy in memory is let go. A few at a time, newest asks first, so a page of tiles does
+// not open fifty decoders; a tile that leaves the view takes its place in the queue with it.
+
 import { create } from 'zustand'
 import { api, call } from '../../api'
 import {
@@ -8,13 +15,6 @@ import {
   releaseVideo,
   seekTo,
 } from '../../ui/video-frame'
-
-// Poster frames for the tiles. Main makes a JPEG of each saved video once and serves it at
-// posterBase + id; where it cannot (no ffmpeg on this machine, it answers 404), the window takes
-// the frame itself: a hidden video at 0.5 s drawn on a canvas, shown at once from memory and
-// handed to main, which keeps it; from then on the tile loads it from main like any other poster
-// and the copy in memory is let go. A few at a time, newest asks first, so a page of tiles does
-// not open fifty decoders; a tile that leaves the view takes its place in the queue with it.
 
 /** The time of the frame a poster shows. */
 export const POSTER_AT = 0.5
