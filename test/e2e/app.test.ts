@@ -115,7 +115,9 @@ describe.skipIf(!available)('Kling Studio in Chromium', () => {
     await card.waitFor()
     await shot(page, 'en-queue')
     await expectAccessible(page, 'queue')
-    await expect.poll(() => page.locator('.job-card').count(), { timeout: 60_000 }).toBe(0)
+    // Finished, it stays on the queue a while, with Play, instead of vanishing.
+    await card.getByRole('button', { name: 'Play', exact: true }).waitFor({ timeout: 60_000 })
+    expect(await card.locator('.state').textContent()).toBe('Done')
 
     await openLibraryAndPlay(page, 'A lighthouse keeper')
     await shot(page, 'en-player')
