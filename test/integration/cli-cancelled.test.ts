@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/main/tasks/ledger'
-import { startEmulatorProcess, startIn, stopProcess } from '../fixtures/cli'
+import { runIn, startEmulatorProcess, startIn, stopProcess } from '../fixtures/cli'
 
 // A command-line job cancelled from the app while it waits to be sent: the built bin runs
 // `generate --wait` against an emulator that refuses every create with 429/1302 ("too many
@@ -101,5 +101,56 @@ describe('a command-line job cancelled in the app before it was sent', () => {
       },
     })
     expect(r.stderr).not.toMatch(/unexpected error|TypeError|\n\s+at /)
+  })
+
+  it('resume goes on when a job it follows is cancelled elsewhere, and says so', async () => {
+    const data = join(dir, 'resume')
+    await mkdir(data, { recursive: true })
+    const seed = new Ledger(join(data, 'history.db'))
+    const job = seed.create({ request: { prompt: 'left to resume' }, externalTaskId: 'ks-resumed' })
+    seed.close()
+    const cli = startIn(dir, ['resume', '--timeout', '2m'], {
+      COMETAPI_KEY: 'cancel-key',
+      COMETAPI_BASE_URL: emulator.url,
+      KLING_STUDIO_DATA_DIR: data,
+    })
+    const ledger = new Ledger(join(data, 'history.db'))
+    let removed = false
+    try {
+      for (let i = 0; i < 4000 && !removed; i++) {
+        const now = ledger.get(job.id)
+        if (now?.state === 'queued' && now.error?.code === '1302')
+          removed = ledger.removeQueued(job.id).removed
+        if (!removed) await pause()
+      }
+    } finally {
+      ledger.close()
+    }
+    expect(removed).toBe(true)
+    const r = await cli.done
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('1 job(s) left the history while this ran')
+    expect(r.stderr).not.toMatch(/unexpected error|TypeError|\n\s+at /)
+  })
+})
+
+describe('an external id is spent by any Generate of it', () => {
+  it('refuses --external-task-id X after the app made X-1..X-N, before anything is sent', async () => {
+    const data = join(dir, 'family')
+    await mkdir(data, { recursive: true })
+    const seed = new Ledger(join(data, 'history.db'))
+    seed.create({ request: { prompt: 'a take' }, externalTaskId: 'ks-family-2' })
+    seed.close()
+    const r = await runIn(
+      dir,
+      ['generate', 'the same Generate again', '--external-task-id', 'ks-family'],
+      {
+        COMETAPI_KEY: 'family-key',
+        COMETAPI_BASE_URL: emulator.url,
+        KLING_STUDIO_DATA_DIR: data,
+      },
+    )
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toContain('external_task_id ks-family-2 was already used')
   })
 })

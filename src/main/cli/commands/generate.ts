@@ -1,3 +1,4 @@
+import { takeIdFamily } from '../../../shared/takes'
 import { isLive } from '../../../shared/jobs'
 import {
   capabilityWarnings,
@@ -131,9 +132,11 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
       external_task_id?: string
     }
     const externalTaskId = given ?? newExternalTaskId()
-    if (studio.ledger.byExternalId(externalTaskId)) {
+    // The app's rule: an id is spent by any Generate of it, whatever its number of takes.
+    const used = takeIdFamily(externalTaskId).filter((id) => studio.ledger.byExternalId(id))
+    if (used.length > 0) {
       throw new UsageError(
-        `--external-task-id: external_task_id ${externalTaskId} was already used for a job in this history`,
+        `--external-task-id: external_task_id ${used.join(', ')} was already used for a job in this history`,
       )
     }
     const images = await prepareImages(

@@ -47,7 +47,8 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
     engine.start()
     const started = io.now()
     try {
-      while (touched.some((id) => isLive(ledger.get(id)!.state))) {
+      // A job that left the history meanwhile (cancelled or deleted in the app) is no longer ours.
+      while (touched.some((id) => isLive(ledger.get(id)?.state ?? 'done'))) {
         if (signal?.aborted)
           throw new KlingApiError({
             kind: 'aborted',
@@ -64,7 +65,12 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
       line.stop()
       await engine.stop()
     }
-    const jobs = touched.map((id) => ledger.get(id)!)
+    const jobs = touched.flatMap((id) => ledger.get(id) ?? [])
+    const gone = touched.length - jobs.length
+    if (gone > 0 && !cx.json)
+      io.stderr(
+        `${gone} job(s) left the history while this ran (cancelled or deleted elsewhere).\n`,
+      )
     const count = (s: string) => jobs.filter((j) => j.state === s).length
     if (cx.json) {
       io.stdout(
