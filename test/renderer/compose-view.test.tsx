@@ -191,6 +191,32 @@ describe('ComposeView', () => {
     expect((screen.getByLabelText('Model') as HTMLSelectElement).value).toBe(RECOMMENDED_MODEL)
   })
 
+  it('keeps the model chosen across kinds that it makes, and switches only where it must', async () => {
+    render(<ComposeView />)
+    const model = () => screen.getByLabelText('Model') as HTMLSelectElement
+    fireEvent.change(model(), { target: { value: 'kling-v1-6' } })
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    expect(model().value).toBe('kling-v1-6')
+    fireEvent.click(screen.getByRole('radio', { name: 'Multi-image' }))
+    expect(model().value).toBe('kling-v1-6')
+    fireEvent.click(screen.getByRole('radio', { name: 'Text to video' }))
+    expect(model().value).toBe('kling-v1-6')
+    // Kling 2.0 Master makes no multi-image video: the picker shows the one it switched to.
+    fireEvent.change(model(), { target: { value: 'kling-v2-master' } })
+    fireEvent.click(screen.getByRole('radio', { name: 'Multi-image' }))
+    expect(model().value).toBe('kling-v1-6')
+    fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
+    expect(model().value).toBe('kling-v2-master')
+    fireEvent.change(prompt(), { target: { value: 'a lantern' } })
+    fireEvent.change(screen.getByLabelText('Choose an image for First frame'), {
+      target: { files: [png()] },
+    })
+    await waitFor(() => expect(useDraft.getState().images.image?.ref).toBe(REF))
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(sentInput().request.model_name).toBe('kling-v2-master')
+  })
+
   it('sends an image-to-video request holding the name main gave the image, not its bytes', async () => {
     render(<ComposeView />)
     fireEvent.click(screen.getByRole('radio', { name: 'Image to video' }))
@@ -563,6 +589,46 @@ describe('ComposeView', () => {
       expect(create).toHaveBeenCalledTimes(3)
     },
   )
+
+  it("says main's own words and keeps a typed id that clashes with an older, unrelated job", async () => {
+    // An older job, made long ago and under another draft, holds the id the person types now.
+    const used = new Set(['shot-42'])
+    create.mockImplementation(mainWithHistory(used))
+    render(<ComposeView />)
+    fireEvent.change(prompt(), { target: { value: 'a kite' } })
+    fireEvent.change(screen.getByLabelText('External task id'), { target: { value: 'shot-42' } })
+    fireEvent.click(generate())
+    await waitFor(() =>
+      expect(useApp.getState().notice).toMatchObject({
+        kind: 'error',
+        text: 'external_task_id shot-42 was already used',
+        code: 'invalid_input',
+      }),
+    )
+    expect(useApp.getState().notice?.text).not.toMatch(/already went out/)
+    // The person's id stays, for them to change.
+    expect(useDraft.getState().form.externalId).toBe('shot-42')
+    expect((screen.getByLabelText('External task id') as HTMLInputElement).value).toBe('shot-42')
+    expect(used.size).toBe(1)
+  })
+
+  it('renews only an id the app made, when main says it went out before', async () => {
+    render(<ComposeView />)
+    const made = useDraft.getState().form.externalId
+    expect(made).toMatch(/^ks-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    // An earlier Generate of this draft went out, its answer never came.
+    create.mockImplementation(mainWithHistory(new Set([made])))
+    fireEvent.change(prompt(), { target: { value: 'a kite' } })
+    fireEvent.click(generate())
+    await waitFor(() =>
+      expect(useApp.getState().notice?.text).toBe(
+        'This Generate already went out: its takes are under Latest videos. Press Generate again to make new ones.',
+      ),
+    )
+    const renewed = useDraft.getState().form.externalId
+    expect(renewed).not.toBe(made)
+    expect(renewed).toMatch(/^ks-/)
+  })
 
   it('says which ids the takes will have, and sends an id the person typed as it is', async () => {
     render(<ComposeView />)

@@ -193,6 +193,41 @@ describe('draft store', () => {
     expect(useApp.getState().view).toBe('compose')
   })
 
+  it('keeps the model chosen when Use last frame switches to image-to-video and it makes that too', async () => {
+    useApp.setState({ info: { mediaBase: 'media://video/' } as never })
+    const { useDraft } = store()
+    useDraft.getState().start({})
+    // Image to video was once used on another model: the person's choice now still wins.
+    useDraft.getState().setKind('image2video')
+    useDraft.getState().update({ model: 'kling-v3' })
+    useDraft.getState().setKind('text2video')
+    useDraft.getState().update({ model: 'kling-v1-6' })
+    await useDraft.getState().takeFrame(job({ id: 'job-7', state: 'done' }), 'last', 'image')
+    expect(useDraft.getState()).toMatchObject({
+      kind: 'image2video',
+      form: { model: 'kling-v1-6' },
+      displaced: null,
+    })
+  })
+
+  it('switches the model only for a kind it does not make, and brings it back after', () => {
+    const { useDraft } = store()
+    useDraft.getState().start({})
+    useDraft.getState().update({ model: 'kling-v2-master' })
+    useDraft.getState().setKind('multi-image2video')
+    expect(useDraft.getState().form.model).toBe('kling-v1-6')
+    expect(useDraft.getState().displaced).toEqual({ from: 'kling-v2-master', to: 'kling-v1-6' })
+    // Back to kinds it makes: the model the person chose, not the one the switch put there.
+    useDraft.getState().setKind('image2video')
+    expect(useDraft.getState().form.model).toBe('kling-v2-master')
+    expect(useDraft.getState().displaced).toBeNull()
+    // Picked by the person on multi-image, a model stays theirs where it is made.
+    useDraft.getState().setKind('multi-image2video')
+    useDraft.getState().update({ model: 'kling-v1-6' })
+    useDraft.getState().setKind('text2video')
+    expect(useDraft.getState().form.model).toBe('kling-v1-6')
+  })
+
   it('says why a frame could not be taken, and leaves the draft and the view as they were', async () => {
     const { useDraft } = store(memory(), {
       capture: async () => {

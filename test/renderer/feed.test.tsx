@@ -148,6 +148,9 @@ describe('Feed', () => {
     // Each tile in the clip's own shape.
     const media = groups[1]!.querySelector<HTMLElement>('.tile-media')!
     expect(media.style.aspectRatio).toBe('9 / 16')
+    // A one-take group is a card of its own size (they sit side by side); several take the row.
+    expect(groups[0]!.classList.contains('single')).toBe(true)
+    expect(groups[1]!.classList.contains('single')).toBe(false)
   })
 
   it('shows a running take with its step, time so far, usual time and progress', async () => {

@@ -31,7 +31,14 @@ function fakeApi() {
     },
     library: {
       facts: vi.fn(async () => ok({})),
-      delete: vi.fn(async () => ok(undefined)),
+      delete: vi.fn(
+        async (_: {
+          id: string
+        }): Promise<
+          | { ok: true; data: undefined }
+          | { ok: false; error: { code: string; message: string; requestId?: string } }
+        > => ok(undefined),
+      ),
       export: vi.fn(async ({ ids }: { ids: string[] }) =>
         ok({ folder: '/tmp/out', exported: ids.length, failed: [] }),
       ),
@@ -133,6 +140,37 @@ describe('library browser', () => {
     expect(api.library.delete).toHaveBeenCalledTimes(3)
     expect(screen.queryByRole('button', { name: /^Play Scene 1\b/ })).toBeNull()
     expect(screen.queryByRole('toolbar', { name: 'Selected videos' })).toBeNull()
+  })
+
+  it('keeps selected, and in the library, the videos main refused to delete', async () => {
+    window.confirm = () => true
+    // Scene 1 is still being made: main refuses to delete it.
+    api.library.delete.mockImplementation(async ({ id }) =>
+      id === 'v1'
+        ? {
+            ok: false,
+            error: { code: 'invalid_state', message: 'v1 is being made', requestId: 'req-7' },
+          }
+        : { ok: true, data: undefined },
+    )
+    render(<LibraryView />)
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Scene 0' }))
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Scene 2' }), { shiftKey: true })
+    fireEvent.click(screen.getByRole('button', { name: 'Move to trash' }))
+    await settle()
+    expect(api.library.delete).toHaveBeenCalledTimes(3)
+    expect(screen.queryByRole('button', { name: /^Play Scene 0\b/ })).toBeNull()
+    expect(screen.queryByRole('button', { name: /^Play Scene 2\b/ })).toBeNull()
+    expect(tile(1)).toBeTruthy()
+    // Only the refused one stays selected.
+    expect(Object.keys(useSelection.getState().ids)).toEqual(['v1'])
+    const bar = screen.getByRole('toolbar', { name: 'Selected videos' })
+    expect(within(bar).getByText('1 selected')).toBeTruthy()
+    expect(useApp.getState().notice).toMatchObject({
+      kind: 'error',
+      text: '1 of 3 failed. v1 is being made',
+      requestId: 'req-7',
+    })
   })
 
   it('goes to the search with `/`, moves with the arrows, selects with Space', () => {

@@ -5,7 +5,7 @@ import type { MediaFacts } from '../../src/shared/contract'
 import type { Job } from '../../src/shared/jobs'
 import { VirtualGrid } from '../../src/renderer/src/features/library/LibraryView'
 import { computeLayout, rangeIn, vertical } from '../../src/renderer/src/features/library/layout'
-import { usePosters } from '../../src/renderer/src/features/library/posters'
+import { TAKEN_MAX, usePosters } from '../../src/renderer/src/features/library/posters'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { job } from '../fixtures/job'
@@ -95,7 +95,7 @@ describe('library grid', () => {
   it('defers the posters of tiles that scroll in until the grid settles', () => {
     render(<VirtualGrid onOpen={() => {}} />)
     // At rest, every tile in the DOM shows its poster and has its preview ready at once.
-    expect(card('Scene 0').querySelector('img')?.getAttribute('src')).toBe('media://poster/v0')
+    expect(card('Scene 0').querySelector('img')?.getAttribute('src')).toBe('media://poster/v0?v=1')
     expect(card('Scene 0').querySelector('video')?.getAttribute('preload')).toBe('none')
     expect(screen.queryByRole('button', { name: /^Play Scene 30\b/ })).toBeNull()
 
@@ -189,7 +189,7 @@ describe('library grid', () => {
     })
     render(<VirtualGrid onOpen={() => {}} />)
     const img = card('Scene 2').querySelector('img')!
-    expect(img.getAttribute('src')).toBe('http://x/poster/v2')
+    expect(img.getAttribute('src')).toBe('http://x/poster/v2?v=1')
     fireEvent.error(img)
     fireEvent.error(img) // the same failure twice takes one frame
     await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
@@ -199,7 +199,7 @@ describe('library grid', () => {
     // Main keeps it: the frame is not held in memory, the tile loads main's file anew.
     expect(usePosters.getState().taken).toEqual({})
     expect(card('Scene 2').querySelector('img')?.getAttribute('src')).toBe(
-      'http://x/poster/v2?kept',
+      'http://x/poster/v2?kept&v=1',
     )
     // Should main's file not show after all, no second frame is taken: the placeholder.
     fireEvent.error(card('Scene 2').querySelector('img')!)
@@ -222,6 +222,64 @@ describe('library grid', () => {
     expect(card('Scene 3').querySelector('img')?.getAttribute('src')).toBe(
       'data:image/jpeg;base64,/9j/',
     )
+  })
+
+  it('holds at most TAKEN_MAX frames in memory when main keeps none, letting the oldest go', async () => {
+    keepsPosters = false
+    const capturer = vi.fn(async (url: string) => ({
+      bytes: new Uint8Array([0xff, 0xd8, 0xff]),
+      dataUrl: `data:image/jpeg;base64,${btoa(url)}`,
+    }))
+    usePosters.setState({ capturer, taken: {}, kept: {}, failed: {} })
+    const extra = 5
+    for (let i = 0; i < TAKEN_MAX + extra; i++) {
+      usePosters.getState().request(`c${i}`, `media://video/c${i}`, '1')
+      await vi.advanceTimersByTimeAsync(0)
+    }
+    expect(capturer).toHaveBeenCalledTimes(TAKEN_MAX + extra)
+    const held = Object.keys(usePosters.getState().taken)
+    expect(held).toHaveLength(TAKEN_MAX)
+    // The ones taken first went; the latest are all there.
+    for (let i = 0; i < extra; i++) expect(held).not.toContain(`c${i}`)
+    expect(held).toContain(`c${extra}`)
+    expect(held).toContain(`c${TAKEN_MAX + extra - 1}`)
+    // One let go is taken again when a tile asks for it once more.
+    usePosters.getState().request('c0', 'media://video/c0', '1')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(capturer).toHaveBeenCalledTimes(TAKEN_MAX + extra + 1)
+    expect(usePosters.getState().taken.c0?.dataUrl).toBe(
+      `data:image/jpeg;base64,${btoa('media://video/c0')}`,
+    )
+    expect(Object.keys(usePosters.getState().taken)).toHaveLength(TAKEN_MAX)
+  })
+
+  it('takes the poster of a file saved again anew, even after its first capture failed', async () => {
+    const capturer = vi
+      .fn<(url: string) => Promise<{ bytes: Uint8Array; dataUrl: string }>>()
+      .mockRejectedValueOnce(new Error('cannot decode'))
+      .mockResolvedValue({ bytes: new Uint8Array([0xff, 0xd8]), dataUrl: 'data:image/jpeg;,' })
+    usePosters.setState({ capturer, taken: {}, kept: {}, failed: {} })
+    render(<VirtualGrid onOpen={() => {}} />)
+    fireEvent.error(card('Scene 4').querySelector('img')!)
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
+    expect(card('Scene 4').textContent).toContain('No preview')
+    // The file is saved again: a new version, asked of main under a new URL, and taken again.
+    act(() =>
+      useJobs.setState((s) => ({ byId: { ...s.byId, v4: { ...s.byId.v4!, updatedAt: 2 } } })),
+    )
+    const img = card('Scene 4').querySelector('img')!
+    expect(img.getAttribute('src')).toBe('media://poster/v4?v=2')
+    fireEvent.error(img)
+    await act(async () => void (await vi.advanceTimersByTimeAsync(0)))
+    expect(capturer).toHaveBeenCalledTimes(2)
+    expect(card('Scene 4').querySelector('img')?.getAttribute('src')).toBe(
+      'media://poster/v4?kept&v=2',
+    )
+    // Saved once more: main's poster of the earlier file is not the one shown.
+    act(() =>
+      useJobs.setState((s) => ({ byId: { ...s.byId, v4: { ...s.byId.v4!, updatedAt: 3 } } })),
+    )
+    expect(card('Scene 4').querySelector('img')?.getAttribute('src')).toBe('media://poster/v4?v=3')
   })
 
   it('forgets the captures asked for by tiles that left the view before they started', async () => {

@@ -46,6 +46,14 @@ function fakeApi() {
         ok(Object.fromEntries(ids.filter((id) => facts[id]).map((id) => [id, facts[id]]))),
       ),
       export: vi.fn(async () => ok({ folder: null, exported: 0, failed: [] })),
+      delete: vi.fn(
+        async (_: {
+          id: string
+        }): Promise<
+          | { ok: true; data: undefined }
+          | { ok: false; error: { code: string; message: string; requestId?: string } }
+        > => ok(undefined),
+      ),
     },
   }
 }
@@ -269,6 +277,37 @@ describe('player', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Edit and generate' }))
     await settle()
     expect(load).toHaveBeenCalledWith('text2video', { prompt: 'Scene 2' })
+  })
+
+  it('closes on Move to trash only when its video was deleted, not when main refused', async () => {
+    window.confirm = () => true
+    api.library.delete.mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'invalid_state', message: 'the video is being made', requestId: 'req-9' },
+    })
+    const onClose = vi.fn()
+    render(<PlayerDialog id="v1" onClose={onClose} />)
+    await settle()
+    const trashIt = async () => {
+      fireEvent.click(within(player()).getByRole('button', { name: /More/ }))
+      fireEvent.click(screen.getByRole('menuitem', { name: 'Move to trash' }))
+      await settle()
+    }
+    await trashIt()
+    expect(api.library.delete).toHaveBeenCalledWith({ id: 'v1' })
+    // Refused: the player stays on its video, and main's words are said with the request id.
+    expect(onClose).not.toHaveBeenCalled()
+    expect(player().open).toBe(true)
+    expect(shown()).toBe('Scene 1')
+    expect(useApp.getState().notice).toMatchObject({
+      kind: 'error',
+      text: 'the video is being made',
+      requestId: 'req-9',
+    })
+    // Deleted: the player closes.
+    await trashIt()
+    expect(api.library.delete).toHaveBeenCalledTimes(2)
+    expect(onClose).toHaveBeenCalledTimes(1)
   })
 
   it('keeps keys typed in the Extend dialog there, and extends the video it opened on', async () => {

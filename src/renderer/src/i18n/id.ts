@@ -35,7 +35,7 @@ const base: Record<keyof typeof enBase, string> = {
   'compose.prompt': 'Prompt',
   'compose.promptPlaceholder': 'Jelaskan adegannya: subjek, aksi, latar, cahaya, kamera…',
   'compose.negative': 'Prompt negatif',
-  'compose.negativePlaceholder': 'Apa yang tidak boleh muncul di video (opsional)',
+  'compose.negativePlaceholder': 'Yang tidak boleh muncul (opsional)',
   'compose.count': '{n} / {max}',
   'compose.generate': 'Buat video',
   'compose.generating': 'Mengirim…',

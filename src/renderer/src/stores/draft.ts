@@ -13,7 +13,7 @@ import {
 } from '../features/compose/draft-data'
 import { emptyForm, fromRequest, newExternalId, type ComposeForm } from '../features/compose/form'
 import { addInput, type AddInput } from '../features/compose/image-input'
-import { startingModel } from '../features/compose/model-choice'
+import { modelOnSwitch, startingModel, type Displaced } from '../features/compose/model-choice'
 import {
   COMPOSE_KINDS,
   imagesFromRequest,
@@ -39,6 +39,11 @@ export interface DraftState extends DraftData {
    * an image check started before then lands nowhere. Not kept across restarts.
    */
   epoch: number
+  /**
+   * The model the last kind switch moved away from (the new kind was not one it makes), until the
+   * person picks a model: a switch to a kind it makes brings it back. Not kept across restarts.
+   */
+  displaced: Displaced | null
   update(patch: Partial<ComposeForm>): void
   setKind(kind: ComposeKind): void
   setImage(slot: SlotKey, image: DraftImage | null): void
@@ -86,13 +91,26 @@ export function createDraftStore(deps: DraftDeps) {
       (set, get) => ({
         ...freshDraft(),
         epoch: 0,
-        update: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+        displaced: null,
+        update: (patch) =>
+          set((s) => ({
+            form: { ...s.form, ...patch },
+            // A model picked by the person is their choice from now on.
+            ...('model' in patch ? { displaced: null } : {}),
+          })),
+        // The chosen model stays when it makes the new kind (Use last frame keeps Kling 1.6).
         setKind: (kind) =>
           set((s) => {
             if (kind === s.kind) return {}
             const models = { ...s.models, [s.kind]: s.form.model }
-            const model = models[kind] ?? startingModel(kind, settingsModel())
-            return { kind, models, form: { ...s.form, model }, epoch: s.epoch + 1 }
+            const { model, displaced } = modelOnSwitch({
+              current: s.form.model,
+              displaced: s.displaced,
+              kind,
+              remembered: models[kind],
+              fromSettings: settingsModel(),
+            })
+            return { kind, models, form: { ...s.form, model }, displaced, epoch: s.epoch + 1 }
           }),
         setImage: (slot, image) =>
           set((s) => {
@@ -104,9 +122,11 @@ export function createDraftStore(deps: DraftDeps) {
         setTakes: (takes) => set({ takes }),
         start: (defaults) => {
           const s = get()
-          if (!s.started) set({ ...newDraft(s.kind, defaults, s.takes), epoch: s.epoch + 1 })
+          if (!s.started)
+            set({ ...newDraft(s.kind, defaults, s.takes), displaced: null, epoch: s.epoch + 1 })
         },
-        reset: (defaults) => set({ ...newDraft(get().kind, defaults, 1), epoch: get().epoch + 1 }),
+        reset: (defaults) =>
+          set({ ...newDraft(get().kind, defaults, 1), displaced: null, epoch: get().epoch + 1 }),
         sent: () => set((s) => ({ form: { ...s.form, externalId: newExternalId() } })),
         load: (kind, request) => {
           // An extension is made from the player: its words come into a text-to-video draft.
@@ -121,6 +141,7 @@ export function createDraftStore(deps: DraftDeps) {
             images: imagesFromRequest(kind, request),
             models,
             started: true,
+            displaced: null,
             epoch: get().epoch + 1,
           })
           useApp.getState().go('compose')

@@ -41,6 +41,36 @@ export function startingModel(kind: ComposeKind, fromSettings: string | undefine
   return recommendedModel(kind)
 }
 
+/** Whether the model table lists this model for this kind (an empty or unknown name: no). */
+export function makesKind(name: string, kind: ComposeKind): boolean {
+  const wanted = name.trim()
+  return wanted !== '' && modelsFor(kind).some((m) => m.name === wanted)
+}
+
+/** A model the kind switch moved away from, because the new kind was not one it makes. */
+export interface Displaced {
+  from: string
+  to: string
+}
+
+/**
+ * The model after a switch to another kind: the one the person chose, while it makes the new kind
+ * (a model the last switch moved away from counts as chosen, until the person picks another);
+ * else the one last used on that kind, else the kind's starting model, and the choice displaced.
+ */
+export function modelOnSwitch(o: {
+  current: string
+  displaced: Displaced | null
+  kind: ComposeKind
+  remembered: string | undefined
+  fromSettings: string | undefined
+}): { model: string; displaced: Displaced | null } {
+  const chosen = o.displaced && o.displaced.to === o.current ? o.displaced.from : o.current
+  if (makesKind(chosen, o.kind)) return { model: chosen, displaced: null }
+  const model = o.remembered ?? startingModel(o.kind, o.fromSettings)
+  return { model, displaced: model === chosen ? null : { from: chosen, to: model } }
+}
+
 /** The durations to offer: the model's own for this kind, else the documented ones. */
 export function durationsOf(caps: ModelCaps): readonly string[] {
   return caps.caps?.durations ?? DURATIONS

@@ -6,14 +6,15 @@ import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
-import { isAlreadyUsed } from './external-id'
+import { isAlreadyUsed, isAppMadeId } from './external-id'
 import type { ComposeKind } from './slots'
 
 // One Generate: at most one on its way at a time (a second click, or Ctrl+Enter held down, while
 // one is sending does nothing), each carrying the draft's external id. That id is kept (across a
-// reload too) until the service has the request; main refusing it as already used means an
-// earlier Generate went out unconfirmed: said so, and only then is the id renewed, so a paid
-// Generate is never made twice without the person pressing Generate again.
+// reload too) until the service has the request; main refusing an id the app made as already used
+// means an earlier Generate went out unconfirmed: said so, and only then is the id renewed, so a
+// paid Generate is never made twice without the person pressing Generate again. An id the person
+// typed that main refuses clashes with some older job: main's words are said, and the id stays.
 
 export function useGenerate() {
   const t = useT()
@@ -38,8 +39,9 @@ export function useGenerate() {
       })
       return true
     } catch (error) {
-      if (!isAlreadyUsed(error)) notify(noticeFrom(error))
-      else {
+      if (!isAlreadyUsed(error) || !isAppMadeId(request.external_task_id)) {
+        notify(noticeFrom(error))
+      } else {
         useDraft.getState().sent()
         const requestId = error instanceof ApiError ? error.requestId : undefined
         notify({ kind: 'error', text: t('create.alreadySent'), requestId })

@@ -94,7 +94,11 @@ export function FeedGroupView(props: GroupProps): React.JSX.Element {
   const { group, byId, facts, extensions, selection } = props
   const several = group.jobs.length > 1
   return (
-    <article className="feed-group" aria-labelledby={headIdOf(group)}>
+    // A one-take group is a card of its own size: several sit side by side on a wide window.
+    <article
+      className={several ? 'feed-group' : 'feed-group single'}
+      aria-labelledby={headIdOf(group)}
+    >
       <GroupHead group={group} byId={byId} onCompare={props.onCompare} />
       <ul className="tile-grid">
         {group.jobs.map((job, i) => {

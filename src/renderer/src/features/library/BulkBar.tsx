@@ -5,7 +5,8 @@ import { exportVideos, toggleFavourites, trash } from './actions'
 import { useSelection } from './selection'
 
 // What can be done to every selected video at once: favourite, export, move to the trash. Each
-// runs once at a time (a second click while one runs does nothing).
+// runs once at a time (a second click while one runs does nothing). A delete takes out of the
+// selection only the videos it deleted.
 
 export function BulkBar(): React.JSX.Element | null {
   const t = useT()
@@ -37,7 +38,8 @@ export function BulkBar(): React.JSX.Element | null {
         className="danger"
         disabled={busy}
         onClick={run(async () => {
-          if (await trash(ids, t)) useSelection.getState().clear()
+          // Those main refused stay selected, to try again or act on otherwise.
+          useSelection.getState().drop(await trash(ids, t))
         })}
       >
         {t('library.delete')}

@@ -12,7 +12,7 @@ import { onVideoKey, stepOf } from './player-keys'
 import { usePlayerWalk, type PlayerWalk } from './player-walk'
 import './library.css'
 
-// The player: one video large, what it is and what was asked for, and what can be done with it.
+// The player: one video large, what can be done with it, and what it is and what was asked for.
 // Previous and next (buttons, PageUp/PageDown or [ and ]) walk the library in its current order.
 // Opened from the Library and from the Create feed alike, with the same two props.
 
@@ -103,9 +103,13 @@ function PlayerBody({
           <PlayerMedia job={job} now={now} />
           <PlayerNav walk={walk} />
         </div>
+        {/* Title and Close, the actions, then the facts: on a short window the actions stay
+            in view above a long list, and the keys reach them in the order they are seen. */}
         <div className="player-details">
           <h2 id="player-title">{t('library.details')}</h2>
-          <PlayerInfo job={job} />
+          <button type="button" className="close" onClick={close}>
+            {t('library.close')}
+          </button>
           <PlayerActions
             job={job}
             onLeave={close}
@@ -118,9 +122,7 @@ function PlayerBody({
                 : undefined
             }
           />
-          <button type="button" className="close" onClick={close}>
-            {t('library.close')}
-          </button>
+          <PlayerInfo job={job} />
         </div>
       </div>
       {extending && <ExtendDialog job={extending} onClose={() => setExtending(null)} />}

@@ -4,7 +4,7 @@ import type { Job } from '../../../../shared/jobs'
 import { useLanguage, useT, type Translate } from '../../i18n'
 import { startDrag } from './actions'
 import { clockText, daysLeft, expiryText, mediaUrl, resolutionText, secondsOf } from './media'
-import { posterSrc, usePosters } from './posters'
+import { posterSrc, posterVersion, takenFor, usePosters } from './posters'
 
 // One video of the library: its poster frame in the clip's own shape (a preview plays on hover),
 // its length, size and date, a checkbox to select it and a handle to drag it into an editor.
@@ -45,9 +45,11 @@ function Poster({
   armed: boolean
 }): React.JSX.Element {
   const t = useT()
-  const taken = usePosters((s) => s.taken[job.id])
-  const kept = usePosters((s) => s.kept[job.id] === true)
-  const failed = usePosters((s) => s.failed[job.id])
+  // Of this version of the file: one saved again is shown, or captured, anew.
+  const version = posterVersion(job)
+  const taken = usePosters((s) => takenFor(s, job.id, version))
+  const kept = usePosters((s) => s.kept[job.id] === version)
+  const failed = usePosters((s) => s.failed[job.id] === version)
   const [playing, setPlaying] = useState(false)
   // Scrolled out of view: a capture it asked for and that has not started is not wanted now.
   useEffect(() => () => usePosters.getState().cancel(job.id), [job.id])
@@ -61,12 +63,12 @@ function Poster({
       ) : (
         <img
           className="poster-img"
-          src={posterSrc(mediaUrl(posterBase, job), taken, kept)}
+          src={posterSrc(mediaUrl(posterBase, job), taken, kept, version)}
           alt=""
           draggable={false}
           decoding="async"
           // No poster from main (no ffmpeg here): the window takes the frame itself.
-          onError={() => usePosters.getState().request(job.id, src)}
+          onError={() => usePosters.getState().request(job.id, src, version)}
         />
       )}
       <video

@@ -15,20 +15,25 @@ const AT_ONCE = 4
 const notify = (...args: Parameters<ReturnType<typeof useApp.getState>['notify']>) =>
   useApp.getState().notify(...args)
 
-/** Runs one call per id, a few at a time; the first failure is said with how many failed. */
+/**
+ * Runs one call per id, a few at a time; the first failure is said with how many failed. Gives
+ * the ids whose call went through, in the order given.
+ */
 async function each(
   ids: string[],
   t: Translate,
   run: (id: string) => Promise<void>,
-): Promise<number> {
+): Promise<string[]> {
   let failed = 0
   let first: unknown = null
+  const done = new Set<string>()
   const queue = [...ids]
   await Promise.all(
     Array.from({ length: Math.min(AT_ONCE, queue.length) }, async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         try {
           await run(id)
+          done.add(id)
         } catch (error) {
           failed++
           first ??= error
@@ -44,7 +49,7 @@ async function each(
         : n,
     )
   }
-  return ids.length - failed
+  return ids.filter((id) => done.has(id))
 }
 
 export function play(id: string): void {
@@ -105,17 +110,20 @@ export async function exportVideos(ids: string[], t: Translate): Promise<void> {
   })
 }
 
-/** Moves them to the trash after one question; main's tasks.removed takes them off too. */
-export async function trash(ids: string[], t: Translate): Promise<boolean> {
-  if (ids.length === 0) return false
+/**
+ * Moves them to the trash after one question; main's tasks.removed takes them off too. Gives the
+ * ids actually deleted: none when the person said no, fewer than asked when main refused some
+ * (a job still being made is not deleted).
+ */
+export async function trash(ids: string[], t: Translate): Promise<string[]> {
+  if (ids.length === 0) return []
   const question =
     ids.length === 1 ? t('library.confirmDelete') : t('browse.confirmTrash', { n: ids.length })
-  if (!window.confirm(question)) return false
-  await each(ids, t, async (id) => {
+  if (!window.confirm(question)) return []
+  return each(ids, t, async (id) => {
     await call(api().library.delete({ id }))
     useJobs.getState().remove(id)
   })
-  return true
 }
 
 export function reveal(id: string): void {

@@ -98,7 +98,11 @@ export function moreOf(job: Job, t: Translate, onLeave: () => void): MenuItem[] 
       key: 'trash',
       label: t('library.delete'),
       danger: true,
-      onSelect: () => void trash([job.id], t).then((gone) => gone && onLeave()),
+      onSelect: () =>
+        void trash([job.id], t).then((gone) => {
+          // Only when its video went: a refused delete leaves the player on it, with the notice.
+          if (gone.includes(job.id)) onLeave()
+        }),
     },
   ]
   return list.filter((i): i is MenuItem => i !== false)

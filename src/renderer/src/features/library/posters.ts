@@ -4,6 +4,9 @@
 // handed to main, which keeps it; from then on the tile loads it from main like any other poster
 // and the copy in memory is let go. A few at a time, newest asks first, so a page of tiles does
 // not open fifty decoders; a tile that leaves the view takes its place in the queue with it.
+// Frames main cannot keep stay in memory for the session, at most TAKEN_MAX (the oldest go).
+// Everything here is per version of the file (the job's updatedAt): a file saved again is
+// captured again, a failed capture may be tried again, and its poster URL is a new one.
 
 import { create } from 'zustand'
 import { api, call } from '../../api'
@@ -44,45 +47,82 @@ export const captureInWindow: Capturer = async (videoUrl) => {
   }
 }
 
+/** Frames kept in memory at most: a session where main keeps none stays bounded. */
+export const TAKEN_MAX = 200
+
+/** Which version of a job's file a poster is of: a file saved again is another one. */
+export const posterVersion = (job: { updatedAt: number }): string => String(job.updatedAt)
+
+export interface Taken {
+  dataUrl: string
+  version: string
+  /** When it was taken, in takes: the smallest goes first once TAKEN_MAX are held. */
+  order: number
+}
+
 interface PostersState {
-  /** Posters the window took that main does not keep (yet), by job id (data URLs). */
-  taken: Record<string, string>
-  /** Posters the window took and main now keeps: the tile reloads them from main. */
-  kept: Record<string, true>
-  /** Jobs whose frame could not be taken either: their tile shows its placeholder. */
-  failed: Record<string, true>
+  /** Posters the window took that main does not keep (yet), by job id. */
+  taken: Record<string, Taken>
+  /** Posters the window took and main now keeps (the version kept): reloaded from main. */
+  kept: Record<string, string>
+  /** Jobs whose frame could not be taken either (the version that failed): a placeholder. */
+  failed: Record<string, string>
   capturer: Capturer
-  /** Main had no poster for this job: take one (once), keep it in main, show it. */
-  request(id: string, videoUrl: string): void
+  /** Main had no poster for this version of the job: take one (once), keep it in main, show it. */
+  request(id: string, videoUrl: string, version: string): void
   /** The tile left the view: a capture not started yet is not wanted any more. */
   cancel(id: string): void
 }
 
-const waiting: { id: string; url: string }[] = []
+interface Wanted {
+  id: string
+  url: string
+  version: string
+}
+
+const waiting: Wanted[] = []
 /** Ids waiting or being taken. */
 const pending = new Set<string>()
 let running = 0
+let takes = 0
+
+/** The frames held with this one added: past TAKEN_MAX, the ones taken longest ago go. */
+export function withTaken(
+  taken: Record<string, Taken>,
+  id: string,
+  frame: Omit<Taken, 'order'>,
+): Record<string, Taken> {
+  const next = { ...taken, [id]: { ...frame, order: ++takes } }
+  const ids = Object.keys(next)
+  if (ids.length <= TAKEN_MAX) return next
+  ids.sort((a, b) => next[a]!.order - next[b]!.order)
+  for (const old of ids.slice(0, ids.length - TAKEN_MAX)) delete next[old]
+  return next
+}
 
 /** Main keeps the poster now: the data URL goes, the tile loads main's file. */
-function keep(id: string): void {
+function keep(id: string, version: string): void {
   usePosters.setState((s) => {
     const { [id]: _dropped, ...taken } = s.taken
-    return { taken, kept: { ...s.kept, [id]: true } }
+    return { taken, kept: { ...s.kept, [id]: version } }
   })
 }
 
-function take(next: { id: string; url: string }): Promise<void> {
+function take(next: Wanted): Promise<void> {
   const { capturer } = usePosters.getState()
+  const { id, version } = next
   return capturer(next.url)
     .then(async (frame) => {
-      usePosters.setState((s) => ({ taken: { ...s.taken, [next.id]: frame.dataUrl } }))
+      usePosters.setState((s) => ({
+        taken: withTaken(s.taken, id, { dataUrl: frame.dataUrl, version }),
+      }))
       // If main cannot keep it, this session still shows it from memory.
-      await call(api().library.setPoster({ id: next.id, bytes: frame.bytes })).then(
-        () => keep(next.id),
+      await call(api().library.setPoster({ id, bytes: frame.bytes })).then(
+        () => keep(id, version),
         () => {},
       )
     })
-    .catch(() => usePosters.setState((s) => ({ failed: { ...s.failed, [next.id]: true } })))
+    .catch(() => usePosters.setState((s) => ({ failed: { ...s.failed, [id]: version } })))
 }
 
 function pump(): void {
@@ -99,22 +139,32 @@ function pump(): void {
 }
 
 /** Where a tile's poster is: the frame in memory, else main's (reloaded once main keeps one). */
-export function posterSrc(posterUrl: string, taken: string | undefined, kept: boolean): string {
-  return taken ?? (kept ? `${posterUrl}?kept` : posterUrl)
+export function posterSrc(
+  posterUrl: string,
+  taken: string | undefined,
+  kept: boolean,
+  version: string,
+): string {
+  const v = `v=${encodeURIComponent(version)}`
+  return taken ?? (kept ? `${posterUrl}?kept&${v}` : `${posterUrl}?${v}`)
 }
+
+/** The frame in memory for this version of the job, if any. */
+export const takenFor = (s: PostersState, id: string, version: string): string | undefined =>
+  s.taken[id]?.version === version ? s.taken[id].dataUrl : undefined
 
 export const usePosters = create<PostersState>((set, get) => ({
   taken: {},
   kept: {},
   failed: {},
   capturer: captureInWindow,
-  request(id, videoUrl) {
+  request(id, videoUrl, version) {
     const s = get()
-    if (s.taken[id] || s.failed[id] || pending.has(id)) return
+    if (takenFor(s, id, version) || s.failed[id] === version || pending.has(id)) return
     // Main said it kept one and cannot show it after all: no second capture, the placeholder.
-    if (s.kept[id]) return set({ failed: { ...s.failed, [id]: true } })
+    if (s.kept[id] === version) return set({ failed: { ...s.failed, [id]: version } })
     pending.add(id)
-    waiting.push({ id, url: videoUrl })
+    waiting.push({ id, url: videoUrl, version })
     pump()
   },
   cancel(id) {

@@ -11,6 +11,8 @@ export interface SelectionState {
   /** Selects every loaded tile from the anchor (or this one) to this one. */
   extend(position: number, idAt: (position: number) => string | undefined): void
   set(ids: string[]): void
+  /** Takes these out of the selection (the others stay, and the anchor). */
+  drop(ids: string[]): void
   clear(): void
 }
 
@@ -34,6 +36,14 @@ export const useSelection = create<SelectionState>((set, get) => ({
   },
   set(ids) {
     set({ ids: Object.fromEntries(ids.map((id) => [id, true as const])) })
+  },
+  drop(ids) {
+    if (ids.length === 0) return
+    set((s) => {
+      const kept = { ...s.ids }
+      for (const id of ids) delete kept[id]
+      return { ids: kept }
+    })
   },
   clear() {
     set({ ids: {}, anchor: null })
