@@ -649,4 +649,17 @@ describe('ComposeView', () => {
     await waitFor(() => expect(create).toHaveBeenCalledTimes(2))
     expect(sentInput(1)).toMatchObject({ takes: 1, request: { external_task_id: 'shot-42' } })
   })
+
+  it('says when a change of kind moved off a model that does not make it', () => {
+    render(<ComposeView />)
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v2-6' } })
+    expect(screen.queryByText(/does not make this kind of video/)).toBeNull()
+    fireEvent.click(screen.getByRole('radio', { name: 'Multi-image' }))
+    expect(
+      screen.getByText('Kling 2.6 does not make this kind of video: switched to Kling 1.6.'),
+    ).toBeTruthy()
+    // Picking a model is an answer: the note goes.
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'kling-v1-6' } })
+    expect(screen.queryByText(/does not make this kind of video/)).toBeNull()
+  })
 })

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { DEFAULT_MODEL, findModel, modelsFor } from '../../../../shared/kling'
 import { useT } from '../../i18n'
+import { useDraft } from '../../stores/draft'
 import { modelFacts } from './model-facts'
 import { recommendedModel, SERVER_DEFAULT_LABEL } from './model-choice'
 import type { ComposeKind } from './slots'
@@ -30,6 +31,9 @@ export function ModelPicker({ kind, value, onChange, describedBy, invalid }: Pro
   const shown = known ?? (value.trim() === '' ? findModel(DEFAULT_MODEL) : undefined)
   const facts = typing && !known ? t('create.facts.unknown') : shown && modelFacts(shown, kind, t)
   const selected = typing ? OTHER : value
+  // Said once the kind changed under a model that does not make it, until a model is picked.
+  const displaced = useDraft((s) => s.displaced)
+  const labelOf = (name: string) => findModel(name)?.label ?? name
 
   return (
     <div className="field model-field">
@@ -81,6 +85,14 @@ export function ModelPicker({ kind, value, onChange, describedBy, invalid }: Pro
       <p id="model-facts" className="help">
         {facts}
       </p>
+      {displaced && (
+        <p className="help" role="status">
+          {t('create.model.switched', {
+            from: labelOf(displaced.from),
+            to: labelOf(displaced.to),
+          })}
+        </p>
+      )}
     </div>
   )
 }
