@@ -1,14 +1,11 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/main/emulator/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { Ledger } from '../../src/main/tasks/ledger'
-import { buildBrowserBridge } from './build-bridge'
-import { startHarness, type Harness } from './harness'
-import { chromiumAvailable as available, launchChromium, openPage } from './session'
+import type { Harness } from './harness'
+import { chromiumAvailable as available, e2eSuite } from './session'
 import { axeProblems } from './shots'
 
 // The built renderer in Debian's Chromium, driven by playwright-core, with window.api reaching
@@ -17,22 +14,16 @@ import { axeProblems } from './shots'
 const SHOTS = resolve('test-results/screenshots')
 const KEY = 'sk-e2e-distinctive-key-9d41'
 
-let browser: Browser
-let bridge: string
-let emulator: Emulator
-const dirs: string[] = []
-const harnesses: Harness[] = []
+const suite = e2eSuite('app', { timeScale: 300, seed: 8 })
 
-async function harness(dataDir: string, secrets: MemorySecretStore): Promise<Harness> {
-  const h = await startHarness({ dataDir, emulator, secrets })
-  harnesses.push(h)
-  return h
-}
+const harness = (dataDir: string, secrets: MemorySecretStore): Promise<Harness> =>
+  suite.harness({ dataDir, secrets })
+const dataDir = (): Promise<string> => suite.tempDir('kling-e2e-')
 
-const open = (h: Harness, locale = 'en-US'): Promise<Page> =>
-  openPage(browser, bridge, h, { locale })
+const open = (h: Harness, locale = 'en-US'): Promise<Page> => suite.open(h, { locale })
 
 async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true })
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
 }
 
@@ -66,27 +57,6 @@ async function openLibraryAndPlay(page: Page, prompt: string): Promise<void> {
   await expect
     .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 })
     .toBeGreaterThan(0)
-}
-
-beforeAll(async () => {
-  if (!available) return
-  await mkdir(SHOTS, { recursive: true })
-  bridge = await buildBrowserBridge(resolve('test-results/.e2e'))
-  emulator = await startEmulator({ timeScale: 300, seed: 8 })
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  for (const h of harnesses) await h.close().catch(() => {})
-  await browser?.close()
-  await emulator?.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-
-async function dataDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'kling-e2e-'))
-  dirs.push(d)
-  return d
 }
 
 describe.skipIf(!available)('Kling Studio in Chromium', () => {

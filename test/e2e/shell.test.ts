@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/main/emulator/server'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Emulator } from '../../src/main/emulator/options'
+import { startEmulator } from '../../src/main/emulator/server'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
-import { buildBrowserBridge } from './build-bridge'
-import { startHarness, type Harness } from './harness'
-import { chromiumAvailable as available, launchChromium, openPage } from './session'
+import type { Harness } from './harness'
+import { chromiumAvailable as available, e2eSuite } from './session'
 import { overflowProblems, shotMatrix } from './shots'
 
 // The app shell in Chromium against the real main services: first run tests the key with the
@@ -18,37 +15,13 @@ import { overflowProblems, shotMatrix } from './shots'
 const GOOD = 'sk-shell-accepted-key-5c20'
 const WRONG = 'sk-shell-wrong-key-0b77'
 
-let browser: Browser
-let bridge: string
 /** Takes GOOD only, as the service takes only keys it issued. */
-let emulator: Emulator
-const dirs: string[] = []
-const harnesses: Harness[] = []
+const suite = e2eSuite('shell', { timeScale: 300, seed: 12, key: GOOD })
 
-async function harness(secrets: MemorySecretStore, service: Emulator = emulator) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kling-shell-'))
-  dirs.push(dataDir)
-  const h = await startHarness({ dataDir, emulator: service, secrets })
-  harnesses.push(h)
-  return h
-}
+const harness = (secrets: MemorySecretStore, service?: Emulator): Promise<Harness> =>
+  suite.harness({ secrets, emulator: service })
 
-const open = (h: Harness, locale = 'en-US'): Promise<Page> =>
-  openPage(browser, bridge, h, { locale })
-
-beforeAll(async () => {
-  if (!available) return
-  bridge = await buildBrowserBridge(resolve('test-results/.e2e-shell'))
-  emulator = await startEmulator({ timeScale: 300, seed: 12, key: GOOD })
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  for (const h of harnesses) await h.close().catch(() => {})
-  await browser?.close()
-  await emulator?.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
+const open = (h: Harness, locale = 'en-US'): Promise<Page> => suite.open(h, { locale })
 
 describe.skipIf(!available)('the app shell in Chromium', () => {
   it('first run: a refused key keeps the welcome screen and is forgotten; a good one goes on', async () => {

@@ -1,15 +1,10 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type Emulator } from '../../src/main/emulator/server'
+import { readdir } from 'node:fs/promises'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { en, type MessageKey } from '../../src/renderer/src/i18n/en'
 import { id } from '../../src/renderer/src/i18n/id'
-import { buildBrowserBridge } from './build-bridge'
-import { startHarness, type Harness } from './harness'
-import { chromiumAvailable, launchChromium, openPage } from './session'
+import { chromiumAvailable, e2eSuite } from './session'
 import { overflowSweep, shotMatrix } from './shots'
 
 // A creator's walkthrough, as a new person would try it, in each language: set the key, write a
@@ -23,32 +18,8 @@ const KEY = 'sk-walkthrough-key-4e1d'
 const PROMPT = 'A red kite over a windy beach at golden hour'
 const DRAFT = 'A night market in the rain, lanterns swaying'
 
-let browser: Browser
-let bridge: string
 /** Slow enough (a take takes seconds) that a running tile can be seen before it turns into video. */
-let emulator: Emulator
-const dirs: string[] = []
-const harnesses: Harness[] = []
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return
-  bridge = await buildBrowserBridge(resolve('test-results/.e2e-walkthrough'))
-  emulator = await startEmulator({ timeScale: 40, seed: 21 })
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  for (const h of harnesses) await h.close().catch(() => {})
-  await browser?.close()
-  await emulator?.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix))
-  dirs.push(d)
-  return d
-}
+const suite = e2eSuite('walkthrough', { timeScale: 40, seed: 21 })
 
 /** Every problem the matrix finds at one step, collected so one run reports them all. */
 async function step(page: Page, problems: string[], name: string): Promise<void> {
@@ -73,15 +44,9 @@ describe.skipIf(!chromiumAvailable)('a creator’s walkthrough in Chromium', () 
         (language === 'en' ? en : id)[key].replace(/\{(\w+)\}/g, (_, k: string) =>
           String(params[k]),
         )
-      const exportFolder = await tempDir('kling-walk-export-')
-      const h = await startHarness({
-        dataDir: await tempDir('kling-walk-'),
-        emulator,
-        secrets: new MemorySecretStore(),
-        exportFolder,
-      })
-      harnesses.push(h)
-      const page = await openPage(browser, bridge, h, {
+      const exportFolder = await suite.tempDir('kling-walk-export-')
+      const h = await suite.harness({ secrets: new MemorySecretStore(), exportFolder })
+      const page = await suite.open(h, {
         locale: language === 'en' ? 'en-US' : 'id-ID',
         viewport: { width: 1280, height: 820 },
       })
@@ -206,7 +171,6 @@ describe.skipIf(!chromiumAvailable)('a creator’s walkthrough in Chromium', () 
       expect(problems).toEqual([])
       expect(await page.content()).not.toContain(KEY)
       await page.context().close()
-      await mkdir(exportFolder, { recursive: true })
     }, 400_000)
   }
 })
