@@ -9,6 +9,7 @@ import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { job } from '../fixtures/job'
+import { seedLibrary } from './library-store'
 
 // The Library as a browser: its count, selection and bulk bar, keyboard and right-click menu,
 // against a window.api that records what it is asked (the calls main would get).
@@ -58,20 +59,7 @@ function seed(total = COUNT, estimate = false, count = COUNT): void {
       createdAt: Date.now() - i * 1000,
     }),
   )
-  const ids: (string | undefined)[] = new Array<string | undefined>(total)
-  jobs.forEach((j, i) => (ids[i] = j.id))
-  useJobs.setState({
-    byId: Object.fromEntries(jobs.map((j) => [j.id, j])),
-    ids,
-    total,
-    totalIsEstimate: estimate,
-    sort: 'newest',
-    query: {},
-    loadedPages: { 0: 'done' },
-    progress: {},
-    facts: {},
-    factsAsked: {},
-  })
+  seedLibrary(jobs, { loaded: Math.min(count, total), total, estimate, firstPageDone: true })
 }
 
 beforeEach(() => {

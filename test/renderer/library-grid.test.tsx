@@ -9,6 +9,7 @@ import { TAKEN_MAX, usePosters } from '../../src/renderer/src/features/library/p
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { job } from '../fixtures/job'
+import { seedLibrary } from './library-store'
 
 // The grid keeps only the tiles in view in the DOM, each in its clip's own shape, with a poster
 // (main's, or one the window takes when main has none). A fast scroll does not start a poster or
@@ -23,20 +24,7 @@ let calls: { facts: string[][]; setPoster: string[] }
 let keepsPosters: boolean
 
 function seed(jobs: Job[], total = jobs.length): void {
-  const ids: (string | undefined)[] = new Array<string | undefined>(total)
-  jobs.forEach((j, i) => (ids[i] = j.id))
-  useJobs.setState({
-    byId: Object.fromEntries(jobs.map((j) => [j.id, j])),
-    ids,
-    total,
-    totalIsEstimate: false,
-    sort: 'newest',
-    query: {},
-    loadedPages: { 0: 'done' },
-    progress: {},
-    facts: {},
-    factsAsked: {},
-  })
+  seedLibrary(jobs, { loaded: Math.min(jobs.length, total), total, firstPageDone: true })
 }
 
 const scenes = (n: number, over: (i: number) => Partial<Job> = () => ({})) =>

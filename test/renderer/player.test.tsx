@@ -9,6 +9,7 @@ import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
 import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { job } from '../fixtures/job'
+import { seedLibrary } from './library-store'
 
 // The player walks the library in its order, says what the file is and what the server used,
 // shows only the fields of the job's kind, explains a failure, and never sends a paid task twice,
@@ -71,20 +72,7 @@ const scenes = (n: number): Job[] =>
   )
 
 function seed(jobs: Job[], loaded = jobs.length, total = jobs.length): void {
-  const ids: (string | undefined)[] = new Array<string | undefined>(total)
-  jobs.slice(0, loaded).forEach((j, i) => (ids[i] = j.id))
-  useJobs.setState({
-    byId: Object.fromEntries(jobs.map((j) => [j.id, j])),
-    ids,
-    total,
-    totalIsEstimate: false,
-    sort: 'newest',
-    query: {},
-    loadedPages: loaded === total ? { 0: 'done' } : {},
-    progress: {},
-    facts: {},
-    factsAsked: {},
-  })
+  seedLibrary(jobs, { loaded, total })
 }
 
 beforeEach(() => {
