@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -145,4 +145,35 @@ describe('library.delete refuses every state of a job being made', () => {
       expect(cancelled).toEqual([])
     },
   )
+
+  it('keeps a finished job whose video is fetched again while its file goes to the trash', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kling-delete-'))
+    ledger = new Ledger(join(dir, 'history.db'))
+    const library = new Library({ root: join(dir, 'library') })
+    const job = ledger.create({ request: { prompt: 'fetched again' }, externalTaskId: 'ks-again' })
+    const announced: string[] = []
+    const service = new LibraryService({
+      ledger,
+      library,
+      actions: {
+        // Download again lands while the file is on its way to the trash.
+        trash: async () => void ledger.setState(job.id, 'downloading'),
+      } as unknown as DesktopActions,
+      emit: (name: string) => void announced.push(name),
+      posters: new PosterStore({ folder: join(dir, 'posters'), videoFor: () => null }),
+      inputs: new InputStore({ root: () => library.root }),
+      runner: { cancel: (id) => ledger.removeQueued(id) },
+    })
+    const file = join(dir, 'library', 'clip.mp4')
+    await mkdir(join(dir, 'library'), { recursive: true })
+    await writeFile(file, 'video')
+    ledger.setSaved(job.id, file, 5)
+    ledger.setState(job.id, 'done')
+    await expect(service.handlers()['library.delete']({ id: job.id })).rejects.toMatchObject({
+      code: 'invalid_state',
+      message: expect.stringMatching(BEING_MADE),
+    })
+    expect(ledger.get(job.id)?.state).toBe('downloading')
+    expect(announced).toEqual([])
+  })
 })

@@ -39,6 +39,9 @@ const BEING_MADE: readonly JobState[] = [
   'needs_attention',
 ]
 
+/** What may leave the history: a job that ended, one way or another. */
+const SETTLED: readonly JobState[] = ['done', 'failed', 'expired']
+
 /** Why a job being made is not deleted (its video would be paid for and never fetched). */
 function stillBeingMade(state: JobState): string {
   return (
@@ -123,7 +126,13 @@ export class LibraryService {
       }
     } else {
       if (job.file) await library.remove(job.file, (p) => actions.trash(p), this.mediaRoots())
-      ledger.remove(id)
+      // Fetched again meanwhile (Download again while the file went to the trash): the job is
+      // being made once more, so it stays, and its video comes back.
+      const result = ledger.removeIn(id, SETTLED)
+      if (!result.removed) {
+        if (!result.job) throw new CallError('not_found', `No job ${id}`)
+        throw new CallError('invalid_state', stillBeingMade(result.job.state))
+      }
     }
     emit('tasks.removed', { id })
     // A poster left behind (a file the OS will not let go) names an id never used again.

@@ -182,8 +182,7 @@ export class Library {
     return removed
   }
 
-  /** Deletes a video and its sidecar with the given trash function (the OS trash in the app). */
-  /** Moves a video and its sidecar to the trash; only inside the given library folders. */
+  /** Moves a video and its sidecar to the trash (the OS's, in the app); only inside the given library folders. */
   async remove(
     file: string,
     trash: (path: string) => Promise<void>,

@@ -301,9 +301,17 @@ export class Ledger {
    * if it comes after, it finds no job and sends nothing. Not dropped: the job as it stands.
    */
   removeQueued(id: string): { removed: true } | { removed: false; job: JobRecord | null } {
+    return this.removeIn(id, ['queued'])
+  }
+
+  /** Drops a job with its events only if it is in one of these states, read in the same write. */
+  removeIn(
+    id: string,
+    states: readonly JobState[],
+  ): { removed: true } | { removed: false; job: JobRecord | null } {
     return this.tx(() => {
       const job = this.get(id)
-      if (job?.state !== 'queued') return { removed: false, job }
+      if (!job || !states.includes(job.state)) return { removed: false, job }
       this.remove(id)
       return { removed: true }
     })
