@@ -18,6 +18,7 @@ import {
   type RowPatch,
 } from './job-row'
 import { addInput, inputOf, type InputRecord } from './ledger-inputs'
+import { addRoot, roots } from './ledger-roots'
 import { explainList, listJobs, type ListPage, type ListSource } from './ledger-list'
 import type { DriverKind } from './ledger-plan'
 import { nextState, type JobPatch } from './lifecycle'
@@ -276,15 +277,11 @@ export class Ledger {
 
   /** Remembers a library folder this history saves into (kept for good: its videos stay). */
   addLibraryRoot(path: string): void {
-    this.stmt(
-      'INSERT INTO library_roots (path, added_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-    ).run(path, this.now())
+    addRoot(this.prepare, path, this.now())
   }
 
   libraryRoots(): string[] {
-    return (
-      this.stmt('SELECT path FROM library_roots ORDER BY added_at').all() as { path: string }[]
-    ).map((r) => r.path)
+    return roots(this.prepare)
   }
 
   remove(id: string): void {
