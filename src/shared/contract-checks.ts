@@ -11,7 +11,7 @@ import {
   VIDEO_KINDS,
 } from './kling'
 import { CONCURRENCY_MAX, LANGUAGES, sanitizeSettings, THEMES, type Settings } from './settings'
-import type { Check, CreateInput, ExtendInput, InputBytes } from './contract'
+import type { Check, CreateInput, ExtendInput, InputBytes, RerunInput } from './contract'
 import { TAKES_MAX } from './takes'
 
 // How each call's input is checked before main sees it: one Check per input shape. The contract
@@ -55,9 +55,11 @@ export const createInput: Check<CreateInput> = (input) => {
   if (!isVideoKind(kind)) return bad(`kind must be one of ${VIDEO_KINDS.join(', ')}`)
   // An extension names its parent by job id: tasks.extend, where main fills in the task's ids.
   if (kind === 'video-extend') return bad('an extension is made with tasks.extend')
+  const over = overBudgetOf(input)
+  if (!over.ok) return over
   const checked = validateRequest(kind, input.request)
   return checked.ok
-    ? ok({ kind, request: checked.value, takes })
+    ? ok({ kind, request: checked.value, takes, ...(over.value ? { overBudget: true } : {}) })
     : bad(formatFieldErrors(checked.errors))
 }
 
@@ -92,28 +94,38 @@ export const posterInput: Check<{ id: string; bytes: Uint8Array }> = (input) => 
 /** Every field any endpoint takes: what a rerun's changes may touch (main checks them per kind). */
 const ANY_FIELD = new Set(VIDEO_KINDS.flatMap(fieldsOf))
 
-export const rerunInput: Check<{ id: string; changes: Partial<Record<string, unknown>> }> = (
-  input,
-) => {
+/** A paid call's deliberate pass over a budget cap: absent or a boolean. */
+function overBudgetOf(
+  input: unknown,
+): { ok: true; value: boolean } | { ok: false; message: string } {
+  const v = isRecord(input) ? (input.overBudget ?? false) : false
+  return typeof v === 'boolean' ? ok(v) : bad('overBudget must be true or false')
+}
+
+export const rerunInput: Check<RerunInput> = (input) => {
   const id = jobId(input)
   if (!id.ok) return id
+  const over = overBudgetOf(input)
+  if (!over.ok) return over
   const changes = (input as Record<string, unknown>).changes ?? {}
   if (!isRecord(changes) || Object.keys(changes).some((k) => !ANY_FIELD.has(k))) {
     return bad('changes must hold request fields only')
   }
-  return ok({ id: id.value.id, changes })
+  return ok({ id: id.value.id, changes, ...(over.value ? { overBudget: true } : {}) })
 }
 
 export const extendInput: Check<ExtendInput> = (input) => {
   const id = jobId(input)
   if (!id.ok) return id
-  const { id: _id, ...rest } = input as Record<string, unknown>
+  const over = overBudgetOf(input)
+  if (!over.ok) return over
+  const { id: _id, overBudget: _o, ...rest } = input as Record<string, unknown>
   const checked = validateRequest('video-extend', { task_id: '1', video_id: '1', ...rest })
   if (!checked.ok) return bad(formatFieldErrors(checked.errors))
   const { task_id: _t, video_id: _v, ...request } = checked.value
   if ('callback_url' in request || 'external_task_id' in request)
     return bad('an extension takes prompt, negative_prompt and cfg_scale only')
-  return ok({ id: id.value.id, ...request })
+  return ok({ id: id.value.id, ...request, ...(over.value ? { overBudget: true } : {}) })
 }
 
 export const inputBytes: Check<InputBytes> = (input) => {
@@ -220,6 +232,7 @@ export const settingsPatch: Check<Partial<Settings>> = (input) => {
     'theme',
     'notifications',
     'sandboxMode',
+    'budget',
   ]
   const unknown = Object.keys(input).filter((k) => !known.includes(k))
   if (unknown.length > 0) return bad(`unknown setting(s): ${unknown.join(', ')}`)
@@ -237,6 +250,7 @@ export const settingsPatch: Check<Partial<Settings>> = (input) => {
         theme: THEMES.join(', '),
         notifications: 'true or false',
         sandboxMode: 'true or false',
+        budget: `{ dailyUnits, monthlyUnits, pricePerUnit }: each null or a number above 0, and currency a three-letter code such as USD`,
       }
       return bad(`${key} must be ${hint[key]}`)
     }

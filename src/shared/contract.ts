@@ -1,6 +1,7 @@
 import type { Job, JobPage, JobQuery, JobState } from './jobs'
 import type { VideoKind, VideoRequest } from './kling'
 import type { Settings } from './settings'
+import type { SpendSummary } from './spend'
 import {
   createInput,
   exportIds,
@@ -40,6 +41,15 @@ export interface CreateInput {
   request: VideoRequest
   /** 1 to TAKES_MAX; 1 when left out. */
   takes?: number
+  /** The person chose to pass a budget cap for this Generate (refused with over_budget otherwise). */
+  overBudget?: boolean
+}
+
+/** A rerun of a job with some fields changed: a new paid job. */
+export interface RerunInput {
+  id: string
+  changes: Partial<Record<string, unknown>>
+  overBudget?: boolean
 }
 
 /** An extension of a finished video: what to say about the seconds added, all optional. */
@@ -48,6 +58,7 @@ export interface ExtendInput {
   prompt?: string
   negative_prompt?: string
   cfg_scale?: number
+  overBudget?: boolean
 }
 
 /** What the window learns of an input image it handed over: its name and its facts. */
@@ -156,7 +167,7 @@ export const CALLS = {
   'tasks.recheck': call<{ id: string }, Job>(jobId),
   /** Sends an unconfirmed create again, with its own external id (looked up first). */
   'tasks.resend': call<{ id: string }, Job>(jobId),
-  'tasks.rerun': call<{ id: string; changes: Partial<Record<string, unknown>> }, Job>(rerunInput),
+  'tasks.rerun': call<RerunInput, Job>(rerunInput),
   'tasks.favourite': call<{ id: string; favourite: boolean }, Job>(favouriteInput),
   /** Drops a job still waiting here (queued, never sent: nothing paid); refused once sending began. */
   'tasks.cancel': call<{ id: string }, void>(jobId),
@@ -186,6 +197,11 @@ export const CALLS = {
   /** The OS file picker for an image: the image kept, or null if cancelled. */
   'inputs.chooseFile': call<void, InputInfo | null>(none),
   'app.info': call<void, AppInfo>(none),
+  /**
+   * What was charged (final_unit_deduction) by day, week, month and model, what is on its way,
+   * and the caps: the spend view, and the window's own budget check before Generate.
+   */
+  'spend.summary': call<void, SpendSummary>(none),
 } as const
 
 export type CallName = keyof typeof CALLS

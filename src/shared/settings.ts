@@ -22,6 +22,30 @@ export interface Settings {
   notifications: boolean
   /** Use the built-in emulator instead of CometAPI (also what happens while no key is set). */
   sandboxMode: boolean
+  /** Spending: caps in units and an optional price per unit (src/shared/spend.ts). */
+  budget: Budget
+}
+
+/** What a person may set about money. Every field is optional (null: not set). */
+export interface Budget {
+  /** Units a day may take (local midnight to midnight), sent or waiting; null: no cap. */
+  dailyUnits: number | null
+  /** Units a calendar month may take; null: no cap. */
+  monthlyUnits: number | null
+  /** What one unit costs the person, to show units as money; null: units only. */
+  pricePerUnit: number | null
+  /** The currency of pricePerUnit (ISO 4217, e.g. USD). */
+  currency: string
+}
+
+export const UNITS_CAP_MAX = 1_000_000
+export const PRICE_PER_UNIT_MAX = 1_000_000
+
+export const DEFAULT_BUDGET: Budget = {
+  dailyUnits: null,
+  monthlyUnits: null,
+  pricePerUnit: null,
+  currency: 'USD',
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -58,6 +82,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   notifications: true,
   sandboxMode: false,
+  budget: DEFAULT_BUDGET,
 }
 
 export const CONCURRENCY_MAX = 10
@@ -82,6 +107,15 @@ export const SETTINGS_SCHEMA = {
   theme: { enum: [...THEMES] },
   notifications: { type: 'boolean' },
   sandboxMode: { type: 'boolean' },
+  budget: {
+    type: 'object',
+    properties: {
+      dailyUnits: { type: ['number', 'null'], exclusiveMinimum: 0, maximum: UNITS_CAP_MAX },
+      monthlyUnits: { type: ['number', 'null'], exclusiveMinimum: 0, maximum: UNITS_CAP_MAX },
+      pricePerUnit: { type: ['number', 'null'], exclusiveMinimum: 0, maximum: PRICE_PER_UNIT_MAX },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    },
+  },
 } as const
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -120,5 +154,25 @@ export function sanitizeSettings(value: unknown): Settings {
   if ((THEMES as readonly unknown[]).includes(v.theme)) out.theme = v.theme as Settings['theme']
   if (typeof v.notifications === 'boolean') out.notifications = v.notifications
   if (typeof v.sandboxMode === 'boolean') out.sandboxMode = v.sandboxMode
+  out.budget = sanitizeBudget(v.budget)
   return out
+}
+
+/** A positive number up to max, or null (a cap or price left unset). */
+function positiveOrNull(v: unknown, max: number): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max ? v : null
+}
+
+/** Budget from untrusted JSON: each field kept only when valid, otherwise unset. */
+export function sanitizeBudget(value: unknown): Budget {
+  const b = isRecord(value) ? value : {}
+  return {
+    dailyUnits: positiveOrNull(b.dailyUnits, UNITS_CAP_MAX),
+    monthlyUnits: positiveOrNull(b.monthlyUnits, UNITS_CAP_MAX),
+    pricePerUnit: positiveOrNull(b.pricePerUnit, PRICE_PER_UNIT_MAX),
+    currency:
+      typeof b.currency === 'string' && /^[A-Z]{3}$/.test(b.currency)
+        ? b.currency
+        : DEFAULT_BUDGET.currency,
+  }
 }

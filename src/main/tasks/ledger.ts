@@ -25,6 +25,7 @@ import { nextState, type JobPatch } from './lifecycle'
 import { migrate } from './migrations'
 import { chunkOf, everyChunk, SAVED, UNSAVED, type JobChunk } from './ledger-pages'
 import { addTerms, ensureTerms, termsBeginning } from './search-terms'
+import { durationsOf } from './ledger-durations'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
 // the command line and the app share one file. A job is written before its create request, so a
@@ -49,7 +50,9 @@ export class Ledger {
   private readonly stmts = new Map<string, StatementSync>()
   private depth = 0
   /** Prepared statements by their SQL, cached: what the helper files get to run theirs. */
-  private readonly prepare = (sql: string): StatementSync => this.stmt(sql)
+  readonly prepare = (sql: string): StatementSync => this.stmt(sql)
+  /** One write transaction for the helper files (a call inside another joins it). */
+  readonly transaction = <T>(fn: () => T): T => this.tx(fn)
   private readonly source: ListSource = {
     stmt: (sql) => this.stmt(sql),
     expand: (folded) => termsBeginning(this.prepare, folded),
@@ -140,9 +143,15 @@ export class Ledger {
     })
   }
 
-  /** The takes of one Generate: all written in one transaction, or none. */
-  createAll(inputs: NewJob[]): JobRecord[] {
-    return this.tx(() => inputs.map((input) => this.create(input)))
+  /**
+   * The takes of one Generate: all written in one transaction, or none. `guard` runs first in
+   * that transaction (a budget check that must see every other process's jobs) and may throw.
+   */
+  createAll(inputs: NewJob[], guard?: () => void): JobRecord[] {
+    return this.tx(() => {
+      guard?.()
+      return inputs.map((input) => this.create(input))
+    })
   }
 
   get(id: string): JobRecord | null {
@@ -378,17 +387,7 @@ export class Ledger {
 
   /** Seconds from create to succeed of finished real tasks like this one, newest first. */
   durations(kind: VideoKind, request: VideoRequest, limit = 200): number[] {
-    const r = request as Partial<Record<'model_name' | 'mode' | 'duration', string>>
-    const rows = this.stmt(
-      `SELECT (finished_at - submitted_at) / 1000.0 AS seconds FROM jobs
-       WHERE task_status = 'succeed' AND sandbox = 0 AND submitted_at IS NOT NULL AND finished_at > submitted_at
-         AND kind = ? AND COALESCE(model, '') = ? AND json_extract(request_json, '$.mode') IS ?
-         AND json_extract(request_json, '$.duration') IS ?
-       ORDER BY finished_at DESC LIMIT ?`,
-    ).all(kind, r.model_name ?? '', r.mode ?? null, r.duration ?? null, limit) as {
-      seconds: number
-    }[]
-    return rows.map((row) => row.seconds)
+    return durationsOf(this.prepare, kind, request, limit)
   }
 
   revision(): number {
