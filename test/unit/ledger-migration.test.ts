@@ -278,7 +278,7 @@ describe('migration from the previous release', () => {
           }
         ).value,
       ).toBe(SCHEMA_VERSION)
-      expect(SCHEMA_VERSION).toBe(4)
+      expect(SCHEMA_VERSION).toBe(5)
       // Takes made after the upgrade keep their group.
       const takes = ledger.createAll(
         [1, 2].map((n) => ({

@@ -164,6 +164,24 @@ const MIGRATIONS: string[] = [
   // before). Partial, the index costs nothing for those, and finds the takes of a group together.
   `ALTER TABLE jobs ADD COLUMN group_id TEXT;
    CREATE INDEX jobs_group ON jobs (group_id) WHERE group_id IS NOT NULL;`,
+  // Several processes on one history (the app, command lines): each is a worker with a heartbeat,
+  // and a job is worked by the one worker holding its claim (a stale worker's claims are taken
+  // over; see ledger-claims.ts). The revision index lets a process find what others changed.
+  `CREATE TABLE workers (
+     id TEXT PRIMARY KEY,
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     role TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     heartbeat_at INTEGER NOT NULL
+   );
+   CREATE TABLE job_claims (
+     job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+     worker_id TEXT NOT NULL,
+     claimed_at INTEGER NOT NULL
+   );
+   CREATE INDEX job_claims_worker ON job_claims (worker_id);
+   CREATE INDEX jobs_revision ON jobs (revision);`,
 ]
 
 /** Keeps one facet's per-value counts right when a job's value of it changes. */
