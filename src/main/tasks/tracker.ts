@@ -162,8 +162,11 @@ export class Tracker {
     return this.enqueueAll([input])[0]!
   }
 
-  /** The takes of one Generate: every one written to the ledger (or none) before any is sent. */
-  enqueueAll(inputs: NewJobInput[]): JobRecord[] {
+  /**
+   * The takes of one Generate: every one written to the ledger (or none) before any is sent.
+   * `guard` runs in the same write, before the jobs are added (the budget check), and may throw.
+   */
+  enqueueAll(inputs: NewJobInput[], guard?: () => void): JobRecord[] {
     const jobs = this.ledger.createAll(
       inputs.map((input) => ({
         kind: input.kind ?? 'text2video',
@@ -173,6 +176,7 @@ export class Tracker {
         parentJobId: input.parentJobId ?? null,
         groupId: input.groupId ?? null,
       })),
+      guard,
     )
     for (const job of jobs) {
       this.own.add(job.id)
