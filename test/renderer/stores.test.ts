@@ -46,6 +46,14 @@ describe('jobs store', () => {
     expect(useJobs.getState().total).toBe(2)
   })
 
+  it('does not put an older job another process changed at the top (it is not new)', () => {
+    useJobs.getState().apply(job({ id: 'new', createdAt: 2_000, revision: 1 }))
+    useJobs.getState().apply(job({ id: 'old', createdAt: 1_000, favourite: true, revision: 2 }))
+    expect(useJobs.getState().ids).toEqual(['new'])
+    expect(useJobs.getState().total).toBe(1)
+    expect(useJobs.getState().byId.old!.favourite).toBe(true)
+  })
+
   it('loads pages on demand through window.api, once each', async () => {
     const list = vi.fn(async (q: { offset?: number; limit?: number }) => ({
       ok: true as const,

@@ -100,8 +100,11 @@ function factsAfterUpdate(
 /** The state with one job more (or newer). */
 function withJob(s: JobsState, held: Job | undefined, job: Job): Partial<JobsState> {
   const next: Partial<JobsState> = { byId: { ...s.byId, [job.id]: job } }
-  // A new job of an unfiltered view goes to the top at once.
-  if (!held && Object.keys(s.query).length === 0 && !s.ids.includes(job.id)) {
+  // A new job of an unfiltered view goes to the top at once. An older one not loaded here (another
+  // process changed it: a favourite, a download again) is not new: it stays where it belongs.
+  const newest = s.ids.length > 0 ? s.byId[s.ids[0]!]?.createdAt : undefined
+  const isNew = newest === undefined || job.createdAt >= newest
+  if (!held && isNew && Object.keys(s.query).length === 0 && !s.ids.includes(job.id)) {
     next.ids = [job.id, ...s.ids]
     next.total = s.total + 1
   }
