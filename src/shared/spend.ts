@@ -93,9 +93,14 @@ export function overBudgetMessage(verdict: Exclude<BudgetVerdict, { ok: true }>)
     return 'A spending cap is set and the cost of this request is unknown, so it could pass the cap. Confirm to send it anyway.'
   const period = verdict.reason === 'daily' ? "today's" : "this month's"
   return (
-    `This would take about ${verdict.adding} units; ${verdict.committed} of ${period} cap of ` +
+    `This would take about ${unitsText(verdict.adding)}; ${verdict.committed} of ${period} cap of ` +
     `${verdict.cap} units are already charged or on their way. Confirm to send it anyway, or raise the cap in Settings.`
   )
+}
+
+/** "1 unit", "3.5 units". */
+export function unitsText(units: number | null): string {
+  return `${units} unit${units === 1 ? '' : 's'}`
 }
 
 /** Units as money at the person's price (null: no price set). */
@@ -105,4 +110,113 @@ export function unitsAsMoney(
 ): { amount: number; currency: string } | null {
   if (budget.pricePerUnit === null) return null
   return { amount: round(units * budget.pricePerUnit), currency: budget.currency }
+}
+
+// -------------------------------------------------------------------------------------------
+// Periods. A day is a local calendar day (YYYY-MM-DD); weeks begin on Monday (ISO); months on
+// the 1st. Arithmetic is on calendar dates, so a change of clocks never shifts a day.
+
+export type SpendPeriod = 'day' | 'week' | 'month'
+
+/** How many of each period the summary shows. */
+export const SUMMARY_SPAN = { day: 30, week: 12, month: 12 } as const
+
+const two = (n: number): string => String(n).padStart(2, '0')
+const parts = (day: string): [number, number, number] => {
+  const [y, m, d] = day.split('-').map(Number)
+  return [y!, m!, d!]
+}
+const utcDay = (y: number, m: number, d: number): string =>
+  new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10)
+
+/** The local calendar day of a moment (ms). */
+export function localDay(ms: number): string {
+  const t = new Date(ms)
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())}`
+}
+
+/** The moment (ms) a local calendar day begins. */
+export function localMidnight(day: string): number {
+  const [y, m, d] = parts(day)
+  return new Date(y, m - 1, d).getTime()
+}
+
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = parts(day)
+  return utcDay(y, m, d + n)
+}
+
+/** The first day of the period that holds `day`. */
+export function periodStart(day: string, period: SpendPeriod): string {
+  const [y, m, d] = parts(day)
+  if (period === 'day') return day
+  if (period === 'month') return `${y}-${two(m)}-01`
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay() // 0: Sunday
+  return addDays(day, -((weekday + 6) % 7))
+}
+
+/** The first day of the period `n` periods after the one that begins on `start`. */
+export function shiftPeriod(start: string, period: SpendPeriod, n: number): string {
+  const [y, m] = parts(start)
+  if (period === 'day') return addDays(start, n)
+  if (period === 'week') return addDays(start, 7 * n)
+  return utcDay(y, m + n, 1)
+}
+
+/** The first day of the oldest of the last `count` periods up to the one holding `today`. */
+export function spanStart(today: string, period: SpendPeriod, count: number): string {
+  return shiftPeriod(periodStart(today, period), period, -(count - 1))
+}
+
+/**
+ * Charged days summed into periods, every period from the one holding `from` to the one holding
+ * `to`, oldest first (a period without a charge: 0). Days outside from..to are left out.
+ */
+export function rollup(
+  days: readonly SpendBucket[],
+  from: string,
+  to: string,
+  period: SpendPeriod,
+): SpendBucket[] {
+  const sums = new Map<string, SpendBucket>()
+  for (const day of days) {
+    if (day.start < from || day.start > to) continue
+    const key = periodStart(day.start, period)
+    const sum = sums.get(key) ?? { start: key, units: 0, tasks: 0 }
+    sums.set(key, { start: key, units: round(sum.units + day.units), tasks: sum.tasks + day.tasks })
+  }
+  const out: SpendBucket[] = []
+  const last = periodStart(to, period)
+  for (let s = periodStart(from, period); s <= last; s = shiftPeriod(s, period, 1))
+    out.push(sums.get(s) ?? { start: s, units: 0, tasks: 0 })
+  return out
+}
+
+/** The first day the summary needs charges from: the oldest of its days, weeks and months. */
+export function summaryStart(today: string): string {
+  const starts = (Object.keys(SUMMARY_SPAN) as SpendPeriod[]).map((p) =>
+    spanStart(today, p, SUMMARY_SPAN[p]),
+  )
+  return starts.sort()[0]!
+}
+
+/** The summary from charged days since summaryStart(today) and the rest as read. */
+export function buildSummary(input: {
+  today: string
+  days: readonly SpendBucket[]
+  byModel: ModelSpend[]
+  committed: { day: Committed; month: Committed }
+  budget: Budget
+}): SpendSummary {
+  const { today, days } = input
+  const last = (p: SpendPeriod) => rollup(days, spanStart(today, p, SUMMARY_SPAN[p]), today, p)
+  return {
+    today,
+    days: last('day'),
+    weeks: last('week'),
+    months: last('month'),
+    byModel: input.byModel,
+    committed: input.committed,
+    budget: input.budget,
+  }
 }

@@ -307,7 +307,8 @@ describe('emulator endpoints: image rules, from the bytes', () => {
       dynamic_masks: [{ mask: SQUARE, trajectories }],
     })
     expect(task.task_status).toBe('succeed')
-    expect(task.final_unit_deduction).toBe('2')
+    // The shared unit table: kling-v1 std 5 s, whatever the masks.
+    expect(task.final_unit_deduction).toBe('1')
   })
 
   it('refuses a URL that cannot be read, and one over 10 MB', async () => {

@@ -101,7 +101,8 @@ describe('emulator: the documented flow', () => {
       )
     ).json()) as Envelope
     const done = await until(e, data.task_id, ['succeed'])
-    expect(done.data.final_unit_deduction).toBe('4')
+    // The shared unit table: kling-v1 (the default), pro, 10 s.
+    expect(done.data.final_unit_deduction).toBe('7')
     const { videos } = done.data.task_result as { videos: { url: string; duration: string }[] }
     expect(videos[0]!.duration).toBe('10')
     const dir = await mkdtemp(join(tmpdir(), 'emu-'))

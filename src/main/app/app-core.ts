@@ -11,14 +11,17 @@ import type { SecretStore } from '../secrets/secret-store'
 import type { SettingsStore } from '../settings/settings-store'
 import { inputStoreFor, wireFor } from '../studio/wire'
 import type { Ledger } from '../tasks/ledger'
+import { changeSource } from '../tasks/ledger-changes'
 import { LedgerReader } from '../tasks/ledger-reader'
 import type { DesktopActions } from './desktop'
 import { InputsService } from './inputs-service'
 import { JobService } from './jobs'
 import { KeyService } from './keys'
+import { LedgerWatch } from './ledger-watch'
 import { LibraryService } from './library-service'
 import { Runner, type EmitFn } from './runner'
 import { SettingsService } from './settings-service'
+import { SpendService } from './spend-service'
 
 // Everything the window can ask for, as plain Node services, one per group of the contract (keys,
 // settings, jobs, queue, library, inputs, app), composed here. The ipc layer binds them to the
@@ -62,11 +65,21 @@ export class AppCore {
   readonly runner: Runner
   readonly library: LibraryService
   private readonly jobs: JobService
+  private readonly spend: SpendService
   private readonly settingsService: SettingsService
   private readonly inputs: InputsService
   private readonly reader: LedgerReader
+  private readonly watch: LedgerWatch
 
   constructor(private readonly o: AppCoreOptions) {
+    // Other processes' changes to the history reach the window through the watch; what the
+    // services below tell the window themselves goes through its tap, so it is not told twice.
+    this.watch = new LedgerWatch({
+      source: changeSource(o.ledger.prepare),
+      emit: o.emit,
+      log: o.log,
+    })
+    o = { ...o, emit: this.watch.tap(o.emit) }
     o.ledger.addLibraryRoot(o.library.root)
     const language = () => resolveLanguage(o.settings.get().language, o.systemLanguages?.() ?? [])
     const inputs = o.inputs ?? inputStoreFor(o.ledger, () => o.library.root)
@@ -79,7 +92,9 @@ export class AppCore {
     const key = () => this.keys.current()
     this.runner = new Runner({ ...o, wire: wireFor(inputs), key, language })
     this.reader = new LedgerReader(o.ledger, o.listWorker ?? null, o.log)
+    this.spend = new SpendService({ ledger: o.ledger, settings: o.settings })
     this.jobs = new JobService({
+      spend: this.spend,
       ledger: o.ledger,
       reader: this.reader,
       runner: this.runner,
@@ -107,6 +122,7 @@ export class AppCore {
     this.reader.open()
     await this.keys.load()
     await this.runner.start()
+    this.watch.start()
   }
 
   suspend(): void {
@@ -118,7 +134,7 @@ export class AppCore {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.runner.stop(), this.reader.close()])
+    await Promise.all([this.runner.stop(), this.reader.close(), this.watch.stop()])
   }
 
   private info(): AppInfo {
@@ -145,6 +161,7 @@ export class AppCore {
       ...this.jobs.handlers(),
       ...this.library.handlers(),
       ...this.inputs.handlers(),
+      ...this.spend.handlers(),
       'queue.pause': () => (this.runner.pause(), queue(true)),
       'queue.resume': () => (this.runner.resume(), queue()),
       'queue.stats': () => this.runner.stats(),

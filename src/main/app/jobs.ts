@@ -14,10 +14,12 @@ import { RESULT_LIFETIME_MS } from '../tasks/tracker'
 import { CallError } from './call-error'
 import { publicJob } from './desktop'
 import type { EmitFn, Runner } from './runner'
+import type { SpendService } from './spend-service'
 
 // The jobs: making them (a generation of 1-4 takes, an extension, a rerun with changes), reading
 // them, asking the engine to look again, send again or fetch again, and cancelling one that is
-// still waiting here.
+// still waiting here. Every paid Generate passes the budget caps in the same write that adds its
+// jobs, unless the person chose to pass them (overBudget).
 
 /** Why a job that is no longer waiting here cannot be cancelled. */
 function notCancellable(state: JobState): string {
@@ -35,6 +37,7 @@ export class JobService {
       runner: Runner
       emit: EmitFn
       inputs: InputStore
+      spend: Pick<SpendService, 'guard'>
     },
   ) {}
 
@@ -50,6 +53,7 @@ export class JobService {
     request: VideoRequest,
     parentJobId: string | null = null,
     takes = 1,
+    overBudget = false,
   ): Promise<Job[]> {
     const { external_task_id: given, ...rest } = request as VideoRequest & {
       external_task_id?: string
@@ -63,6 +67,14 @@ export class JobService {
     const planned = planTakes(given, takes, (id) => this.o.ledger.byExternalId(id) !== null)
     if (!planned.ok) throw new CallError('invalid_input', planned.message)
     const { externalTaskIds, groupId } = planned.value
+    const guard = this.o.spend.guard({
+      kind,
+      request: rest as VideoRequest,
+      takes: externalTaskIds.length,
+      parentJobId,
+      sandbox,
+      overBudget,
+    })
     try {
       const jobs = engine.enqueueAll(
         externalTaskIds.map((externalTaskId) => ({
@@ -73,6 +85,7 @@ export class JobService {
           parentJobId,
           groupId,
         })),
+        guard,
       )
       return jobs.map(publicJob)
     } catch (error) {
@@ -87,13 +100,14 @@ export class JobService {
   private async createOne(
     kind: VideoKind,
     request: VideoRequest,
-    parentJobId: string | null = null,
+    parentJobId: string | null,
+    overBudget: boolean,
   ): Promise<Job> {
-    return (await this.create(kind, request, parentJobId))[0]!
+    return (await this.create(kind, request, parentJobId, 1, overBudget))[0]!
   }
 
   /** About 5 s more of a finished video, named by its job: main fills in the service's ids. */
-  extend({ id, ...text }: ExtendInput): Promise<Job> {
+  extend({ id, overBudget, ...text }: ExtendInput): Promise<Job> {
     const parent = this.job(id)
     if (!parent.taskId || !parent.video || parent.taskStatus !== 'succeed')
       throw new CallError('invalid_state', 'Only a finished video can be extended')
@@ -113,7 +127,7 @@ export class JobService {
       ...text,
     })
     if (!checked.ok) throw new CallError('invalid_input', formatFieldErrors(checked.errors))
-    return this.createOne('video-extend', checked.value, parent.id)
+    return this.createOne('video-extend', checked.value, parent.id, overBudget === true)
   }
 
   handlers(): Pick<
@@ -131,8 +145,8 @@ export class JobService {
   > {
     const { ledger, runner, emit } = this.o
     return {
-      'tasks.create': ({ kind, request, takes }) =>
-        this.create(kind ?? 'text2video', request, null, takes ?? 1),
+      'tasks.create': ({ kind, request, takes, overBudget }) =>
+        this.create(kind ?? 'text2video', request, null, takes ?? 1, overBudget === true),
       'tasks.extend': (input) => this.extend(input),
       'tasks.list': async (query) => {
         const page = await this.o.reader.list(query)
@@ -163,14 +177,15 @@ export class JobService {
           throw new CallError('invalid_state', 'Only an unconfirmed request can be sent again')
         return publicJob(this.job(id))
       },
-      'tasks.rerun': ({ id, changes }) => {
+      'tasks.rerun': ({ id, changes, overBudget }) => {
         const job = this.job(id)
         if (job.kind === 'video-extend') {
           const { prompt, negative_prompt, cfg_scale } = {
             ...job.request,
             ...changes,
           } as ExtendInput
-          return this.extend({ id: job.parentJobId ?? '', prompt, negative_prompt, cfg_scale })
+          const parentId = job.parentJobId ?? ''
+          return this.extend({ id: parentId, prompt, negative_prompt, cfg_scale, overBudget })
         }
         const { external_task_id: _ignored, ...merged } = { ...job.request, ...changes } as Record<
           string,
@@ -178,7 +193,7 @@ export class JobService {
         >
         const checked = validateRequest(job.kind, merged)
         if (!checked.ok) throw new CallError('invalid_input', formatFieldErrors(checked.errors))
-        return this.createOne(job.kind, checked.value)
+        return this.createOne(job.kind, checked.value, null, overBudget === true)
       },
       'tasks.favourite': ({ id, favourite }) => {
         this.job(id)

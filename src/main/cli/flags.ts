@@ -20,6 +20,14 @@ export const WAITING = {
   timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
+/** The flags of a command that makes a paid job (generate, extend). */
+export const PAYING = {
+  ...WAITING,
+  wait: { type: 'boolean' },
+  /** Pass a spending cap for this one job (else a cap that would be passed stops it: exit 6). */
+  'over-budget': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options']
+
 export type Flags = Record<string, string | boolean | undefined>
 
 type Options = NonNullable<ParseArgsConfig['options']>

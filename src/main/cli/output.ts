@@ -1,4 +1,5 @@
 import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
+import { unitsText, type BudgetVerdict } from '../../shared/spend'
 import type { KlingApiError } from '../kling/errors'
 import type { JobRecord } from '../tasks/ledger'
 
@@ -10,7 +11,51 @@ export const EXIT = {
   network: 4,
   /** The job was cancelled elsewhere (the app, another command) before it was sent: nothing paid. */
   cancelled: 5,
+  /** A spending cap stopped a generate or extend (--over-budget passes it): nothing was sent. */
+  overBudget: 6,
 } as const
+
+/**
+ * A generate or extend that would pass a spending cap (settings' budget; `kling-studio budget`
+ * sets it), refused before its job was written: nothing was created, sent or charged.
+ */
+export class OverBudget extends Error {
+  constructor(readonly verdict: Exclude<BudgetVerdict, { ok: true }>) {
+    super(overBudgetText(verdict))
+    this.name = 'OverBudget'
+  }
+
+  /** As --json prints a failure, with a kind of its own and the numbers of the refusal. */
+  toJson(): string {
+    const { reason, cap, committed, adding } = this.verdict
+    return JSON.stringify({
+      error: {
+        kind: 'over_budget',
+        status: null,
+        code: null,
+        message: this.message,
+        request_id: null,
+        cap_reason: reason,
+        cap,
+        committed,
+        adding,
+      },
+    })
+  }
+}
+
+function overBudgetText(v: Exclude<BudgetVerdict, { ok: true }>): string {
+  const after = 'Nothing was sent. Add --over-budget to send it anyway'
+  if (v.reason === 'unknown')
+    return `a spending cap is set and the cost of this request is unknown, so it could pass the cap. ${after}.`
+  const [period, flag] =
+    v.reason === 'daily' ? ["today's", '--daily'] : ["this month's", '--monthly']
+  return (
+    `over budget: this would take about ${unitsText(v.adding)}, and ${v.committed} of ${period} cap of ` +
+    `${v.cap} units are already charged or on their way. ${after}, or raise the cap ` +
+    `(kling-studio budget ${flag} N).`
+  )
+}
 
 /**
  * The job this command was following left the history while still waiting to be sent: another

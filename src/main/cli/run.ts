@@ -6,9 +6,11 @@ import { extend } from './commands/extend'
 import { generate } from './commands/generate'
 import { list } from './commands/list'
 import { resume } from './commands/resume'
+import { spend } from './commands/spend'
+import { budget } from './commands/budget'
 import { download, status, wait } from './commands/tasks'
 import { HELP } from './help'
-import { CancelledElsewhere, errorJson, EXIT, exitCodeFor, type CliIo } from './output'
+import { CancelledElsewhere, errorJson, EXIT, exitCodeFor, OverBudget, type CliIo } from './output'
 
 // The command line's entry: picks the command, and turns every way it can end into an exit code
 // and one message: on stderr, or as JSON on stdout with --json; never both, never twice. One file
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
   download,
   list: (io, args) => list(io, args),
   resume,
+  spend,
+  budget,
   emulator,
 }
 
@@ -73,6 +77,11 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       if (json) io.stdout(`${error.toJson()}\n`)
       else io.stderr(`kling-studio: ${error.message}\n`)
       return EXIT.cancelled
+    }
+    if (error instanceof OverBudget) {
+      if (json) io.stdout(`${error.toJson()}\n`)
+      else io.stderr(`kling-studio: ${error.message}\n`)
+      return EXIT.overBudget
     }
     if (error instanceof KlingApiError) {
       if (json) io.stdout(`${errorJson(error.toInfo())}\n`)

@@ -1,38 +1,37 @@
-import type { RequestOf, VideoKind } from '../../shared/kling'
+import { estimateUnits } from '../../shared/kling'
 import type { EmulatedTask } from './task-store'
 
-// Units the emulator charges (final_unit_deduction) for a finished task, per kind. Text-to-video
-// follows the service as the app has seen it: pro costs double, and so does 10 s. The rules for
-// the other kinds are the EMULATOR'S INVENTION, written down here so tests can rely on them; they
-// are not the service's price list:
-//   image2video        as text-to-video, plus 1 when it steers (last frame, masks or camera)
-//   multi-image2video  as text-to-video, plus 1 for each reference image beyond the first two
-//   video-extend       1 for the EXTENSION_SECONDS it adds, 2 if its root parent was made in pro
+// Units the emulator charges (final_unit_deduction) for a finished task: what the shared unit
+// table (src/shared/kling/units.ts) says for its kind and request, so the app's "about N units"
+// and the "units charged" it later reads agree in the sandbox and in tests. An extension is priced
+// by the model and mode of the video at the root of its chain, as the table prices extensions.
+//
+// Where the table has no answer (a combination no source prices), the emulator still has to
+// charge something. Its FALLBACK, an invention written down so tests can rely on it and not the
+// service's price list: 1 unit, doubled in pro, doubled again for 10 s; an extension 1 unit, 2
+// when its root was made in pro.
 
-const base = (r: { mode?: string; duration?: string }): number =>
-  (r.mode === 'pro' ? 2 : 1) * (r.duration === '10' ? 2 : 1)
-
-/** The root of an extension chain: the task whose request names the mode. */
+/** The root of an extension chain: the task whose request names the model and mode. */
 const rootOf = (task: EmulatedTask): EmulatedTask => (task.parent ? rootOf(task.parent) : task)
 
-const RULES: { [K in VideoKind]: (request: RequestOf[K], task: EmulatedTask) => number } = {
-  text2video: (r) => base(r),
-  image2video: (r) =>
-    base(r) +
-    (r.image_tail !== undefined ||
-    r.static_mask !== undefined ||
-    r.dynamic_masks !== undefined ||
-    r.camera_control !== undefined
-      ? 1
-      : 0),
-  'multi-image2video': (r) => base(r) + Math.max(0, r.image_list.length - 2),
-  'video-extend': (_r, task) => {
+/** The request the table prices: an extension carries its root's model and mode as `parent`. */
+function priced(task: EmulatedTask): object {
+  if (task.kind !== 'video-extend') return task.request
+  const root = rootOf(task).request as { model_name?: string; mode?: string }
+  return { ...task.request, parent: { model_name: root.model_name, mode: root.mode } }
+}
+
+/** The fallback for a request the table cannot price (see above). */
+function fallback(task: EmulatedTask): number {
+  if (task.kind === 'video-extend') {
     const root = rootOf(task).request as { mode?: string }
     return root.mode === 'pro' ? 2 : 1
-  },
+  }
+  const r = task.request as { mode?: string; duration?: string }
+  return (r.mode === 'pro' ? 2 : 1) * (r.duration === '10' ? 2 : 1)
 }
 
 export function unitsFor(task: EmulatedTask): string {
-  const rule = RULES[task.kind] as (request: unknown, task: EmulatedTask) => number
-  return String(rule(task.request, task))
+  const { units } = estimateUnits(task.kind, priced(task))
+  return String(units ?? fallback(task))
 }

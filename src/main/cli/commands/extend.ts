@@ -3,17 +3,19 @@ import { newExternalTaskId } from '../../kling/client'
 import { RESULT_LIFETIME_MS } from '../../tasks/tracker'
 import { describeFieldErrors, numberOrRaw, UsageError } from '../args'
 import { CliContext } from '../context'
-import { parse, str, WAITING } from '../flags'
+import { budgetGuard } from '../estimate'
+import { parse, PAYING, str } from '../flags'
 import type { CliIo } from '../output'
 import { checkRequest, promptOf, run } from './generate'
 
 // kling-studio extend <job-or-task-id> [prompt]: about 5 s more of a finished video of this
 // history (video-extend). The parent is named by its job id, task id or external id; it must have
 // a video whose link still lives. The new job remembers its parent, so `list` shows the lineage.
+// It is priced by the model and mode of the video it extends; a spending cap it would pass stops
+// it (exit 6), unless --over-budget.
 
 const OPTIONS = {
-  ...WAITING,
-  wait: { type: 'boolean' },
+  ...PAYING,
   prompt: { type: 'string' },
   'negative-prompt': { type: 'string' },
   'cfg-scale': { type: 'string' },
@@ -76,6 +78,8 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
           },
         ]),
       )
+    // Refused before the key is read; checked again in the write that adds the job.
+    budgetGuard(cx, { kind: 'video-extend', request, takes: 1, parentJobId: parent.id })?.()
     const client = await cx.client()
     return await run(
       cx,

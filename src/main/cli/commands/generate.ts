@@ -11,19 +11,19 @@ import { newExternalTaskId } from '../../kling/client'
 import type { JobRecord } from '../../tasks/ledger'
 import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
 import { CliContext } from '../context'
-import { dryRun } from '../estimate'
-import { parse, shellLine, str, WAITING, type Flags } from '../flags'
+import { budgetGuard, dryRun } from '../estimate'
+import { parse, PAYING, shellLine, str, type Flags } from '../flags'
 import { StatusLine, type CliIo } from '../output'
 
 // kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
 // last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
 // multi-image2video). Everything is checked before anything is paid for; images are kept in the
 // library by content hash, and the job in the history, before the create is sent. --dry-run
-// stops after the checks and prints what the request would cost, sending nothing.
+// stops after the checks and prints what the request would cost, sending nothing. A spending cap
+// that the job would pass stops it before it is written (exit 6), unless --over-budget.
 
 const OPTIONS = {
-  ...WAITING,
-  wait: { type: 'boolean' },
+  ...PAYING,
   'dry-run': { type: 'boolean' },
   prompt: { type: 'string' },
   'negative-prompt': { type: 'string' },
@@ -122,7 +122,7 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
     throw new UsageError('generate takes exactly one prompt (quote it)')
   const cx = new CliContext(io, flags, signal)
   const draft = checkRequest(kind, requestFrom(kind, prompt, flags), io, cx.json)
-  if (flags['dry-run'] === true) return dryRun(io, cx.json, kind, draft)
+  if (flags['dry-run'] === true) return dryRun(cx, kind, draft)
   const out = await cx.checkOut()
   const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
   const client = await cx.client()
@@ -139,6 +139,8 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
         `--external-task-id: external_task_id ${used.join(', ')} was already used for a job in this history`,
       )
     }
+    // Refused before its images are kept; checked again in the write that adds the job.
+    budgetGuard(cx, { kind, request: rest, takes: 1, parentJobId: null })?.()
     const images = await prepareImages(
       {
         image: str(flags, 'image'),
@@ -170,9 +172,18 @@ export async function run(
   timeoutMs: number,
   wait: boolean,
 ): Promise<number> {
+  const guard = budgetGuard(cx, { ...job, takes: 1, parentJobId: job.parentJobId ?? null })
   const line = new StatusLine(cx.io, 'Generating')
   const engine = cx.engine(client, line)
-  const created = engine.enqueue(job)
+  let created: JobRecord
+  try {
+    // The caps are checked in the same write that adds the job: no other process slips between.
+    created = engine.enqueueAll([job], guard)[0]!
+  } catch (error) {
+    line.stop()
+    await engine.stop()
+    throw error
+  }
   if (!cx.json) cx.io.stderr(`Job ${created.id} (${job.kind}, external id ${job.externalTaskId})\n`)
   const waitForEnd = wait || out !== undefined
   let final: JobRecord
