@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http'
 import { createPathOf, VIDEO_KINDS, type VideoKind } from '../../shared/kling'
+import type { DialectName } from '../kling/dialects'
 import type { EmulatorContext } from './context'
 import { handleCreate } from './create'
-import { success, taskData } from './envelopes'
+import { isRelay, queryBody, RELAY_KINDS } from './envelopes'
 import type { FaultKind } from './faults'
 import type { Reply } from './http'
 
 // The Kling API as CometAPI relays it, one pair of routes per kind of the registry (ENDPOINTS):
 // POST <create path> creates, GET <create path>/<id> asks about a task of that kind. Every one
-// goes through the same fault plan and Bearer check, in that order, as before.
+// goes through the same fault plan and Bearer check, in that order, as before. A relay dialect
+// routes only the kinds its source routes, and finds a task only by the id it issued.
 
 export type ApiRoute = { kind: VideoKind; id: string | null }
 
@@ -16,8 +18,9 @@ export type ApiRoute = { kind: VideoKind; id: string | null }
  * The kind and task id a path names, or null when it is no API path (the caller answers with
  * a web server's page). An id with a slash, or a broken escape, is no API path either.
  */
-export function matchApiPath(path: string): ApiRoute | null {
+export function matchApiPath(path: string, dialect: DialectName = 'kling'): ApiRoute | null {
   for (const kind of VIDEO_KINDS) {
+    if (isRelay(dialect) && !RELAY_KINDS.includes(kind)) continue
     const create = createPathOf(kind)
     if (path === create) return { kind, id: null }
     if (!path.startsWith(`${create}/`)) continue
@@ -53,6 +56,11 @@ async function misbehave(
     case 'rate_limit':
       reply.fail(429, 1302, 'too many requests, please slow down', retry)
       return true
+    case 'parallel_limit':
+      // Only a create counts a slot; a query answers as usual.
+      if (req.method !== 'POST') return false
+      reply.fail(429, 1303, 'too many parallel tasks')
+      return true
     case 'server_500':
       reply.fail(500, 5000, 'internal server error')
       return true
@@ -77,12 +85,15 @@ function handleQuery(
   route: { kind: VideoKind; id: string },
   fault: FaultKind | null,
 ): void {
-  const task = ctx.store.lookup(route.id, route.kind)
-  if (!task) return reply.fail(404, 1202, `task not found: ${route.id}`)
+  // A relay's record is filed under the id it issued, whatever path asks (GetByTaskId).
+  const task = isRelay(ctx.dialect)
+    ? ctx.store.byTaskId(route.id)
+    : ctx.store.lookup(route.id, route.kind)
+  if (!task) return reply.noSuchTask(route.id)
   task.queryRequests++
   if (fault === 'reset_after_create') return void req.socket.destroy()
   if (fault === 'malformed') return reply.malformed(ctx.faults)
-  reply.json(200, success(reply.requestId, taskData(task, Date.now(), ctx.baseUrl)))
+  reply.json(200, queryBody(ctx.dialect, reply.requestId, task, Date.now(), ctx.baseUrl))
 }
 
 export async function routeApi(

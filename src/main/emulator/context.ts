@@ -1,5 +1,6 @@
 import { seededRandom } from '../../shared/seeded-random'
-import { FAULT_KINDS, FaultPlan } from './faults'
+import type { DialectName } from '../kling/dialects'
+import { DEFAULT_FAULT_KINDS, FaultPlan } from './faults'
 import type { EmulatorOptions } from './options'
 import { RESULT_LIFETIME_SECONDS } from './options'
 import { findSamplesDir } from './samples'
@@ -10,6 +11,7 @@ import { TaskStore } from './task-store'
 
 export interface EmulatorContext {
   options: EmulatorOptions
+  dialect: DialectName
   timeScale: number
   samplesDir: string
   retryAfterSeconds: number
@@ -32,6 +34,7 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
   const timers = new Set<NodeJS.Timeout>()
   return {
     options,
+    dialect: options.dialect ?? options.errorStyle ?? 'kling',
     timeScale,
     samplesDir: options.samplesDir ?? findSamplesDir(),
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
@@ -43,10 +46,10 @@ export function createContext(options: EmulatorOptions): EmulatorContext {
       meanSeconds: options.durations?.meanSeconds ?? 180,
       spread: options.durations?.spread ?? 0.5,
     }),
-    faults: new FaultPlan(options.faultRate ?? 0, options.faultKinds ?? FAULT_KINDS, seed),
+    faults: new FaultPlan(options.faultRate ?? 0, options.faultKinds ?? DEFAULT_FAULT_KINDS, seed),
     downloadFaults: new FaultPlan(
       options.downloadFaultRate ?? options.faultRate ?? 0,
-      FAULT_KINDS,
+      DEFAULT_FAULT_KINDS,
       seed + 1,
     ),
     timers,

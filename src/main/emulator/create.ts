@@ -8,7 +8,7 @@ import {
 } from '../../shared/kling'
 import { deliverCallbacks } from './callbacks'
 import type { EmulatorContext } from './context'
-import { createdData, success } from './envelopes'
+import { createdBody } from './envelopes'
 import type { FaultKind } from './faults'
 import { BodyTooLarge, MAX_BODY, MAX_IMAGE_BODY, readBody, type Reply } from './http'
 import { checkImages } from './image-checks'
@@ -100,5 +100,5 @@ export async function handleCreate(
     })
   if (fault === 'reset_after_create') return void req.socket.destroy()
   if (fault === 'malformed') return reply.malformed(ctx.faults)
-  reply.json(200, success(reply.requestId, createdData(task, ctx.baseUrl)))
+  reply.json(200, createdBody(ctx.dialect, reply.requestId, task, ctx.baseUrl))
 }

@@ -1,9 +1,11 @@
 import { seededRandom } from '../../shared/seeded-random'
 
 // How the emulator misbehaves on purpose, so clients are tested against what a real gateway does:
-// rate limits, 5xx, dropped connections before and after a create, slow and malformed answers.
+// rate limits, too many parallel tasks, 5xx, dropped connections before and after a create, slow
+// and malformed answers.
 
-export const FAULT_KINDS = [
+/** What a plan draws from when none is named: unchanged, so a seed replays as it always did. */
+export const DEFAULT_FAULT_KINDS = [
   'rate_limit',
   'server_500',
   'server_503',
@@ -12,6 +14,12 @@ export const FAULT_KINDS = [
   'reset_after_create',
   'slow',
   'malformed',
+] as const
+
+export const FAULT_KINDS = [
+  ...DEFAULT_FAULT_KINDS,
+  // HTTP 429 with business code 1303 to a create, which creates nothing (a query answers as usual).
+  'parallel_limit',
 ] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 

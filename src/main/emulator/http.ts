@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { errorBody, HTML_404, HTML_502, type ErrorStyle } from './envelopes'
+import type { DialectName } from '../kling/dialects'
+import { errorBody, HTML_404, HTML_502, isRelay, noSuchTask } from './envelopes'
 import type { FaultPlan } from './faults'
 
 // The emulator's HTTP plumbing: reading a body under a size cap, and one Reply per request that
-// answers in the configured error style with the request's id on every JSON answer.
+// answers in the configured dialect with the request's id on every JSON answer.
 
 /** The cap on a body without images (text-to-video, an extension, the config). */
 export const MAX_BODY = 1024 * 1024
@@ -34,21 +35,32 @@ export class Reply {
   constructor(
     readonly res: ServerResponse,
     readonly requestId: string,
-    private readonly style: ErrorStyle,
+    readonly dialect: DialectName,
   ) {}
+
+  /** The relays name their request id header after the project they come from (one-api). */
+  private get idHeader(): string {
+    return isRelay(this.dialect) ? 'x-oneapi-request-id' : 'x-request-id'
+  }
 
   json(status: number, body: string, headers: Record<string, string> = {}): void {
     this.res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': String(Buffer.byteLength(body)),
-      'x-request-id': this.requestId,
+      [this.idHeader]: this.requestId,
       ...headers,
     })
     this.res.end(body)
   }
 
   fail(status: number, code: number, message: string, headers: Record<string, string> = {}): void {
-    this.json(status, errorBody(this.style, code, message, this.requestId), headers)
+    this.json(status, errorBody(this.dialect, status, code, message, this.requestId), headers)
+  }
+
+  /** No task under this id, as the dialect says it. */
+  noSuchTask(id: string): void {
+    const { status, body } = noSuchTask(this.dialect, id, this.requestId)
+    this.json(status, body)
   }
 
   /** What a wrong path answers: a web server's page, not the API's JSON. */
@@ -62,7 +74,7 @@ export class Reply {
     const res = this.res
     const shape = faults.nextMalformed()
     if (shape === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html', 'x-request-id': this.requestId })
+      res.writeHead(200, { 'content-type': 'text/html', [this.idHeader]: this.requestId })
       res.end(HTML_502)
     } else if (shape === 'empty') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '0' })

@@ -1,3 +1,4 @@
+import type { DialectName } from '../kling/dialects'
 import type { ErrorStyle } from './envelopes'
 import type { FaultKind } from './faults'
 
@@ -18,6 +19,13 @@ export interface EmulatorOptions {
   seed?: number
   /** When set, only this Bearer key is accepted; otherwise any non-empty one. */
   key?: string
+  /**
+   * Which gateway to sound like (src/main/kling/dialects.ts): Kling's own envelopes (the default),
+   * CometAPI's error envelope, or a relay's (new-api, one-hub), each with its own success
+   * shape, errors and "no such task". A relay also finds tasks only by the ids it issued.
+   */
+  dialect?: DialectName
+  /** The older name: 'comet' is dialect 'comet'. `dialect` wins when both are given. */
   errorStyle?: ErrorStyle
   samplesDir?: string
   /** Serve this one file as every result (benchmarks download a large one). */

@@ -4,26 +4,21 @@ import type { AddressInfo } from 'node:net'
 import { routeAdmin, taskViews } from './admin-routes'
 import { matchApiPath, routeApi } from './api-routes'
 import { createContext, type EmulatorContext } from './context'
-import type { ErrorStyle } from './envelopes'
 import { FAULT_KINDS, type FaultKind } from './faults'
 import { Reply } from './http'
 import type { Emulator, EmulatorOptions } from './options'
 import { serveVideo } from './video-serving'
 
 // A CometAPI-compatible Kling server on loopback, for sandbox mode, tests and benchmarks: every
-// endpoint of the registry (src/shared/kling/endpoints.ts), seeded faults, callbacks and real
-// MP4 results. This file only listens and dispatches; each family of routes has its own file.
+// endpoint of the registry (src/shared/kling/endpoints.ts), in any gateway dialect, seeded faults,
+// callbacks and real MP4 results. This file only listens and dispatches; each family of routes has its own file.
 
 export { FAULT_KINDS, type FaultKind }
+export { DIALECTS, type DialectName } from '../kling/dialects'
 export type { Emulator, EmulatorOptions, EmulatorTaskView } from './options'
 
-async function route(
-  ctx: EmulatorContext,
-  style: ErrorStyle,
-  req: IncomingMessage,
-  res: ServerResponse,
-) {
-  const reply = new Reply(res, randomUUID(), style)
+async function route(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse) {
+  const reply = new Reply(res, randomUUID(), ctx.dialect)
   const url = new URL(req.url ?? '/', 'http://emulator')
   const path = url.pathname.replace(/\/+$/, '')
   const method = req.method ?? 'GET'
@@ -31,7 +26,7 @@ async function route(
   if (await routeAdmin(ctx, req, reply, path, method)) return
   const video = /^\/__emulator\/videos\/(\d+)\.mp4$/.exec(path)
   if (video && (method === 'GET' || method === 'HEAD')) return serveVideo(ctx, req, res, video[1]!)
-  const api = matchApiPath(path)
+  const api = matchApiPath(path, ctx.dialect)
   if (!api) return reply.notFoundPage()
   return routeApi(ctx, req, reply, api, path, method)
 }
@@ -39,12 +34,11 @@ async function route(
 /** Starts an emulator; `close()` stops it and its pending timers. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const ctx = createContext(options)
-  const style: ErrorStyle = options.errorStyle ?? 'kling'
   const server = createServer((req, res) => {
-    route(ctx, style, req, res).catch((error: unknown) => {
+    route(ctx, req, res).catch((error: unknown) => {
       ctx.log(`internal error: ${error instanceof Error ? error.message : String(error)}`)
       if (!res.headersSent)
-        new Reply(res, randomUUID(), style).fail(500, 5000, 'emulator internal error')
+        new Reply(res, randomUUID(), ctx.dialect).fail(500, 5000, 'emulator internal error')
       else res.destroy()
     })
   })

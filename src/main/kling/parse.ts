@@ -1,4 +1,13 @@
 import type { KlingTask, KlingVideo } from '../../shared/kling'
+import {
+  absenceRule,
+  MAX_NESTING,
+  RECORD_STATUS,
+  REQUEST_ID_HEADERS,
+  SUCCESS_CODES,
+  upstreamError,
+  VIDEO_OBJECT_STATUS,
+} from './dialects'
 import { classifyFailure, KlingApiError, parseRetryAfter } from './errors'
 
 // Identifiers are opaque strings. Kling's are numeric-looking and above 2^53, so a gateway that
@@ -59,18 +68,6 @@ export function toMillis(v: unknown): number | null {
   return n < 1e12 ? Math.round(n * 1000) : Math.round(n)
 }
 
-// The older CometAPI wrapper reports its own status words.
-const WRAPPED_STATUS: Record<string, string> = {
-  SUCCESS: 'succeed',
-  FAILURE: 'failed',
-  FAILED: 'failed',
-  IN_PROGRESS: 'processing',
-  PROCESSING: 'processing',
-  SUBMITTED: 'submitted',
-  NOT_START: 'submitted',
-  QUEUED: 'submitted',
-}
-
 /** The code of a "succeed" answer that carries no video: broken, but the task may be fine. */
 export const NO_VIDEO_CODE = 'no_video'
 
@@ -104,23 +101,28 @@ function parseVideos(result: unknown, requestId: string | null): KlingVideo[] {
 }
 
 /**
- * The `data` of a create or query answer (or the bare body of a callback) as a KlingTask.
- * Accepts the wrapped shape (`data.data`) and keeps unknown statuses verbatim.
+ * The `data` of a create or query answer (or the bare body of a callback) as a KlingTask. A
+ * gateway's own record may wrap Kling's task one or two levels down (dialects.ts): its status
+ * words stand in for a missing task_status, and its task_id is the one to ask with.
  */
 export function normaliseTask(data: unknown, requestId: string | null): KlingTask {
   if (!isRecord(data)) throw unreadable('the answer has no task data', requestId)
+  const wrappers: Record<string, unknown>[] = []
   let inner: Record<string, unknown> = data
-  let wrappedStatus: string | null = null
-  if (data.task_status === undefined && isRecord(data.data)) {
-    inner = data.data
-    wrappedStatus = typeof data.status === 'string' ? data.status : null
+  while (inner.task_status === undefined && isRecord(inner.data) && wrappers.length < MAX_NESTING) {
+    wrappers.push(inner)
+    inner = inner.data
   }
-  const taskId = asId(inner.task_id) ?? asId(data.task_id)
+  // new-api files a task under its own id, not Kling's: the outermost id is the one it knows.
+  const taskId =
+    wrappers.map((w) => asId(w.task_id)).find((id) => id !== null) ?? asId(inner.task_id)
   if (taskId === null) throw unreadable('the answer has no task_id', requestId)
+  const record = wrappers.find((w) => typeof w.status === 'string')
+  const recordStatus = typeof record?.status === 'string' ? record.status : null
   let status: string | null =
     typeof inner.task_status === 'string' && inner.task_status !== '' ? inner.task_status : null
-  if (status === null && wrappedStatus !== null)
-    status = WRAPPED_STATUS[wrappedStatus.toUpperCase()] ?? wrappedStatus
+  if (status === null && recordStatus !== null)
+    status = RECORD_STATUS[recordStatus.toUpperCase()] ?? recordStatus
   if (status === null) throw unreadable(`task ${taskId} has no task_status`, requestId)
 
   const info = isRecord(inner.task_info) ? inner.task_info : {}
@@ -134,11 +136,12 @@ export function normaliseTask(data: unknown, requestId: string | null): KlingTas
       NO_VIDEO_CODE,
     )
   }
+  // A record's fail_reason is a reason only for a failed task (new-api keeps the URL there too).
   const msg =
     typeof inner.task_status_msg === 'string' && inner.task_status_msg !== ''
       ? inner.task_status_msg
-      : wrappedStatus !== null
-        ? data.fail_reason
+      : status === 'failed'
+        ? record?.fail_reason
         : undefined
   const units = inner.final_unit_deduction
   return {
@@ -153,6 +156,32 @@ export function normaliseTask(data: unknown, requestId: string | null): KlingTas
       typeof units === 'string' || typeof units === 'number' ? String(units) : null,
     request_id: requestId,
   }
+}
+
+/** new-api's answer to a create: an OpenAI video object, with no envelope (dialects.ts). */
+function isVideoObject(body: Record<string, unknown>): boolean {
+  return body.object === 'video' && asId(body.id) !== null && typeof body.status === 'string'
+}
+
+function fromVideoObject(body: Record<string, unknown>, requestId: string | null): KlingTask {
+  const status = String(body.status)
+  const metadata = isRecord(body.metadata) ? body.metadata : {}
+  const error = isRecord(body.error) ? body.error : {}
+  const seconds = typeof body.seconds === 'string' ? body.seconds : ''
+  return normaliseTask(
+    {
+      task_id: asId(body.id),
+      task_status: VIDEO_OBJECT_STATUS[status] ?? status,
+      task_status_msg: typeof error.message === 'string' ? error.message : '',
+      task_result:
+        typeof metadata.url === 'string'
+          ? { videos: [{ id: asId(body.id), url: metadata.url, duration: seconds }] }
+          : {},
+      created_at: body.created_at,
+      updated_at: body.completed_at ?? body.created_at,
+    },
+    requestId,
+  )
 }
 
 export interface RawResponse {
@@ -177,13 +206,44 @@ function describeNonJson(res: RawResponse): string {
   return 'the server sent an answer that is not valid JSON'
 }
 
+interface Said {
+  code: string | null
+  message: string
+  requestId: string | null
+}
+
 /**
- * Reads any answer of the Kling endpoints: the success envelope, Kling's error envelope,
- * CometAPI's `{ error: {...} }`, or something that is not JSON at all. Returns the task or
- * throws a KlingApiError carrying status, code, message and request id.
+ * A refusal as a typed error. "No such task" only where the body says so in a way a dialect
+ * documents (dialects.ts): a 404 without such a code (a proxy, a wrong path) proves nothing.
+ */
+function refusal(res: RawResponse, said: Said, retryAfterMs: number | null): KlingApiError {
+  // A relay that passes the upstream's whole answer on as its message: read the upstream's.
+  const upstream = upstreamError(said.message)
+  const code = upstream?.code ?? said.code
+  const message = upstream?.message ?? said.message
+  let kind = classifyFailure(res.status >= 400 ? res.status : null, code, message)
+  if (absenceRule(res.status, code, message)) kind = 'not_found'
+  else if (kind === 'not_found') kind = code !== null ? 'invalid_request' : 'unreadable_response'
+  return new KlingApiError({
+    kind,
+    message: message !== '' ? message : `HTTP ${res.status}`,
+    status: res.status,
+    code,
+    requestId: said.requestId ?? upstream?.requestId ?? null,
+    retryAfterMs,
+  })
+}
+
+/**
+ * Reads any answer of the Kling endpoints in every dialect (dialects.ts): the success envelope
+ * with a numeric or a string code, a gateway's record around Kling's task, new-api's video object,
+ * Kling's error envelope, the OpenAI-style `{ error: {...} }` of CometAPI and the relays, or
+ * something that is not JSON at all. Returns the task or throws a KlingApiError carrying status,
+ * code, message and request id.
  */
 export function readTaskResponse(res: RawResponse): KlingTask {
-  const headerId = res.headers.get('x-request-id') ?? res.headers.get('request-id')
+  const headerId =
+    REQUEST_ID_HEADERS.map((h) => res.headers.get(h)).find((v) => v !== null && v !== '') ?? null
   const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'))
   let body: unknown
   try {
@@ -194,56 +254,42 @@ export function readTaskResponse(res: RawResponse): KlingTask {
       // A web page is no word from the API: a 404 page says nothing about whether a task exists
       // (a wrong base URL, a proxy), so it must never count as "no such task".
       const kind = classifyFailure(res.status, null)
-      return fail(
-        kind === 'invalid_request' || kind === 'not_found' ? 'unreadable_response' : kind,
-        `HTTP ${res.status}: ${message}`,
-      )
+      throw new KlingApiError({
+        kind: kind === 'invalid_request' || kind === 'not_found' ? 'unreadable_response' : kind,
+        message: `HTTP ${res.status}: ${message}`,
+        status: res.status,
+        requestId: headerId,
+        retryAfterMs,
+      })
     }
     throw unreadable(message, headerId, res.status)
   }
   if (!isRecord(body))
     throw unreadable('the answer is JSON but not an object', headerId, res.status)
 
-  // CometAPI's own envelope.
+  // The OpenAI-style envelope of CometAPI and the relays; the request id is inside the message.
   if (isRecord(body.error)) {
     const e = body.error
     const message =
       typeof e.message === 'string' && e.message !== '' ? e.message : `HTTP ${res.status}`
-    const code = asId(e.code) ?? (typeof e.type === 'string' ? e.type : null)
-    const requestId = asId(body.request_id) ?? REQUEST_ID_IN_TEXT.exec(message)?.[1] ?? headerId
-    throw new KlingApiError({
-      kind: classifyFailure(res.status >= 400 ? res.status : null, code, message),
-      message: message.replace(/\s*\(request id:[^)]*\)\s*$/i, ''),
-      status: res.status,
-      code,
-      requestId,
+    throw refusal(
+      res,
+      {
+        code: asId(e.code) ?? (typeof e.type === 'string' ? e.type : null),
+        message: message.replace(/\s*\(request id:[^)]*\)\s*$/i, ''),
+        requestId: asId(body.request_id) ?? REQUEST_ID_IN_TEXT.exec(message)?.[1] ?? headerId,
+      },
       retryAfterMs,
-    })
+    )
   }
 
   const requestId = asId(body.request_id) ?? headerId
   const code = asId(body.code)
   const message = typeof body.message === 'string' ? body.message : ''
-  if (res.status >= 400 || (code !== null && code !== '0')) {
-    throw new KlingApiError({
-      kind: classifyFailure(res.status >= 400 ? res.status : null, code, message),
-      message: message !== '' ? message : `HTTP ${res.status}`,
-      status: res.status,
-      code,
-      requestId,
-      retryAfterMs,
-    })
-  }
+  if (res.status >= 400 || (code !== null && !SUCCESS_CODES.includes(code)))
+    throw refusal(res, { code, message, requestId }, retryAfterMs)
   if (res.status >= 300) throw unreadable(describeNonJson(res), requestId, res.status)
+  if (code === null && body.data === undefined && isVideoObject(body))
+    return fromVideoObject(body, requestId)
   return normaliseTask(body.data, requestId)
-
-  function fail(kind: KlingApiError['kind'], message: string): never {
-    throw new KlingApiError({
-      kind,
-      message,
-      status: res.status,
-      requestId: headerId,
-      retryAfterMs,
-    })
-  }
 }

@@ -1,4 +1,5 @@
 import { createPathOf, queryPathOf, type KlingTask, type VideoKind } from '../../shared/kling'
+import { coversExternalIds } from './dialects'
 import { KlingApiError } from './errors'
 import type { QueryOptions, Transport } from './transport'
 
@@ -27,32 +28,47 @@ export class Videos {
 
   /**
    * Looks a task up by the external_task_id it was created with. Resolves null only when the
-   * service says, in JSON, that it holds no such task (best effort: CometAPI does not document
-   * this form); anything unreadable is thrown, never taken as absence.
+   * service says, in JSON and in a form that covers external ids (dialects.ts), that it holds no
+   * such task; anything else is thrown, never taken as absence.
    */
   async find(
     kind: VideoKind,
     externalTaskId: string,
     options: QueryOptions = {},
   ): Promise<KlingTask | null> {
+    let task: KlingTask
     try {
-      const task = await this.transport.query(
+      task = await this.transport.query(
         queryPathOf(kind, externalTaskId),
         `Looking up external id ${externalTaskId}`,
         options,
       )
-      // A gateway that echoes another task under this path has not found ours.
-      if (
-        task.external_task_id !== null &&
-        task.external_task_id !== externalTaskId &&
-        task.task_id !== externalTaskId
-      ) {
-        return null
-      }
-      return task
     } catch (error) {
-      if (error instanceof KlingApiError && error.kind === 'not_found') return null
-      throw error
+      if (!(error instanceof KlingApiError) || error.kind !== 'not_found') throw error
+      if (coversExternalIds(error)) return null
+      // A relay that files tasks under the ids it issued says this of every external id.
+      throw new KlingApiError({
+        kind: 'invalid_request',
+        code: 'external_id_lookup_unsupported',
+        message:
+          `This gateway answers "${error.code ?? 'not found'}" for any id it did not issue, so it ` +
+          `cannot tell whether a task with external id ${externalTaskId} exists`,
+        status: error.status,
+        requestId: error.requestId,
+      })
     }
+    // A gateway that answers with another task under this path has not said anything about ours.
+    if (
+      task.external_task_id !== null &&
+      task.external_task_id !== externalTaskId &&
+      task.task_id !== externalTaskId
+    ) {
+      throw new KlingApiError({
+        kind: 'unreadable_response',
+        message: `Looking up external id ${externalTaskId} answered with task ${task.task_id} of external id ${task.external_task_id}`,
+        requestId: task.request_id,
+      })
+    }
+    return task
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startEmulator, type Emulator } from '../../emulator/server'
+import { DIALECTS, startEmulator, type DialectName, type Emulator } from '../../emulator/server'
 import { LEDGER_FILE, SETTINGS_FILE } from '../../paths'
 import { JsonSettingsStore } from '../../settings/settings-store'
 import { parseNumberFlag, UsageError } from '../args'
@@ -10,7 +10,7 @@ import { parse, shellLine, str } from '../flags'
 import { EXIT, type CliIo } from '../output'
 
 // kling-studio emulator: the local CometAPI-compatible server, on loopback, for trying things
-// without a key and for tests. It makes a data folder of its own (history, settings naming this
+// without a key and for tests; --dialect makes it answer as another gateway does. It makes a data folder of its own (history, settings naming this
 // address, a library inside it) and prints a command that uses it, so trying the emulator never
 // writes into the person's real history or library. The folder goes when the emulator stops,
 // unless jobs were made in it.
@@ -27,9 +27,13 @@ export async function emulator(io: CliIo, args: string[], signal?: AbortSignal):
       seed: { type: 'string' },
       key: { type: 'string' },
       'download-kbps': { type: 'string' },
+      dialect: { type: 'string' },
     },
     'emulator',
   )
+  const dialect = str(flags, 'dialect')
+  if (dialect !== undefined && !(DIALECTS as readonly string[]).includes(dialect))
+    throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}`)
   const kbps = parseNumberFlag('--download-kbps', str(flags, 'download-kbps'), {
     min: 1,
     max: 10_000_000,
@@ -57,6 +61,7 @@ export async function emulator(io: CliIo, args: string[], signal?: AbortSignal):
       faultRate,
       seed,
       key,
+      dialect: dialect as DialectName | undefined,
       downloadBytesPerSecond: kbps === undefined ? undefined : kbps * 1000,
     })
   } catch (error) {
