@@ -187,7 +187,10 @@ describe('killing the process at any moment loses nothing and pays nothing twice
       )
       if (!job) return false
       jobId = job.id
-      return (await stat(join(library(), '.incoming', `${jobId}.mp4.part`))).size > 0
+      // Named by its job and the worker (process) writing it.
+      const incoming = join(library(), '.incoming')
+      const part = (await readdir(incoming)).find((n) => n.startsWith(`${jobId}.`))
+      return part !== undefined && (await stat(join(incoming, part))).size > 0
     })
     await kill(child)
     await exit

@@ -10,13 +10,15 @@ import type { SettingsStore } from '../settings/settings-store'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import { Tracker, type TrackerEvent } from '../tasks/tracker'
 import { triageUnsaved, walk } from '../tasks/triage'
+import { Worker } from '../tasks/worker'
 import { publicJob, type DesktopActions } from './desktop'
 
 // The engines the app runs: one for the API address in Settings (with the key from the keychain),
 // one for each earlier address that still has jobs sent there (a job keeps its address: it is
 // looked up and followed there, never re-sent elsewhere), and, while sandbox mode is on or no key
 // is set, one for the built-in emulator. Which engine a job belongs to, and what the window hears
-// of them, is decided here.
+// of them, is decided here. The app is one worker in the history, shared by its engines: a job a
+// command line works (resume, generate, wait) is left to it, and taken over if it dies.
 
 export type EmitFn = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -44,8 +46,15 @@ export class Runner {
   private emulator: Emulator | null = null
   private emulatorStarting: Promise<Emulator> | null = null
   private paused = false
+  private presence: Worker | null = null
 
   constructor(private readonly o: RunnerOptions) {}
+
+  /** This app in the history (registered at first use, gone at stop). */
+  private worker(): Worker {
+    this.presence ??= new Worker({ ledger: this.o.ledger, role: 'app', log: this.o.log })
+    return this.presence
+  }
 
   private address(): string {
     return this.o.settings.get().baseUrl
@@ -59,7 +68,9 @@ export class Runner {
     for await (const job of walk((after) => ledger.unsavedPage(after)))
       if (job.sandbox) ledger.setState(job.id, 'expired')
     const live = ledger.live()
-    await library.removeStrayParts(new Set(live.map((j) => j.id)))
+    // Partial downloads of a live process (a command line) are its own, whatever their job.
+    const liveJobs = new Set(live.map((j) => j.id))
+    await library.removeStrayParts({ liveJobs, liveWorkers: this.worker().liveIds() })
     const current = this.engine(this.address())
     for (const job of refetch.filter((j) => !j.sandbox))
       (await this.engineFor(job)).retryDownload(job.id)
@@ -120,6 +131,7 @@ export class Runner {
       concurrency: settings.concurrency,
       accept: (job) => job.sandbox === sandbox,
       pollScale: sandbox ? (this.o.sandboxTimeScale ?? 30) : 1,
+      worker: this.worker(),
       log: this.o.log,
     })
     if (this.paused) engine.pauseQueue()
@@ -219,6 +231,8 @@ export class Runner {
 
   async stop(): Promise<void> {
     await Promise.all(this.all().map((e) => e.stop()))
+    // Every job the app still held is free for a command line at once.
+    this.presence?.stop()
     await this.emulator?.close()
   }
 }

@@ -11,6 +11,7 @@ import { defaultDataDir, defaultLibraryDir, SETTINGS_FILE } from '../paths'
 import { openStudio, type Studio } from '../studio/open-studio'
 import type { JobRecord } from '../tasks/ledger'
 import type { Tracker } from '../tasks/tracker'
+import { Worker } from '../tasks/worker'
 import { apiKeyFrom, baseUrlFrom } from './address'
 import { parseDuration, UsageError } from './args'
 import { str, type Flags } from './flags'
@@ -27,17 +28,21 @@ import {
 
 // What every command works with: its flags, the shared studio (history, library, settings), a
 // client for the one allowed address, an engine, and the way a command ends (JSON or text, --out
-// copied, the exit code).
+// copied, the exit code). A command that works jobs is a worker in the history (one per process):
+// it works only jobs it holds the claim of, never one the app or another command line works.
 
 const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000
 
 export class CliContext {
   private opened: Studio | null = null
+  private presence: Worker | null = null
 
   constructor(
     readonly io: CliIo,
     readonly flags: Flags,
     readonly signal?: AbortSignal,
+    /** What this process is, as other processes see it: 'cli resume', 'cli wait', ... */
+    readonly role = 'cli',
   ) {}
 
   get json(): boolean {
@@ -58,7 +63,14 @@ export class CliContext {
     return this.opened
   }
 
+  /** This command in the history: registered at first use, gone (its claims with it) at close. */
+  worker(): Worker {
+    this.presence ??= new Worker({ ledger: this.studio().ledger, role: this.role })
+    return this.presence
+  }
+
   close(): void {
+    this.presence?.stop()
     this.opened?.close()
   }
 
@@ -148,6 +160,7 @@ export class CliContext {
     return studio.engine({
       client,
       scope,
+      worker: this.worker(),
       concurrency: studio.settings.get().concurrency,
       // Sandbox jobs belong to the app's built-in emulator, which only the app runs.
       accept: (job) => !job.sandbox,

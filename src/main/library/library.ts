@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import type { Job } from '../../shared/jobs'
 import { downloadFile, verifyMp4, type DownloadOptions } from '../kling/download'
@@ -8,7 +9,9 @@ import { readSidecar, sidecarFor, type Sidecar } from './sidecar'
 
 // The library folder: ordinary MP4 files a person can open, move and back up, each with a
 // sidecar JSON. Downloads grow in a hidden folder on the same disk and are renamed in only when
-// complete and checked, so the library never holds a partial video.
+// complete and checked, so the library never holds a partial video. A partial is named by its job
+// and the worker (process) writing it, so two processes never write one file; another process
+// takes one over only once its worker is dead.
 
 export const INCOMING_DIR = '.incoming'
 export const SANDBOX_DIR = 'Sandbox'
@@ -16,6 +19,24 @@ export const SANDBOX_DIR = 'Sandbox'
 export interface SavedVideo {
   file: string
   bytes: number
+}
+
+/** The worker (process) a download belongs to, and how to tell whether another one still lives. */
+export interface PartOwner {
+  id: string
+  isLive(workerId: string): boolean
+}
+
+/** What keeps a partial download: its worker lives, or its job is still live (to be resumed). */
+export interface PartsInUse {
+  liveWorkers: ReadonlySet<string>
+  liveJobs: ReadonlySet<string>
+}
+
+/** `<job>.<worker>.mp4.part`, or `<job>.mp4.part` (written with no worker, or by an older release). */
+export function parsePart(name: string): { jobId: string; workerId: string | null } | null {
+  const m = /^([^.]+)(?:\.([^.]+))?\.mp4\.part$/.exec(name)
+  return m ? { jobId: m[1]!, workerId: m[2] ?? null } : null
 }
 
 export interface LibraryOptions {
@@ -26,7 +47,8 @@ export interface LibraryOptions {
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
+  // Its own name per write: two writers of one sidecar (two processes, a takeover) never share it.
+  const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`
   await writeFile(tmp, text)
   await rename(tmp, path)
 }
@@ -68,26 +90,62 @@ export class Library {
     )
   }
 
-  private partFor(job: Job): string {
-    return join(this.root, INCOMING_DIR, `${job.id}.mp4.part`)
+  private partFor(job: Job, owner?: PartOwner): string {
+    const name = owner ? `${job.id}.${owner.id}.mp4.part` : `${job.id}.mp4.part`
+    return join(this.root, INCOMING_DIR, name)
   }
 
-  /** Downloads the job's video into the library, then writes its sidecar. */
+  /**
+   * Before a download: the largest partial of this job left by a worker that is no longer alive
+   * (a crash, a kill) becomes this worker's to resume; the other dead ones go. A live worker's
+   * partial is never touched. Copied, not renamed: a stalled process that comes back writes on
+   * into its own file, never into ours.
+   */
+  private async adoptPart(job: Job, owner: PartOwner, part: string): Promise<void> {
+    const dir = join(this.root, INCOMING_DIR)
+    const dead: { path: string; size: number }[] = []
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const p = parsePart(name)
+      if (!p || p.jobId !== job.id || p.workerId === owner.id) continue
+      if (p.workerId !== null && owner.isLive(p.workerId)) continue
+      const size = await stat(join(dir, name)).then(
+        (s) => s.size,
+        () => -1,
+      )
+      if (size >= 0) dead.push({ path: join(dir, name), size })
+    }
+    if (dead.length === 0) return
+    const mine = await stat(part).then(
+      (s) => s.size,
+      () => 0,
+    )
+    const best = dead.reduce((a, b) => (b.size > a.size ? b : a))
+    if (best.size > mine) await copyFile(best.path, part)
+    for (const d of dead) await rm(d.path, { force: true })
+  }
+
+  /**
+   * Downloads the job's video into the library, then writes its sidecar. With an owner, the
+   * partial file is that worker's own, and a dead worker's partial of the job is resumed.
+   */
   async save(
     job: Job,
     options: {
       signal?: AbortSignal
       onProgress?: (p: { received: number; total: number | null }) => void
+      owner?: PartOwner
     } = {},
   ): Promise<SavedVideo> {
     if (!job.video) throw new Error(`job ${job.id} has no video to save`)
     const file = this.pathFor(job)
     await mkdir(join(this.root, INCOMING_DIR), { recursive: true })
     await mkdir(this.folderFor(job), { recursive: true })
+    const partPath = this.partFor(job, options.owner)
+    if (options.owner) await this.adoptPart(job, options.owner, partPath)
     const result = await downloadFile({
       url: job.video.url,
       dest: file,
-      partPath: this.partFor(job),
+      partPath,
       fetch: this.options.fetch,
       signal: options.signal,
       onProgress: options.onProgress,
@@ -162,8 +220,12 @@ export class Library {
     return found
   }
 
-  /** Partial downloads no live job will resume (the jobs were deleted or finished). */
-  async removeStrayParts(liveJobIds: ReadonlySet<string>): Promise<number> {
+  /**
+   * Partial downloads nobody will resume: their worker is not alive (a live one may be writing
+   * it, whatever the history says) and their job is not live either (deleted or finished; a live
+   * job's partial waits for whoever takes the job over). Anything else in the folder goes too.
+   */
+  async removeStrayParts(inUse: PartsInUse): Promise<number> {
     let removed = 0
     const dir = join(this.root, INCOMING_DIR)
     let names: string[]
@@ -173,11 +235,11 @@ export class Library {
       return 0
     }
     for (const name of names) {
-      const id = name.replace(/\.mp4\.part$/, '')
-      if (!liveJobIds.has(id)) {
-        await rm(join(dir, name), { force: true })
-        removed++
-      }
+      const part = parsePart(name)
+      if (part?.workerId && inUse.liveWorkers.has(part.workerId)) continue
+      if (part && inUse.liveJobs.has(part.jobId)) continue
+      await rm(join(dir, name), { force: true })
+      removed++
     }
     return removed
   }

@@ -163,6 +163,11 @@ export class Scheduler {
     }
   }
 
+  /** Whether the job is in here at all: waiting, holding a slot, or with a step to come. */
+  knows(jobId: string): boolean {
+    return this.timers.has(jobId) || this.waiting.has(jobId) || this.holding.has(jobId)
+  }
+
   /** Steps under way right now. */
   get stepsRunning(): number {
     return this.inFlight.size

@@ -1,76 +1,35 @@
 import { isLive, type Job, type JobState } from '../../shared/jobs'
-import type { VideoKind, VideoRequest } from '../../shared/kling'
-import { RETRY_AFTER_MAX_MS, type BackoffOptions } from '../kling/http'
-import { estimateFromDurations, nextPollDelayMs, type DurationEstimate } from '../kling/poll-policy'
-import type { Videos } from '../kling/videos'
-import type { Library } from '../library/library'
+import type { DurationEstimate } from '../kling/poll-policy'
 import { systemClock, type Clock } from './clock'
 import type { JobRecord, Ledger } from './ledger'
+import type { NewJobInput, TrackerEvent, TrackerOptions } from './tracker-options'
 import { nextState, type LifecycleEvent } from './lifecycle'
+import { PollTiming } from './poll-timing'
+import { ClaimLost, EngineClaims, savingAs } from './engine-claims'
 import { Scheduler } from './scheduler'
 import { fetchVideo } from './steps/fetch-video'
 import { poll } from './steps/poll'
 import { newMemory, type JobMemory, type Next, type StepContext } from './steps/step'
 import { submit } from './steps/submit'
 import { plainWire } from './steps/wire'
+import { Worker } from './worker'
 
 // The engine: runs every job to its end. It picks the step a job's state calls for (submit, poll,
 // fetch-video), records what the step reports through the pure lifecycle into the ledger, tells
 // the window, and hands the step's "what next" to the scheduler. The ledger alone is enough to
-// pick everything up again after a crash.
+// pick everything up again after a crash. Several processes may run engines on one history: a
+// job is worked only by the worker (process) holding its claim (engine-claims.ts), and every
+// write of a step is refused once that claim has gone to another process.
 
 export { RESULT_LIFETIME_MS } from './steps/fetch-video'
 
-export type TrackerEvent =
-  | { type: 'job'; job: JobRecord }
-  | { type: 'progress'; jobId: string; received: number; total: number | null }
-  | { type: 'finished'; job: JobRecord }
-
-export interface TrackerOptions {
-  ledger: Ledger
-  /** The client for one address: this engine works only jobs sent there (or not sent yet). */
-  client: { baseUrl: string; videos: Pick<Videos, 'create' | 'get' | 'find'> }
-  /** Whether it also takes jobs not sent anywhere yet (false: an earlier address's leftovers). */
-  takesUnsent?: boolean
-  /** Works jobs whatever address they were sent to (the sandbox's emulator, new every launch). */
-  anyAddress?: boolean
-  library: Pick<Library, 'save' | 'exists' | 'adopt'>
-  emit: (event: TrackerEvent) => void
-  /** The body a create sends (images inline); the default sends the stored request as it is. */
-  wire?: (job: JobRecord) => Promise<Record<string, unknown>>
-  clock?: Clock
-  random?: () => number
-  /** Tasks running on the service at once (Kling counts one slot per running task). */
-  concurrency?: number
-  /** The global request budget. */
-  requestsPerSecond?: number
-  burst?: number
-  /** Waits after a 1303 (too many parallel tasks) or a create that never left. */
-  requeueBackoff?: BackoffOptions
-  /** Scales the poll policy's intervals (sandbox mode runs the emulator faster than real time). */
-  pollScale?: number
-  /**
-   * 'all' runs every job in the ledger (the app, resume); 'own' only those this engine was given
-   * (a command-line generate, which must not take over the app's jobs).
-   */
-  scope?: 'all' | 'own'
-  /** With scope 'all': which jobs to take (the command line leaves the app's sandbox jobs alone). */
-  accept?: (job: Job) => boolean
-  log?: (line: string) => void
-}
-
-export interface NewJobInput {
-  kind?: VideoKind
-  request: VideoRequest
-  externalTaskId: string
-  sandbox?: boolean
-  parentJobId?: string | null
-  /** The takes of one Generate share it. */
-  groupId?: string | null
-}
+export type { NewJobInput, TrackerEvent, TrackerOptions }
 
 /** States in which a job holds one of the service's slots. */
 const HOLDS: readonly JobState[] = ['creating', 'submitted', 'processing']
+
+/** States an engine works a job in: the live ones, and an unconfirmed create (looked up). */
+const worked = (job: Job): boolean => isLive(job.state) || job.state === 'needs_attention'
 
 export class Tracker {
   private readonly ledger: Ledger
@@ -78,15 +37,33 @@ export class Tracker {
   private readonly random: () => number
   private readonly scheduler: Scheduler
   private readonly memory = new Map<string, JobMemory>()
-  private readonly estimates = new Map<string, DurationEstimate>()
+  private readonly timing: PollTiming
   private readonly own = new Set<string>()
   private readonly abort = new AbortController()
+  private readonly worker: Worker
+  private readonly claims: EngineClaims
+  /** The library, saving into this worker's own partial files. */
+  private readonly library: TrackerOptions['library']
   private stopped = false
 
   constructor(private readonly options: TrackerOptions) {
     this.ledger = options.ledger
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
+    const { ledger, clock, random } = this
+    this.timing = new PollTiming({ ledger, clock, random, pollScale: options.pollScale ?? 1 })
+    this.worker =
+      options.worker ??
+      new Worker({ ledger: this.ledger, role: 'engine', clock: this.clock, log: options.log })
+    this.claims = new EngineClaims({
+      ledger: this.ledger,
+      worker: this.worker,
+      clock: this.clock,
+      wants: (job) => !this.stopped && this.sameAddress(job) && worked(job),
+      taken: (job) => this.take(job),
+      log: options.log,
+    })
+    this.library = savingAs(this.worker, options.library)
     this.scheduler = new Scheduler({
       clock: this.clock,
       random: this.random,
@@ -116,17 +93,27 @@ export class Tracker {
     return m
   }
 
-  /** Records an event: the lifecycle decides, the ledger stores, the window is told. */
+  /**
+   * Records an event: the lifecycle decides, the ledger stores, the window is told. Only while
+   * this worker holds the job's claim, read in the same write (ClaimLost otherwise): so the write
+   * of `creating`, which comes before any create is sent, is never made by two processes.
+   */
   private apply(job: JobRecord, event: LifecycleEvent): JobRecord {
     const change = nextState(job, event, this.clock.now())
-    if (!change) return job
-    const next = this.ledger.update(job.id, change.patch, change.event)
+    if (!change) {
+      // Nothing to write, yet what follows (a create sent again) must still be ours to do.
+      this.claims.check(job.id)
+      return job
+    }
+    const next = this.claims.guard(job.id, () =>
+      this.ledger.update(job.id, change.patch, change.event),
+    )
     this.options.emit({ type: 'job', job: next })
     if (!isLive(next.state)) this.options.emit({ type: 'finished', job: next })
     // Slots follow states: held while on the service, free once it downloads, ends or waits.
     if (HOLDS.includes(next.state)) this.scheduler.hold(next.id)
     else if (next.state !== 'queued') this.scheduler.release(next.id)
-    if (next.state === 'downloading' && job.state !== 'downloading') this.estimates.clear()
+    if (next.state === 'downloading' && job.state !== 'downloading') this.timing.forget()
     return next
   }
 
@@ -148,13 +135,18 @@ export class Tracker {
     if (job) this.take(job)
   }
 
-  /** Picks up every unfinished job from the ledger: the start of a session, or after a crash. */
+  /**
+   * Picks up every unfinished job from the ledger: the start of a session, or after a crash; and
+   * from then on, with scope 'all', every job another process leaves behind (it ended or died).
+   */
   start(): void {
     for (const job of this.ledger.live()) if (this.mine(job)) this.take(job)
     // A create that could not be confirmed is looked up again: lookups are free.
     for (const job of this.ledger.list({ states: ['needs_attention'], limit: 500 }).jobs) {
       if (this.mine(job)) this.take(job)
     }
+    if ((this.options.scope ?? 'all') === 'all')
+      this.claims.scanUnclaimed((job) => this.mine(job) && !this.scheduler.knows(job.id))
   }
 
   /** A new job: written to the ledger before anything is sent. */
@@ -167,17 +159,22 @@ export class Tracker {
    * `guard` runs in the same write, before the jobs are added (the budget check), and may throw.
    */
   enqueueAll(inputs: NewJobInput[], guard?: () => void): JobRecord[] {
-    const jobs = this.ledger.createAll(
-      inputs.map((input) => ({
-        kind: input.kind ?? 'text2video',
-        request: input.request,
-        externalTaskId: input.externalTaskId,
-        sandbox: input.sandbox,
-        parentJobId: input.parentJobId ?? null,
-        groupId: input.groupId ?? null,
-      })),
-      guard,
-    )
+    // Claimed in the same write that adds them: no other process ever starts on them.
+    const jobs = this.ledger.transaction(() => {
+      const made = this.ledger.createAll(
+        inputs.map((input) => ({
+          kind: input.kind ?? 'text2video',
+          request: input.request,
+          externalTaskId: input.externalTaskId,
+          sandbox: input.sandbox,
+          parentJobId: input.parentJobId ?? null,
+          groupId: input.groupId ?? null,
+        })),
+        guard,
+      )
+      for (const job of made) this.claims.claim(job.id)
+      return made
+    })
     for (const job of jobs) {
       this.own.add(job.id)
       this.options.emit({ type: 'job', job })
@@ -191,18 +188,53 @@ export class Tracker {
    * Its step, if one were ever to run, finds no job and sends nothing.
    */
   drop(jobId: string): void {
-    this.scheduler.forget(jobId)
+    this.letGo(jobId)
     this.memory.delete(jobId)
     this.own.delete(jobId)
+  }
+
+  /** Done with a job here: no timer, no slot, no claim. */
+  private letGo(jobId: string): void {
+    this.scheduler.forget(jobId)
+    this.claims.release(jobId)
+  }
+
+  /** A live process works the job: no slot, no timer here; the claims look at it again later. */
+  private elsewhere(jobId: string): void {
+    this.scheduler.forget(jobId)
+    this.claims.elsewhere(jobId)
+  }
+
+  /**
+   * The claim a step needs: ours (true), or left to the live process that works it, or the job
+   * is gone. A job taken over from a dead process joins the line, or holds its slot, as its state
+   * calls for.
+   */
+  private claimFor(job: JobRecord): boolean {
+    const wasAway = this.claims.isAway(job.id)
+    const claim = this.claims.claim(job.id)
+    if (claim !== 'ours') {
+      if (claim === 'gone') this.letGo(job.id)
+      else this.elsewhere(job.id)
+      return false
+    }
+    if (!wasAway) return true
+    if (job.state === 'queued' && !this.scheduler.tryHold(job.id)) {
+      this.scheduler.admit(job.id)
+      return false
+    }
+    if (HOLDS.includes(job.state)) this.scheduler.hold(job.id)
+    return true
   }
 
   /** One step of a job's life, chosen by its state in the ledger. */
   private async step(jobId: string): Promise<void> {
     const job = this.ledger.get(jobId)
-    if (!job || this.stopped || !this.sameAddress(job)) {
-      this.scheduler.forget(jobId)
+    if (!job || this.stopped || !this.sameAddress(job) || !worked(job)) {
+      if (!this.stopped) this.letGo(jobId)
       return
     }
+    if (!this.claimFor(job)) return
     if (job.state === 'queued' && this.scheduler.paused) {
       // Waiting out a refusal while the queue was paused: back in line, the slot given up.
       this.scheduler.release(jobId)
@@ -226,7 +258,12 @@ export class Tracker {
       // Removed meanwhile (cancelled through another connection before the step wrote
       // `creating`: that write found no job, so nothing was sent): nothing left to do.
       if (!this.ledger.get(jobId)) {
-        this.scheduler.forget(jobId)
+        this.letGo(jobId)
+        return
+      }
+      // Another process took the job over (this one stalled past the stale limit): its own.
+      if (error instanceof ClaimLost) {
+        this.elsewhere(jobId)
         return
       }
       // A step that throws (a ledger write failing, say) is tried again, not dropped.
@@ -234,13 +271,14 @@ export class Tracker {
       next = { after: 30_000 }
     }
     if (this.stopped || 'stop' in next) return
-    if ('end' in next) this.scheduler.forget(jobId)
+    if ('end' in next) this.letGo(jobId)
     else if ('after' in next) this.scheduler.schedule(jobId, next.after)
-    else this.scheduler.schedule(jobId, this.pollDelay(ctx.job, ctx.memory))
+    else this.scheduler.schedule(jobId, this.timing.delay(ctx.job, ctx.memory))
   }
 
   private run(ctx: StepContext): Promise<Next> {
-    const { client, library } = this.options
+    const { client } = this.options
+    const library = this.library
     const sending = {
       videos: client.videos,
       wire: this.options.wire ?? plainWire,
@@ -269,31 +307,7 @@ export class Tracker {
 
   /** The typical duration of tasks like this one, learnt from this machine's history. */
   estimate(job: Job): DurationEstimate {
-    const r = job.request as { model_name?: string; mode?: string; duration?: string }
-    const key = `${job.kind}|${r.model_name ?? ''}|${r.mode ?? ''}|${r.duration ?? ''}`
-    let estimate = this.estimates.get(key)
-    if (!estimate) {
-      estimate = estimateFromDurations(this.ledger.durations(job.kind, job.request))
-      this.estimates.set(key, estimate)
-    }
-    return estimate
-  }
-
-  private pollDelay(job: JobRecord, m: JobMemory): number {
-    const scale = this.options.pollScale ?? 1
-    const elapsedMs = (this.clock.now() - (job.submittedAt ?? job.createdAt)) * scale
-    const delay = nextPollDelayMs(
-      {
-        elapsedMs,
-        queries: m.queries,
-        consecutiveErrors: m.errors,
-        retryAfterMs: m.retryAfterMs,
-        estimate: this.estimate(job),
-      },
-      { random: this.random },
-    )
-    // The policy's intervals are in service time; what the server asked for is in real time.
-    return Math.max(delay / scale, Math.min(m.retryAfterMs ?? 0, RETRY_AFTER_MAX_MS))
+    return this.timing.estimate(job)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -302,11 +316,13 @@ export class Tracker {
   /** Ask about a task now, whatever the schedule says (a job waiting in line keeps waiting). */
   recheck(jobId: string): void {
     let job = this.ledger.get(jobId)
-    if (!job || !this.sameAddress(job)) return
+    if (!job || !this.sameAddress(job) || job.state === 'queued') return
+    // A job another process works is asked about by that process.
+    if (!this.claimFor(job)) return
     if (job.state === 'expired' || (job.taskStatus === 'succeed' && !job.saved))
       job = this.apply(job, { type: 'refetch' })
-    if (job.state === 'queued') return
-    if (isLive(job.state) || job.state === 'needs_attention') this.scheduler.schedule(jobId, 0)
+    if (worked(job)) this.scheduler.schedule(jobId, 0)
+    else this.claims.release(jobId)
   }
 
   /**
@@ -326,6 +342,8 @@ export class Tracker {
   retryDownload(jobId: string): JobRecord | null {
     const job = this.ledger.get(jobId)
     if (!job || job.taskStatus !== 'succeed' || !this.sameAddress(job)) return null
+    // Another process fetches it: the job as it stands.
+    if (!this.claimFor(job)) return job
     const next = this.apply(job, { type: 'refetch' })
     this.scheduler.schedule(jobId, 0)
     return next
@@ -370,9 +388,12 @@ export class Tracker {
     }
   }
 
+  /** Stops every step (a download under way is left to resume), then lets every job go. */
   async stop(): Promise<void> {
     this.stopped = true
     this.abort.abort()
     await this.scheduler.stop()
+    this.claims.stop()
+    if (!this.options.worker) this.worker.stop()
   }
 }

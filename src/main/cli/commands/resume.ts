@@ -7,21 +7,24 @@ import { COMMON, parse } from '../flags'
 import { describeJob, EXIT, jobJson, StatusLine, type CliIo } from '../output'
 
 // kling-studio resume: every unfinished job of the history to its end, and every missing video
-// fetched while its link lives: what the app does at launch, without the window.
+// fetched while its link lives: what the app does at launch, without the window. Jobs another
+// live process works (the app, another resume) are waited for, and taken over if it dies.
 
 const DEFAULT_RESUME_TIMEOUT_MS = 2 * 3_600_000
 
 export async function resume(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
   const { flags, positionals } = parse(args, { ...COMMON, timeout: { type: 'string' } }, 'resume')
   if (positionals.length > 0) throw new UsageError('resume takes no arguments')
-  const cx = new CliContext(io, flags, signal)
+  const cx = new CliContext(io, flags, signal, 'cli resume')
   const timeoutMs = cx.timeoutMs(DEFAULT_RESUME_TIMEOUT_MS)
   try {
     const { ledger, library } = cx.studio()
     const refetch = await triageUnsaved(ledger, library, io.now(), (job) => !job.sandbox)
     const pending = ledger.live().filter((j) => !j.sandbox)
     const attention = ledger.list({ states: ['needs_attention'], sandbox: false, limit: 500 }).jobs
-    await library.removeStrayParts(new Set(ledger.live().map((j) => j.id)))
+    // Another process's partial download is left alone while it lives (the app, another resume).
+    const liveJobs = new Set(ledger.live().map((j) => j.id))
+    await library.removeStrayParts({ liveJobs, liveWorkers: cx.worker().liveIds() })
     const touched = [...pending, ...refetch, ...attention].map((j) => j.id)
     if (touched.length === 0) {
       if (cx.json)
@@ -45,6 +48,7 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
     const engine = cx.engine(client, line, 'all')
     for (const job of refetch) engine.retryDownload(job.id)
     engine.start()
+    if (!cx.json) sayWhoElse(cx, touched)
     const started = io.now()
     try {
       // A job that left the history meanwhile (cancelled or deleted in the app) is no longer ours.
@@ -88,4 +92,21 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
   } finally {
     cx.close()
   }
+}
+
+/** Names the other live processes working some of these jobs: they are waited for, not redone. */
+function sayWhoElse(cx: CliContext, jobIds: string[]): void {
+  const worker = cx.worker()
+  const others = new Map<string, { label: string; jobs: number }>()
+  for (const id of jobIds) {
+    const owner = worker.ownerOf(id)
+    if (!owner || owner.id === worker.id) continue
+    const entry = others.get(owner.id) ?? { label: `${owner.role}, pid ${owner.pid}`, jobs: 0 }
+    entry.jobs++
+    others.set(owner.id, entry)
+  }
+  for (const { label, jobs } of others.values())
+    cx.io.stderr(
+      `${jobs} job(s) are being worked by another process (${label}): waiting for it, and taking them over if it stops.\n`,
+    )
 }

@@ -71,7 +71,7 @@ export async function status(io: CliIo, args: string[], signal?: AbortSignal): P
 export async function wait(io: CliIo, args: string[], signal?: AbortSignal): Promise<number> {
   const { flags, positionals } = parse(args, { ...WAITING, ...KIND }, 'wait')
   if (positionals.length !== 1) throw new UsageError('wait takes one task id')
-  const cx = new CliContext(io, flags, signal)
+  const cx = new CliContext(io, flags, signal, 'cli wait')
   const timeoutMs = cx.timeoutMs()
   await cx.checkOut()
   try {
@@ -95,7 +95,7 @@ export async function download(io: CliIo, args: string[], signal?: AbortSignal):
   )
   if (positionals.length !== 1 || !str(flags, 'out'))
     throw new UsageError('download takes one task id and --out FILE')
-  const cx = new CliContext(io, flags, signal)
+  const cx = new CliContext(io, flags, signal, 'cli download')
   const taskId = positionals[0]!
   await cx.checkOut()
   try {
