@@ -5,6 +5,7 @@ import { feedMessages } from '../../src/renderer/src/i18n/parts/feed'
 import { libraryMessages } from '../../src/renderer/src/i18n/parts/library'
 import { playerMessages } from '../../src/renderer/src/i18n/parts/player'
 import { settingsMessages } from '../../src/renderer/src/i18n/parts/settings'
+import { spendMessages } from '../../src/renderer/src/i18n/parts/spend'
 import { welcomeMessages } from '../../src/renderer/src/i18n/parts/welcome'
 
 // The catalogues are merged by spreading: a key defined twice would silently lose one text.
@@ -15,6 +16,7 @@ const PARTS = {
   library: libraryMessages,
   player: playerMessages,
   settings: settingsMessages,
+  spend: spendMessages,
   welcome: welcomeMessages,
 }
 

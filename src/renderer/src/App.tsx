@@ -4,20 +4,26 @@ import { CreateView } from './features/create/CreateView'
 import { LibraryView } from './features/library/LibraryView'
 import { QueueView } from './features/queue/QueueView'
 import { SettingsView } from './features/settings/SettingsView'
+import { SPEND_VIEW } from './features/spend/navigation'
+import { OverBudgetDialog } from './features/spend/OverBudgetDialog'
+import { SpendView } from './features/spend/SpendView'
 import { useWelcome } from './features/welcome/first-run'
 import { WelcomeView } from './features/welcome/WelcomeView'
 import { useT, type MessageKey } from './i18n'
 import { useApp, type View } from './stores/app'
 import { useJobs } from './stores/jobs'
+import { watchSpend } from './stores/spend'
 import { NoticeBar } from './ui/Notice'
 
-// The shell: the sections rail, the one main area, the notice bar. While the welcome screen is
-// up, the rail offers nothing that would lead past it.
+// The shell: the sections rail, the one main area, the notice bar, and the one over-budget
+// question any paid action may ask. While the welcome screen is up, the rail offers nothing that
+// would lead past it. What was spent is kept current from the start (stores/spend.ts).
 
 const VIEWS: { id: View; label: MessageKey }[] = [
   { id: 'compose', label: 'nav.compose' },
   { id: 'queue', label: 'nav.queue' },
   { id: 'library', label: 'nav.library' },
+  { id: SPEND_VIEW, label: 'nav.spend' },
   { id: 'settings', label: 'nav.settings' },
 ]
 
@@ -84,6 +90,9 @@ export function App(): React.JSX.Element {
     main.current?.querySelector<HTMLElement>('h1')?.focus()
   }, [ready, view, welcome.show])
 
+  // The summary the spend view and the caps check read: fetched now, refreshed as jobs change.
+  useEffect(() => (ready ? watchSpend() : undefined), [ready])
+
   useEffect(() => {
     // Whether sandbox mode is on is main's to say: ask again whenever the choice changes.
     if (!ready || sandboxChosen === undefined) return
@@ -112,11 +121,14 @@ export function App(): React.JSX.Element {
           <QueueView />
         ) : view === 'library' ? (
           <LibraryView />
+        ) : view === SPEND_VIEW ? (
+          <SpendView />
         ) : (
           <SettingsView />
         )}
       </main>
       <NoticeBar />
+      <OverBudgetDialog />
     </div>
   )
 }

@@ -5,6 +5,7 @@ import { libraryMessages } from './parts/library'
 import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
+import { spendMessages } from './parts/spend'
 
 /** The messages of the views that predate the per-feature parts. */
 export const base = {
@@ -259,6 +260,7 @@ export const en = {
   ...playerMessages.en,
   ...welcomeMessages.en,
   ...settingsMessages.en,
+  ...spendMessages.en,
 } as const
 
 export type MessageKey = keyof typeof en

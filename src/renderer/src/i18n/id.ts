@@ -5,6 +5,7 @@ import { libraryMessages } from './parts/library'
 import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
+import { spendMessages } from './parts/spend'
 
 // Bahasa Indonesia: complete, the type refuses a missing key.
 const base: Record<keyof typeof enBase, string> = {
@@ -260,4 +261,5 @@ export const id: Record<MessageKey, string> = {
   ...playerMessages.id,
   ...welcomeMessages.id,
   ...settingsMessages.id,
+  ...spendMessages.id,
 }

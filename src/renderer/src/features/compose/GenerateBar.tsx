@@ -3,12 +3,16 @@ import { TAKES_MAX } from '../../../../shared/contract'
 import type { UnitEstimate } from '../../../../shared/kling'
 import { useLanguage, useT } from '../../i18n'
 import { useApp } from '../../stores/app'
+import { CapNote, useCapVerdict } from '../spend/CapNote'
+import { costTexts } from '../spend/money'
 import { Segmented } from './Segmented'
 import type { SlotBlock } from './use-slot-inputs'
 
-// The foot of the composer, always in view: how many takes, what they should cost, and Generate
-// (disabled while a Generate is on its way, so a double click never sends twice, and while an
-// image is being checked or was refused, saying so on the button and beside it).
+// The foot of the composer, always in view: how many takes, what they should cost (units, and
+// money when Settings give a price per unit), whether that would pass a spending cap (Generate
+// then asks first), and Generate (disabled while a Generate is on its way, so a double click never
+// sends twice, and while an image is being checked or was refused, saying so on the button and
+// beside it).
 
 interface Props {
   takes: number
@@ -20,7 +24,12 @@ interface Props {
 
 const TAKE_CHOICES = Array.from({ length: TAKES_MAX }, (_, i) => String(i + 1))
 
-function GenerateButton({ takes, busy, blocked }: Pick<Props, 'takes' | 'busy' | 'blocked'>) {
+function GenerateButton({
+  takes,
+  busy,
+  blocked,
+  capped,
+}: Pick<Props, 'takes' | 'busy' | 'blocked'> & { capped: boolean }) {
   const t = useT()
   const mac = useApp((s) => s.info?.platform === 'darwin')
   const why = busy ? null : blocked
@@ -38,7 +47,7 @@ function GenerateButton({ takes, busy, blocked }: Pick<Props, 'takes' | 'busy' |
           type="submit"
           className="primary big generate"
           disabled={busy || blocked !== null}
-          aria-describedby={`${why ? 'generate-blocked ' : ''}cost-text cost-help`}
+          aria-describedby={`${why ? 'generate-blocked ' : ''}cost-text ${capped ? 'cap-note ' : ''}cost-help`}
           aria-keyshortcuts="Control+Enter Meta+Enter"
         >
           {label}
@@ -61,8 +70,11 @@ export function GenerateBar(props: Props): React.JSX.Element {
   const { takes, setTakes, estimate, busy, blocked } = props
   const t = useT()
   const language = useLanguage((s) => s.language)
+  const budget = useApp((s) => s.settings?.budget)
   const known = estimate.units !== null
   const costHelp = known ? t('create.costHelp') : t('create.costUnknownHelp')
+  const cost = costTexts(t, estimate.units, budget, language)
+  const verdict = useCapVerdict(estimate.units)
   const [explain, setExplain] = useState(false)
 
   return (
@@ -83,9 +95,8 @@ export function GenerateBar(props: Props): React.JSX.Element {
         />
         <p className="cost" title={costHelp}>
           <span id="cost-text">
-            {known
-              ? t('create.cost', { n: new Intl.NumberFormat(language).format(estimate.units!) })
-              : t('create.costUnknown')}
+            <span>{cost.units}</span>
+            {cost.money && <span className="cost-money"> · {cost.money}</span>}
           </span>
           <button
             type="button"
@@ -105,7 +116,8 @@ export function GenerateBar(props: Props): React.JSX.Element {
       <p id="cost-help" className={explain ? 'help cost-help' : 'sr-only'}>
         {costHelp}
       </p>
-      <GenerateButton takes={takes} busy={busy} blocked={blocked} />
+      {!verdict.ok && <CapNote id="cap-note" verdict={verdict} />}
+      <GenerateButton takes={takes} busy={busy} blocked={blocked} capped={!verdict.ok} />
     </div>
   )
 }

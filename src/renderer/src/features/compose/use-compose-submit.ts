@@ -7,8 +7,9 @@ import type { useSlotInputs } from './use-slot-inputs'
 
 // What Generate (the button or Ctrl+Enter) does: nothing while an image is still being checked or
 // was refused (the foot says why); else the draft as it is now against the shared rules, sent if
-// it passes, or the person taken to the first problem. A Generate that went out starts the next
-// one untouched: its problems are said once the person tries again.
+// it passes (asking first when it would pass a spending cap), or the person taken to the first
+// problem. A Generate that went out starts the next one untouched: its problems are said once the
+// person tries again.
 
 /** Opens the folded sections around the first invalid control and puts the focus there. */
 function showFirstProblem(form: HTMLFormElement | null): void {
@@ -33,9 +34,9 @@ export function useComposeSubmit(
     // Read now, not from the last render: a drop and Ctrl+Enter can come in one frame.
     const draft = useDraft.getState()
     if (slots.blockedNow(draft.kind)) return
-    const { checked } = composeState(draft, true, t)
+    const { checked, estimate } = composeState(draft, true, t)
     if (!checked.ok) return showFirstProblem(formRef.current)
-    void generate.send(draft.kind, checked.value, draft.takes).then((sent) => {
+    void generate.send(draft.kind, checked.value, draft.takes, estimate.units).then((sent) => {
       if (sent) setTouched(false)
     })
   }

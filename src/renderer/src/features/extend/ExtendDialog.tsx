@@ -3,17 +3,23 @@ import type { ExtendInput } from '../../../../shared/contract'
 import type { Job } from '../../../../shared/jobs'
 import { EXTENSION_SECONDS } from '../../../../shared/kling'
 import { api, call } from '../../api'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
 import { useApp, type Notice } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { errorLead, noticeFrom } from '../../ui/errors'
+import { CapNote, useCapVerdict } from '../spend/CapNote'
+import { payWithinCaps } from '../spend/gate'
+import { costTexts } from '../spend/money'
+import { extensionUnits } from './extend-cost'
 import { ExtendFields, type ExtendValues } from './ExtendFields'
 import '../feed/feed.css'
 
 // Extending a finished video: what the next seconds should show (all optional), sent as one
-// tasks.extend. The new job names its parent, so the feed shows it as "extends …". Sending is
-// guarded: a second click while the first is on its way sends nothing. The video extended is the
-// one the dialog opened on, whatever its opener shows meanwhile (the player walking on, say).
+// tasks.extend. The new job names its parent, so the feed shows it as "extends …". It says what
+// the extension should cost before it is sent, and one that would pass a spending cap asks first.
+// Sending is guarded: a second click while the first is on its way sends nothing. The video
+// extended is the one the dialog opened on, whatever its opener shows meanwhile (the player
+// walking on, say).
 
 const DEFAULT_CFG = 0.5
 
@@ -45,8 +51,11 @@ function ErrorBox({ error }: { error: Notice }): React.JSX.Element {
   )
 }
 
-/** Sends the extension once at a time; a failure is kept to show in the dialog. */
-function useSend(id: string, onSent: () => void) {
+/**
+ * Sends the extension once at a time, within the caps (asking first when it would pass one); a
+ * failure is kept to show in the dialog. Not sent after all: the dialog stays as it was.
+ */
+function useSend(id: string, units: number | null, onSent: () => void) {
   const t = useT()
   const notify = useApp((s) => s.notify)
   const sending = useRef(false)
@@ -55,10 +64,19 @@ function useSend(id: string, onSent: () => void) {
   const send = (values: ExtendValues) => {
     if (sending.current) return
     sending.current = true
-    setBusy(true)
     setError(null)
-    void call(api().tasks.extend(inputOf(id, values)))
+    // Busy once it is on its way: while the person is asked, the button is not "Sending…".
+    void payWithinCaps(units, 'extend', (overBudget) => {
+      setBusy(true)
+      return call(
+        api().tasks.extend({ ...inputOf(id, values), ...(overBudget ? { overBudget } : {}) }),
+      )
+    })
       .then((child) => {
+        if (child === null) {
+          sending.current = false
+          return
+        }
         useJobs.getState().apply(child)
         notify({ kind: 'info', text: t('extend.sent') })
         onSent()
@@ -70,6 +88,30 @@ function useSend(id: string, onSent: () => void) {
       .finally(() => setBusy(false))
   }
   return { busy, error, send }
+}
+
+/** What the extension should cost, and whether that passes a cap. */
+function ExtendCost({ units }: { units: number | null }): React.JSX.Element {
+  const t = useT()
+  const language = useLanguage((s) => s.language)
+  const budget = useApp((s) => s.settings?.budget)
+  const cost = costTexts(t, units, budget, language)
+  const verdict = useCapVerdict(units)
+  return (
+    <>
+      <p id="extend-cost" className="extend-cost">
+        {units === null ? (
+          cost.units
+        ) : (
+          <>
+            {t('spend.costLabel')} <strong>{cost.units}</strong>
+            {cost.money && <span className="cost-money"> · {cost.money}</span>}
+          </>
+        )}
+      </p>
+      {!verdict.ok && <CapNote id="extend-cap-note" verdict={verdict} />}
+    </>
+  )
 }
 
 export function ExtendDialog({
@@ -101,7 +143,9 @@ export function ExtendDialog({
   // Closing the dialog tells the opener through its close event, once; one never opened (no
   // showModal here) tells it directly.
   const close = () => (dialog.current?.open ? dialog.current.close() : onClose())
-  const { busy, error, send } = useSend(target.id, close)
+  const [units] = useState(() => extensionUnits(target))
+  const { busy, error, send } = useSend(target.id, units, close)
+  const capped = !useCapVerdict(units).ok
 
   return (
     <dialog
@@ -129,12 +173,19 @@ export function ExtendDialog({
         </p>
         <p className="banner">{t('extend.adds', { seconds: EXTENSION_SECONDS })}</p>
         <ExtendFields value={values} onChange={(patch) => setValues((v) => ({ ...v, ...patch }))} />
+        <ExtendCost units={units} />
         {error && <ErrorBox error={error} />}
         <div className="dialog-actions">
           <button type="button" className="ghost" onClick={close}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy}
+            aria-busy={busy}
+            aria-describedby={capped ? 'extend-cost extend-cap-note' : 'extend-cost'}
+          >
             {busy ? t('compose.generating') : t('extend.submit')}
           </button>
         </div>

@@ -2,15 +2,18 @@ import { useEffect, useState } from 'react'
 import { isLive, type Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import { useT } from '../../i18n'
+import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { formatDuration } from '../../ui/format'
 import { FailurePanel, UnreachableNote } from '../feed/FailurePanel'
+import { sentElsewhere } from '../settings/sent-elsewhere'
 import { JobActions } from './JobActions'
 import { JobSteps } from './JobSteps'
 import { clockText } from './queue-model'
 
 // One job in the Queue: its prompt and state, its steps (or, when it failed, why and what can be
-// done), its clock and estimate, the download's progress, and what the person can do with it.
+// done), its clock and estimate, the address it went to when that is no longer the one in
+// Settings (it is followed there), the download's progress, and what the person can do with it.
 
 /** Main's estimate of how long the job takes, in seconds, once it has answered. */
 function useEstimate(id: string): number | null {
@@ -32,6 +35,8 @@ export function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Elem
     job.state === 'failed' || job.state === 'needs_attention' || job.state === 'expired'
   const percent = progress?.total ? Math.floor((progress.received / progress.total) * 100) : null
   const clock = clockText(job, now, t)
+  const address = useApp((s) => s.settings?.baseUrl)
+  const elsewhere = sentElsewhere(job, address)
 
   return (
     <li className={failed ? 'job-card failed' : 'job-card'}>
@@ -51,6 +56,11 @@ export function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Elem
           ]
             .filter(Boolean)
             .join(' · ')}
+        </p>
+      )}
+      {elsewhere && (
+        <p className="job-meta job-address">
+          {t('address.sentTo')} <span className="mono">{elsewhere}</span>
         </p>
       )}
       {job.state === 'downloading' && (

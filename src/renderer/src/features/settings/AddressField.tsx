@@ -2,13 +2,17 @@ import { useState } from 'react'
 import { api, call } from '../../api'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
+import { useJobs } from '../../stores/jobs'
 import { noticeFrom } from '../../ui/errors'
 import { ErrorLines } from '../../ui/Notice'
 import { checkKey, type KeyCheck } from '../welcome/key-check'
 import { KeyCheckResult } from './KeyCheckResult'
+import { followedAt, sameAddress } from './sent-elsewhere'
 
 // The API address, a row of the settings grid. Saving a new one tests the key there at once (a
 // query that creates nothing), so an address that cannot be reached says so, and why, right away.
+// Jobs already sent keep their address: how many are still followed at the old one is said under
+// the field, and counts down as they finish.
 
 type Outcome =
   | { kind: 'refused'; code: string; message: string; requestId: string | null }
@@ -22,14 +26,19 @@ export function AddressField(): React.JSX.Element | null {
   const notify = useApp((s) => s.notify)
   const [address, setAddress] = useState(settings?.baseUrl ?? '')
   const [outcome, setOutcome] = useState<Outcome | null>(null)
+  /** The address before the last change saved here (null: none saved yet). */
+  const [previous, setPrevious] = useState<string | null>(null)
+  const followed = useJobs((s) => (previous ? followedAt(Object.values(s.byId), previous) : 0))
   if (!settings) return null
 
   const save = async () => {
     setOutcome(null)
+    const before = settings.baseUrl
     try {
       const next = await call(api().settings.update({ baseUrl: address.trim() }))
       useApp.getState().set({ settings: next })
       setAddress(next.baseUrl)
+      setPrevious(sameAddress(before, next.baseUrl) ? null : before)
       notify({ kind: 'info', text: t('settings.saved') })
       if (!keySet) return
       setOutcome({ kind: 'checking' })
@@ -73,6 +82,14 @@ export function AddressField(): React.JSX.Element | null {
       <p id="address-help" className="help under-control">
         {t('prefs.addressHelp')}
       </p>
+      {previous && followed > 0 && (
+        <p className="result address-followed under-control" role="status">
+          {t(followed === 1 ? 'address.followedOne' : 'address.followed', {
+            n: followed,
+            address: previous,
+          })}
+        </p>
+      )}
       {outcome?.kind === 'checking' && (
         <p className="help under-control" role="status">
           {t('settings.testing')}

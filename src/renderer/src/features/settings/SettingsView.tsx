@@ -1,12 +1,13 @@
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
+import { BudgetSection } from './BudgetSection'
 import { DefaultsSection } from './DefaultsSection'
 import { GeneralSection } from './GeneralSection'
 import { KeySection } from './KeySection'
 import './settings.css'
 
-// Settings: the key, where requests go, the library folder, how the app runs and looks, and the
-// options new videos start from. Every change applies at once.
+// Settings: the key, where requests go, the library folder, how the app runs and looks, what may
+// be spent, and the options new videos start from. Every change applies at once.
 
 export function SettingsView(): React.JSX.Element {
   const t = useT()
@@ -23,6 +24,7 @@ export function SettingsView(): React.JSX.Element {
 
       <KeySection />
       <GeneralSection settings={settings} />
+      <BudgetSection settings={settings} />
       <DefaultsSection settings={settings} />
       {info && <p className="muted">{t('settings.about', { version: info.version })}</p>}
     </section>

@@ -1,7 +1,8 @@
 import { messages } from '../define'
 
 // The settings messages added with the app shell work (keys start with "prefs."): the key test's
-// outcome, the address that cannot be reached, and why sandbox mode is on.
+// outcome, the address that cannot be reached, and why sandbox mode is on; the Spending section
+// ("budget."), and the jobs a change of address leaves at the old one ("address.").
 
 export const settingsMessages = messages(
   {
@@ -27,6 +28,30 @@ export const settingsMessages = messages(
       "The system keychain could not be reached, so your key is kept encrypted in the app's data folder instead.",
     'prefs.warnMemory':
       'No keychain and no encryption are available: your key is kept only until the app closes.',
+    'budget.title': 'Spending',
+    'budget.lead':
+      'Caps count the units already charged and those on their way. A Generate that would pass one asks you first; nothing is sent unless you choose to.',
+    'budget.daily': 'Daily cap',
+    'budget.monthly': 'Monthly cap',
+    'budget.unitsSuffix': 'units',
+    'budget.capHelp': 'Empty: no cap.',
+    'budget.capMoney': 'About {money} at your price.',
+    'budget.dailyAbove':
+      'The daily cap is above the monthly cap, so the monthly cap always stops first.',
+    'budget.price': 'Price per unit',
+    'budget.priceHelp':
+      "What one unit costs you, to show money beside units. Empty: units only. Kling's own packs sell a unit for about $0.14.",
+    'budget.currency': 'Currency',
+    'budget.save': 'Save caps and price',
+    'budget.seeSpending': 'See spending',
+    'budget.error.cap':
+      'Enter a number of units above 0, up to {max}, or leave it empty for no cap.',
+    'budget.error.price':
+      'Enter a price above 0, up to {max}, such as 0.14, or leave it empty to show units only.',
+    'budget.error.currency': 'Pick a currency.',
+    'address.followed': '{n} jobs already sent stay with {address}; they are followed there.',
+    'address.followedOne': '1 job already sent stays with {address}; it is followed there.',
+    'address.sentTo': 'Sent to',
   },
   {
     'prefs.general': 'Umum',
@@ -51,5 +76,31 @@ export const settingsMessages = messages(
       'Keychain sistem tidak dapat dihubungi, jadi kunci Anda disimpan terenkripsi di folder data aplikasi.',
     'prefs.warnMemory':
       'Tidak ada keychain maupun enkripsi: kunci Anda hanya disimpan sampai aplikasi ditutup.',
+    'budget.title': 'Pengeluaran',
+    'budget.lead':
+      'Batas menghitung unit yang sudah ditagih dan yang sedang diproses. Permintaan yang akan melewati batas menanyakannya dulu kepada Anda; tidak ada yang dikirim kecuali Anda memilihnya.',
+    'budget.daily': 'Batas harian',
+    'budget.monthly': 'Batas bulanan',
+    'budget.unitsSuffix': 'unit',
+    'budget.capHelp': 'Kosong: tanpa batas.',
+    'budget.capMoney': 'Sekitar {money} dengan harga Anda.',
+    'budget.dailyAbove':
+      'Batas harian lebih besar dari batas bulanan, jadi batas bulanan selalu berlaku lebih dulu.',
+    'budget.price': 'Harga per unit',
+    'budget.priceHelp':
+      'Harga satu unit bagi Anda, untuk menampilkan uang di samping unit. Kosong: hanya unit. Paket Kling sendiri menjual satu unit sekitar $0,14.',
+    'budget.currency': 'Mata uang',
+    'budget.save': 'Simpan batas dan harga',
+    'budget.seeSpending': 'Lihat pengeluaran',
+    'budget.error.cap':
+      'Masukkan jumlah unit di atas 0, paling banyak {max}, atau kosongkan untuk tanpa batas.',
+    'budget.error.price':
+      'Masukkan harga di atas 0, paling banyak {max}, misalnya 0,14, atau kosongkan untuk menampilkan unit saja.',
+    'budget.error.currency': 'Pilih mata uang.',
+    'address.followed':
+      '{n} tugas yang sudah terkirim tetap di {address}; tugas itu dipantau di sana.',
+    'address.followedOne':
+      '1 tugas yang sudah terkirim tetap di {address}; tugas itu dipantau di sana.',
+    'address.sentTo': 'Dikirim ke',
   },
 )
