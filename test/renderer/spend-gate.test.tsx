@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ComposeView } from '../../src/renderer/src/features/compose/ComposeView'
 import { freshDraft } from '../../src/renderer/src/features/compose/draft-data'
 import { ExtendDialog } from '../../src/renderer/src/features/extend/ExtendDialog'
+import { FailurePanel } from '../../src/renderer/src/features/feed/FailurePanel'
 import { useBudgetAsk } from '../../src/renderer/src/features/spend/gate'
 import { OverBudgetDialog } from '../../src/renderer/src/features/spend/OverBudgetDialog'
 import { useCapsFocus } from '../../src/renderer/src/features/spend/navigation'
@@ -358,5 +359,59 @@ describe('extending within the caps', () => {
     expect(
       (within(form).getByRole('button', { name: 'Extend' }) as HTMLButtonElement).disabled,
     ).toBe(false)
+  })
+})
+
+describe('trying again within the caps', () => {
+  const failed = job({
+    id: 'f1',
+    state: 'failed',
+    taskStatus: 'failed',
+    request: { prompt: 'A fox in snow', model_name: 'kling-v1', mode: 'std', duration: '5' },
+  })
+  let rerun: ReturnType<typeof vi.fn>
+  beforeEach(() => {
+    rerun = vi.fn(async () => ok(job({ id: 'r1', state: 'queued' })))
+    ;(window as unknown as { api: { tasks: Record<string, unknown> } }).api.tasks.rerun = rerun
+  })
+
+  function panel() {
+    render(
+      <>
+        <FailurePanel job={failed} />
+        <OverBudgetDialog />
+      </>,
+    )
+    return screen.getByRole('button', { name: 'Try again' })
+  }
+
+  it('asks before passing a cap; declining sends nothing and keeps Try again ready', async () => {
+    withBudget({ dailyUnits: 3 }, summaryOf({ day: { charged: 3 } }))
+    fireEvent.click(panel())
+    const dialog = await screen.findByRole('dialog')
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(rerun).not.toHaveBeenCalled()
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Try again' }).disabled).toBe(false))
+  })
+
+  it('sends once, marked overBudget, when the person passes the cap; then says Sent', async () => {
+    withBudget({ dailyUnits: 3 }, summaryOf({ day: { charged: 3 } }))
+    const retry = panel()
+    fireEvent.click(retry)
+    fireEvent.click(retry)
+    const dialog = await screen.findByRole('dialog')
+    fireEvent.click(within(dialog).getByRole('button', { name: /anyway/ }))
+    await waitFor(() => expect(rerun).toHaveBeenCalledTimes(1))
+    expect(rerun.mock.calls[0]![0]).toEqual({ id: 'f1', changes: {}, overBudget: true })
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sent' })).toBeTruthy())
+  })
+
+  it('goes straight on within the caps, unmarked', async () => {
+    withBudget({ dailyUnits: 10 }, summaryOf({ day: { charged: 3 } }))
+    fireEvent.click(panel())
+    await waitFor(() => expect(rerun).toHaveBeenCalledTimes(1))
+    expect(rerun.mock.calls[0]![0]).toEqual({ id: 'f1', changes: {} })
+    expect(screen.queryByRole('dialog')).toBeNull()
   })
 })

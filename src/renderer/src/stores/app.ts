@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/settings'
 
 // What the whole page shares: where main is (info, settings, key, queue) and where the person is.
 
-export type View = 'compose' | 'queue' | 'library' | 'settings'
+export type View = 'compose' | 'queue' | 'library' | 'spend' | 'settings'
 
 export interface Notice {
   kind: 'info' | 'error'

@@ -10,6 +10,7 @@ import { failureOf, unreachableOf, type FailureAction } from '../../ui/failure'
 import { ExtendDialog } from '../extend/ExtendDialog'
 import { extendAgainOf } from '../extend/extendable'
 import { useGuard } from './guard'
+import { rerunWithinCaps } from '../spend/rerun'
 
 // A failure explained where it happened (a feed tile, a queue card): what happened and what to do
 // in the person's language, the service's own words, the request id, and the actions that can
@@ -57,7 +58,7 @@ export function FailurePanel({
       case 'settings':
         return useApp.getState().go('settings')
       case 'retry':
-        return guard.run(action, () => call(api().tasks.rerun({ id, changes: {} })).then(keep), {
+        return guard.run(action, async () => (await rerunWithinCaps(job)) !== null, {
           once: true,
         })
       case 'resend':

@@ -4,7 +4,8 @@ import { noticeFrom } from '../../ui/errors'
 
 // One action at a time per button: a second click while the first is on its way does nothing,
 // so a double click never makes two paid tasks. An action marked `once` (a paid one: Try again,
-// Send again, Extend) stays done after it succeeded, and its button says so.
+// Send again, Extend) stays done after it succeeded, and its button says so; one that resolves
+// `false` sent nothing (the person declined to pass a spending cap) and stays available.
 
 export interface Guard {
   /** Runs `fn` unless the same action is on its way (or, for `once`, already done). */
@@ -26,8 +27,8 @@ export function useGuard(): Guard {
       held.current.add(key)
       setBusy((s) => new Set(s).add(key))
       void fn()
-        .then(() => {
-          if (options?.once) setDone((s) => new Set(s).add(key))
+        .then((result) => {
+          if (options?.once && result !== false) setDone((s) => new Set(s).add(key))
           else held.current.delete(key)
         })
         .catch((e: unknown) => {

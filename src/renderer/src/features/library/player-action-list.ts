@@ -15,6 +15,7 @@ import {
   trash,
 } from './actions'
 import type { MenuItem } from './Menu'
+import { rerunWithinCaps } from '../spend/rerun'
 
 // The player's actions for one job, by importance: the one primary action its state calls for,
 // the secondary ones, and the rarely wanted ones for the "More" menu. An action marked `paid`
@@ -28,9 +29,8 @@ export interface Action {
   run(): Promise<unknown> | void
 }
 
-const rerun = (job: Job) => async () => {
-  useJobs.getState().apply(await call(api().tasks.rerun({ id: job.id, changes: {} })))
-}
+/** Resolves false when the person declined to pass a spending cap (nothing was sent). */
+const rerun = (job: Job) => async () => (await rerunWithinCaps(job)) !== null
 
 /** Export a saved video; retry a failed one; fetch one the service made but is not saved. */
 export function primaryOf(job: Job, t: Translate): Action | null {

@@ -4,11 +4,8 @@ import { useApp, type View } from '../../stores/app'
 // Where money is looked at and set: the Spending view, and the caps in Settings (opened with the
 // keyboard at the first cap, from the over-budget question or the Spending view).
 
-/**
- * The Spending view among the app's views. The app store's View type does not list it yet, so
- * the name is widened here, once.
- */
-export const SPEND_VIEW = 'spend' as string as View
+/** The Spending view among the app's views. */
+export const SPEND_VIEW: View = 'spend'
 
 /** Set on the way to Settings: the Spending section takes the keyboard when it appears. */
 export const useCapsFocus = create<{ focusCaps: boolean }>(() => ({ focusCaps: false }))
