@@ -104,6 +104,22 @@ describe('failureOf', () => {
     ])
   })
 
+  it('warns that Send again may be charged twice where the gateway cannot look ids up', () => {
+    const unseen = job({
+      state: 'needs_attention',
+      taskId: null,
+      error: error({ kind: 'ambiguous_create', code: 'external_id_lookup_unsupported' }),
+    })
+    expect(failureOf(unseen, en)!.hint).toMatch(/may be charged a second time/)
+    expect(failureOf(unseen, en)!.actions).toEqual(['resend', 'recheck'])
+    const usual = job({
+      state: 'needs_attention',
+      taskId: null,
+      error: error({ kind: 'ambiguous_create' }),
+    })
+    expect(failureOf(usual, en)!.hint).not.toMatch(/charged a second time/)
+  })
+
   it('lets a failure the service gave no reason for be tried again or edited', () => {
     const f = failureOf(failed({ statusMessage: '' }), en)!
     expect(f.category).toBe('other')

@@ -392,7 +392,11 @@ describe('trying again within the caps', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }))
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     expect(rerun).not.toHaveBeenCalled()
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Try again' }).disabled).toBe(false))
+    await waitFor(() =>
+      expect(
+        (screen.getByRole('button', { name: 'Try again' }) as HTMLButtonElement).disabled,
+      ).toBe(false),
+    )
   })
 
   it('sends once, marked overBudget, when the person passes the cap; then says Sent', async () => {

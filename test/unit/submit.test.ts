@@ -6,6 +6,7 @@ import type { JobRecord } from '../../src/main/tasks/ledger'
 import { nextState, type LifecycleEvent } from '../../src/main/tasks/lifecycle'
 import { newMemory, type Next, type StepContext } from '../../src/main/tasks/steps/step'
 import { AUTO_RESENDS, CREATE_POSTS, submit } from '../../src/main/tasks/steps/submit'
+import { LOOKUP_UNSUPPORTED } from '../../src/main/kling/videos'
 import { job as makeJob } from '../fixtures/job'
 
 // Every rule of "never pay twice", one test each, against the one file that decides them
@@ -263,6 +264,26 @@ describe('submit: when a create may go out', () => {
     ctx.memory.resendAllowed = true
     await run(ctx, s)
     expect(s.calls.filter((c) => c === 'create')).toHaveLength(AUTO_RESENDS + 1)
+  })
+
+  it('7. a gateway that cannot look up external ids: never sent unasked; Send again sends once', async () => {
+    const unsupported = err({
+      kind: 'invalid_request',
+      status: 404,
+      code: LOOKUP_UNSUPPORTED,
+      message: 'This gateway answers "task_not_exist" for any id it did not issue',
+      requestId: 'rq-relay',
+    })
+    const { ctx } = context('creating')
+    const s = service({ find: Array.from({ length: 6 }, () => unsupported), create: [found] })
+    await run(ctx, s)
+    expect(ctx.job.state).toBe('needs_attention')
+    for (let i = 0; i < 3; i++) await run(ctx, s)
+    expect(s.calls.filter((c) => c === 'create')).toHaveLength(0)
+    ctx.memory.resendAllowed = true
+    await run(ctx, s)
+    expect(s.calls.filter((c) => c === 'create')).toHaveLength(1)
+    expect(ctx.memory.resendAllowed).toBe(false)
   })
 
   it('6b. a refused lookup of an unconfirmed create waits for the person; it is not failed', async () => {

@@ -7,6 +7,13 @@ import type { QueryOptions, Transport } from './transport'
 // repeated here), get by task id, find by external id. Which endpoint is the `kind`, looked up
 // in the registry (src/shared/kling/endpoints.ts); nothing here knows any one endpoint.
 
+/**
+ * The code of a lookup by external id that a gateway cannot answer: it files tasks only under the
+ * ids it issued, so its "no such task" says nothing about ours (see docs/kling-api.md, Gateway
+ * dialects). Only the person may then choose to send again.
+ */
+export const LOOKUP_UNSUPPORTED = 'external_id_lookup_unsupported'
+
 export class Videos {
   constructor(readonly transport: Transport) {}
 
@@ -49,7 +56,7 @@ export class Videos {
       // A relay that files tasks under the ids it issued says this of every external id.
       throw new KlingApiError({
         kind: 'invalid_request',
-        code: 'external_id_lookup_unsupported',
+        code: LOOKUP_UNSUPPORTED,
         message:
           `This gateway answers "${error.code ?? 'not found'}" for any id it did not issue, so it ` +
           `cannot tell whether a task with external id ${externalTaskId} exists`,

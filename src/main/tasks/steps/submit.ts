@@ -1,7 +1,7 @@
 import type { KlingTask } from '../../../shared/kling'
 import { isRetryable, KlingApiError } from '../../kling/errors'
 import { backoffDelay, type BackoffOptions } from '../../kling/http'
-import type { Videos } from '../../kling/videos'
+import { LOOKUP_UNSUPPORTED, type Videos } from '../../kling/videos'
 import type { JobRecord } from '../ledger'
 import { infoOf, isAborted, type Next, type StepContext } from './step'
 
@@ -27,6 +27,8 @@ import { infoOf, isAborted, type Next, type StepContext } from './step'
 // 6. `needs_attention` is looked up ever more slowly (lookups are free); it is sent again unasked
 //    at most AUTO_RESENDS times a session, each time only after a "no such task", and after that
 //    only when the person chooses Send again.
+// 7. A gateway that cannot look a task up by its external id (a relay that files tasks only under
+//    the ids it issued) never gets a resend unasked; Send again, the person's own call, sends once.
 
 export const CREATE_POSTS = 5
 export const AUTO_RESENDS = 3
@@ -101,7 +103,11 @@ function ambiguous(ctx: StepContext, failure: KlingApiError, lookupError: unknow
       `external id ${id} could be confirmed.${lookup} ${sent}, so nothing is charged twice: ` +
       `check it later with "status --external-task-id ${id}".`,
     status: failure.status,
-    code: failure.code,
+    // A gateway that cannot look ids up is what the person must know (rule 7): its code wins.
+    code:
+      lookupError instanceof KlingApiError && lookupError.code === LOOKUP_UNSUPPORTED
+        ? LOOKUP_UNSUPPORTED
+        : failure.code,
     requestId: failure.requestId,
   })
 }
@@ -110,6 +116,19 @@ function attention(ctx: StepContext, error: KlingApiError): Next {
   ctx.apply({ type: 'unconfirmed', error: error.toInfo() })
   ctx.memory.errors++
   return { after: backoffDelay(ctx.memory.errors, ATTENTION_LOOKUPS, ctx.random) }
+}
+
+/**
+ * The gateway cannot tell whether the task exists (rule 7), and the person chose Send again:
+ * their call, made knowing it may be charged twice. Never unasked.
+ */
+function personSendsUnseen(ctx: StepContext, error: unknown): boolean {
+  return (
+    ctx.job.state === 'needs_attention' &&
+    ctx.memory.resendAllowed &&
+    error instanceof KlingApiError &&
+    error.code === LOOKUP_UNSUPPORTED
+  )
 }
 
 /** May this job's create go out now, given that the service holds no such task? */
@@ -132,7 +151,8 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
   if (unsure) {
     const found = await lookUp(ctx, deps)
     if ('task' in found) return created(ctx, found.task)
-    if ('error' in found) return lookupFailed(ctx, deps, found.error)
+    if ('error' in found && !personSendsUnseen(ctx, found.error))
+      return lookupFailed(ctx, deps, found.error)
     // A send out of needs_attention takes a slot like any create: never more than the cap.
     if (!ctx.claimSlot()) return { after: SLOT_WAIT_MS }
     if (!maySend(ctx)) {

@@ -56,6 +56,9 @@ const POLICY_TEXT =
 
 const POLICY_CODES = new Set(['1300', '1301'])
 
+/** Main's code for a gateway that cannot look a task up by its external id. */
+const LOOKUP_UNSUPPORTED = 'external_id_lookup_unsupported'
+
 const BY_KIND: Record<ApiErrorKind, FailureCategory> = {
   authentication: 'key',
   insufficient_credit: 'credit',
@@ -143,10 +146,14 @@ export function failureOf(job: Job, t: Translate): FailureInfo | null {
   const category = categoryOf(job)
   if (category === null) return null
   const actions = actionsOf(job, category)
+  // A gateway that cannot look tasks up by their external id: a resend may be charged twice.
+  const unseen = category === 'unconfirmed' && job.error?.code === LOOKUP_UNSUPPORTED
   return {
     category,
     title: t(`failure.${category}` as MessageKey),
-    hint: t(`failure.${category}.hint` as MessageKey),
+    hint: t(
+      unseen ? 'failure.unconfirmed.unseen.hint' : (`failure.${category}.hint` as MessageKey),
+    ),
     detail: job.statusMessage || job.error?.message || '',
     requestId: job.error?.request_id ?? job.requestId,
     retryable: actions.includes('retry'),
