@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { PlayerInfo } from '../../src/renderer/src/features/library/PlayerInfo'
 import { JobCard } from '../../src/renderer/src/features/queue/JobCard'
 import { SettingsView } from '../../src/renderer/src/features/settings/SettingsView'
 import { useCapsFocus } from '../../src/renderer/src/features/spend/navigation'
@@ -229,5 +230,15 @@ describe('a change of API address', () => {
       </ul>,
     )
     expect(screen.getByText(OLD).parentElement!.textContent).toBe(`Dikirim ke ${OLD}`)
+  })
+
+  it('the player says where its job went, and a sandbox job never says it', () => {
+    settle(NO_CAPS, { baseUrl: NEW })
+    const { rerender } = render(<PlayerInfo job={sentTo('a', 'done', OLD)} />)
+    expect(screen.getByText('Sent to').nextElementSibling!.textContent).toBe(OLD)
+    rerender(
+      <PlayerInfo job={{ ...sentTo('a', 'done', 'http://127.0.0.1:4010'), sandbox: true }} />,
+    )
+    expect(screen.queryByText('Sent to')).toBeNull()
   })
 })

@@ -27,7 +27,7 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
   const { flags, positionals } = parse(args, OPTIONS, 'extend')
   if (positionals.length < 1 || positionals.length > 2)
     throw new UsageError('extend takes a job or task id, then an optional prompt (quote it)')
-  const cx = new CliContext(io, flags, signal)
+  const cx = new CliContext(io, flags, signal, 'cli extend')
   const out = await cx.checkOut()
   const timeoutMs = cx.timeoutMs()
   try {

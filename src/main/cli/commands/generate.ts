@@ -120,7 +120,7 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
   const prompt = promptOf(positionals, flags)
   if (prompt === undefined && kind !== 'image2video')
     throw new UsageError('generate takes exactly one prompt (quote it)')
-  const cx = new CliContext(io, flags, signal)
+  const cx = new CliContext(io, flags, signal, 'cli generate')
   const draft = checkRequest(kind, requestFrom(kind, prompt, flags), io, cx.json)
   if (flags['dry-run'] === true) return dryRun(cx, kind, draft)
   const out = await cx.checkOut()

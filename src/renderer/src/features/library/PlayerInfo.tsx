@@ -1,10 +1,12 @@
 import { Fragment, useEffect } from 'react'
 import type { Job } from '../../../../shared/jobs'
 import { useLanguage, useT } from '../../i18n'
+import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { failureOf } from '../../ui/failure'
 import { formatDate, formatDuration } from '../../ui/format'
 import { bytesText, clockText, resolutionText } from './media'
+import { sentElsewhere } from '../settings/sent-elsewhere'
 import { optionRows } from './player-options'
 
 // What the player says about a video: why it failed (if it did), its prompt, the options of its
@@ -32,6 +34,7 @@ export function PlayerInfo({ job }: { job: Job }): React.JSX.Element {
   const t = useT()
   const language = useLanguage((s) => s.language)
   const facts = useJobs((s) => s.facts[job.id])
+  const address = useApp((s) => s.settings?.baseUrl)
   const saved = job.saved
 
   // Asked again when the file may have changed (saved again: other bytes, a later update).
@@ -42,6 +45,7 @@ export function PlayerInfo({ job }: { job: Job }): React.JSX.Element {
 
   const r = job.request
   const resolution = resolutionText(facts)
+  const elsewhere = sentElsewhere(job, address)
   return (
     <>
       <Failure job={job} />
@@ -92,6 +96,12 @@ export function PlayerInfo({ job }: { job: Job }): React.JSX.Element {
         <dd className="mono">{job.taskId ?? t('details.none')}</dd>
         <dt>{t('details.externalId')}</dt>
         <dd className="mono">{job.externalTaskId}</dd>
+        {elsewhere && (
+          <>
+            <dt>{t('address.sentTo')}</dt>
+            <dd className="mono">{elsewhere}</dd>
+          </>
+        )}
         <dt>{t('details.created')}</dt>
         <dd>{formatDate(job.submittedAt ?? job.createdAt, language)}</dd>
         <dt>{t('details.finished')}</dt>

@@ -29,6 +29,7 @@ export function followedAt(jobs: Iterable<Job>, address: string): number {
 
 /** The address a job went to, when it is not the one in Settings now (null otherwise). */
 export function sentElsewhere(job: Job, current: string | null | undefined): string | null {
-  if (!job.baseUrl || !current || sameAddress(job.baseUrl, current)) return null
+  // Sandbox jobs go to the built-in emulator, never to the address in Settings.
+  if (job.sandbox || !job.baseUrl || !current || sameAddress(job.baseUrl, current)) return null
   return job.baseUrl
 }
