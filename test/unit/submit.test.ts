@@ -286,6 +286,21 @@ describe('submit: when a create may go out', () => {
     expect(ctx.memory.resendAllowed).toBe(false)
   })
 
+  it('6c. a job that may not be sent again takes no slot (the queue never stops behind it)', async () => {
+    const { ctx } = context('needs_attention')
+    let claimed = 0
+    ctx.claimSlot = () => (claimed++, true)
+    ctx.memory.autoResends = AUTO_RESENDS
+    const s = service({ find: [noSuchTask, noSuchTask], create: [found] })
+    await run(ctx, s)
+    expect(claimed).toBe(0)
+    expect(s.calls).toEqual(['find'])
+    ctx.memory.resendAllowed = true
+    await run(ctx, s)
+    expect(claimed).toBe(1)
+    expect(s.calls).toEqual(['find', 'find', 'create'])
+  })
+
   it('6b. a refused lookup of an unconfirmed create waits for the person; it is not failed', async () => {
     const { ctx } = context('creating')
     const s = service({

@@ -134,14 +134,15 @@ function personSendsUnseen(ctx: StepContext, error: unknown): boolean {
 /** May this job's create go out now, given that the service holds no such task? */
 function maySend(ctx: StepContext): boolean {
   const m = ctx.memory
-  if (ctx.job.state !== 'needs_attention') return true
-  if (m.resendAllowed) {
-    m.resendAllowed = false
-    return true
-  }
-  if (m.autoResends >= AUTO_RESENDS) return false
-  m.autoResends++
-  return true
+  return ctx.job.state !== 'needs_attention' || m.resendAllowed || m.autoResends < AUTO_RESENDS
+}
+
+/** Spends the permission maySend gave: the person's Send again first, else one unasked resend. */
+function useSend(ctx: StepContext): void {
+  const m = ctx.memory
+  if (ctx.job.state !== 'needs_attention') return
+  if (m.resendAllowed) m.resendAllowed = false
+  else m.autoResends++
 }
 
 export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> {
@@ -153,12 +154,15 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
     if ('task' in found) return created(ctx, found.task)
     if ('error' in found && !personSendsUnseen(ctx, found.error))
       return lookupFailed(ctx, deps, found.error)
-    // A send out of needs_attention takes a slot like any create: never more than the cap.
-    if (!ctx.claimSlot()) return { after: SLOT_WAIT_MS }
+    // Asked before a slot is taken: a job that may not be sent must not keep one (nothing else
+    // would give it back, and the queue would stop behind it).
     if (!maySend(ctx)) {
       ctx.memory.errors++
       return { after: backoffDelay(ctx.memory.errors, ATTENTION_LOOKUPS, ctx.random) }
     }
+    // A send out of needs_attention takes a slot like any create: never more than the cap.
+    if (!ctx.claimSlot()) return { after: SLOT_WAIT_MS }
+    useSend(ctx)
   }
   ctx.job = ctx.apply({ type: 'sending', baseUrl: ctx.baseUrl })
   ctx.memory.posts++
