@@ -11,6 +11,7 @@ import { useCapsFocus } from '../../src/renderer/src/features/spend/navigation'
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useDraft } from '../../src/renderer/src/stores/draft'
+import { useJobs } from '../../src/renderer/src/stores/jobs'
 import { useSpend } from '../../src/renderer/src/stores/spend'
 import { DEFAULT_SETTINGS, type Budget } from '../../src/shared/settings'
 import type { SpendSummary } from '../../src/shared/spend'
@@ -39,6 +40,10 @@ function withBudget(budget: Partial<Budget>, held: SpendSummary | null) {
 }
 
 beforeEach(() => {
+  // The summaries below are made on TODAY: the window's clock says it is that day too (only Date
+  // is faked; timers run as usual).
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date(2026, 10, 30, 15, 0))
   create = vi.fn(async () => ok([]))
   extend = vi.fn(async ({ id }: { id: string }) =>
     ok(job({ id: 'child', kind: 'video-extend', parentJobId: id })),
@@ -58,6 +63,7 @@ beforeEach(() => {
   withBudget({}, null)
 })
 afterEach(() => {
+  vi.useRealTimers()
   cleanup()
   useLanguage.setState({ language: 'en' })
 })
@@ -181,6 +187,17 @@ describe('a Generate that would pass a cap', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Generate anyway' }))
     await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
     expect(sent().overBudget).toBe(true)
+  })
+
+  it("does not trust a summary made yesterday: it fetches today's before deciding", async () => {
+    // Held from yesterday: 5 of 5 units spent. Today nothing is spent yet.
+    withBudget({ dailyUnits: 5 }, { ...summaryOf({ day: { charged: 5 } }), today: '2026-11-29' })
+    composer()
+    fireEvent.click(generate())
+    await waitFor(() => expect(create).toHaveBeenCalledTimes(1))
+    expect(summary).toHaveBeenCalled()
+    expect(sent()).not.toHaveProperty('overBudget')
+    expect(screen.queryByRole('dialog')).toBeNull()
   })
 
   it('fetches the summary first when none is held, and goes straight on within the caps', async () => {
@@ -321,6 +338,24 @@ describe('extending within the caps', () => {
       />,
     )
     expect(document.getElementById('extend-cost')!.textContent).toBe('Cost unknown')
+  })
+
+  it('prices an extension of an extension by the video its chain starts from', () => {
+    const root = job({
+      ...parent,
+      id: 'r0',
+      request: { prompt: 'A kite', model_name: 'kling-v1-6', mode: 'pro' },
+    })
+    const child = job({
+      ...parent,
+      id: 'c1',
+      kind: 'video-extend',
+      parentJobId: 'r0',
+      request: { prompt: 'higher' } as never,
+    })
+    useJobs.setState({ byId: { r0: root, c1: child } })
+    render(<ExtendDialog job={child} onClose={() => {}} />)
+    expect(document.getElementById('extend-cost')!.textContent).toBe('Cost: ≈ 3.5 units')
   })
 
   it('asks before passing a cap, and "Extend anyway" sends once, marked', async () => {

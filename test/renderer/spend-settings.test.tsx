@@ -37,6 +37,9 @@ function settle(budget: Budget = NO_CAPS, more: Partial<Settings> = {}) {
 }
 
 beforeEach(() => {
+  // The summaries are made on 2026-11-30: the window's clock says so too (only Date is faked).
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date(2026, 10, 30, 15, 0))
   update = vi.fn(async (patch: Partial<Settings>) => ({
     ok: true,
     data: { ...useApp.getState().settings!, ...patch },
@@ -61,6 +64,7 @@ beforeEach(() => {
   settle()
 })
 afterEach(() => {
+  vi.useRealTimers()
   cleanup()
   useLanguage.setState({ language: 'en' })
 })

@@ -43,6 +43,9 @@ const card = (name: string) => screen.getByRole('region', { name })
 const bars = () => document.querySelectorAll('.chart-bar')
 
 beforeEach(() => {
+  // The summaries are made on 2026-11-30: the window's clock says so too (only Date is faked).
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date(2026, 10, 30, 15, 0))
   summary = vi.fn(async () => ok(summaryOf({})))
   ;(window as unknown as { api: unknown }).api = { spend: { summary } }
   useSpend.setState({ summary: null, error: null, loading: false })
@@ -50,6 +53,7 @@ beforeEach(() => {
   useLanguage.setState({ language: 'en' })
 })
 afterEach(() => {
+  vi.useRealTimers()
   cleanup()
   vi.useRealTimers()
   useLanguage.setState({ language: 'en' })

@@ -143,7 +143,7 @@ export function ExtendDialog({
   // Closing the dialog tells the opener through its close event, once; one never opened (no
   // showModal here) tells it directly.
   const close = () => (dialog.current?.open ? dialog.current.close() : onClose())
-  const [units] = useState(() => extensionUnits(target))
+  const [units] = useState(() => extensionUnits(target, useJobs.getState().byId))
   const { busy, error, send } = useSend(target.id, units, close)
   const capped = !useCapVerdict(units).ok
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { checkBudget, type BudgetVerdict } from '../../../../shared/spend'
+import { checkBudget, localDay, type BudgetVerdict } from '../../../../shared/spend'
 import { ApiError } from '../../api'
 import { useApp } from '../../stores/app'
 import { useSpend } from '../../stores/spend'
@@ -42,7 +42,9 @@ export function verdictNow(adding: number | null): BudgetVerdict | null {
   if (info?.sandbox || !budget) return { ok: true }
   if (budget.dailyUnits === null && budget.monthlyUnits === null) return { ok: true }
   const summary = useSpend.getState().summary
-  return summary ? checkBudget(summary.committed, adding, budget) : null
+  // A summary made on another day (the window stayed open past midnight) counts the wrong day.
+  if (!summary || summary.today !== localDay(Date.now())) return null
+  return checkBudget(summary.committed, adding, budget)
 }
 
 /** The window's check, fetching the summary when none is held (without one, main decides). */

@@ -1,7 +1,8 @@
 import type { Job } from '../../../../shared/jobs'
-import { estimateUnits, type AnyRequest } from '../../../../shared/kling'
+import { estimateUnits } from '../../../../shared/kling'
 import { api, call } from '../../api'
 import { useJobs } from '../../stores/jobs'
+import { extensionUnits } from '../extend/extend-cost'
 import { payWithinCaps } from './gate'
 
 // "Try again" and "Generate again": the same request as a new paid task, within the caps like a
@@ -9,13 +10,8 @@ import { payWithinCaps } from './gate'
 
 /** Units a rerun of this job should cost (null: unknown, or its root video is not held here). */
 export function rerunUnits(job: Job, byId: Readonly<Record<string, Job>>): number | null {
-  if (job.kind !== 'video-extend') return estimateUnits(job.kind, job.request).units
-  let root: Job | undefined = job
-  for (let hops = 0; root?.kind === 'video-extend' && hops < 100; hops++)
-    root = root.parentJobId ? byId[root.parentJobId] : undefined
-  if (!root) return null
-  const r = root.request as AnyRequest
-  return estimateUnits('video-extend', { parent: { model_name: r.model_name, mode: r.mode } }).units
+  if (job.kind === 'video-extend') return extensionUnits(job, byId)
+  return estimateUnits(job.kind, job.request).units
 }
 
 /** Sends the rerun within the caps: the new job, or null when the person declined (nothing sent). */
