@@ -164,6 +164,17 @@ describe('a daily cap of 10 units on the command line', () => {
     expect(text.stdout).toContain(`${charged} units, ${s.tasks} tasks, 1.82 USD`)
     expect(text.stdout).toMatch(/kling-v1\s+13\s+8\s+1\.82/)
     expect(text.stdout).toContain('today: 13 of 13 units (13 charged, 0 on their way)')
+    // A week that began before --since counts only from it, and says so.
+    const d = new Date()
+    d.setDate(d.getDate() - ((d.getDay() + 6) % 7) - 5) // last week's Wednesday
+    const wednesday = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+    const weeks = await cli(['spend', '--since', wednesday, '--by', 'week', '--json'])
+    const w = JSON.parse(weeks.stdout) as { periods: { start: string; from?: string }[] }
+    expect(w.periods[0]!.from).toBe(wednesday)
+    expect(w.periods[0]!.start < wednesday).toBe(true)
+    expect(w.periods[1]).not.toHaveProperty('from')
+    const weekText = await cli(['spend', '--since', wednesday, '--by', 'week'])
+    expect(weekText.stdout).toContain(`${w.periods[0]!.start} (from ${wednesday})`)
     const bad = await cli(['spend', '--since', 'yesterday'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--since must be a day \(YYYY-MM-DD\) or 7d, 4w, 3m/)

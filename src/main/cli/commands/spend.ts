@@ -116,7 +116,16 @@ export async function spend(io: CliIo, args: string[]): Promise<number> {
         units,
         tasks,
         money: money(units),
-        ...(periods ? { periods: periods.map((p) => ({ ...p, money: money(p.units) })) } : {}),
+        // A first week or month that began before --since counts only from it: `from` says so.
+        ...(periods
+          ? {
+              periods: periods.map((p) => ({
+                ...p,
+                ...(p.start < since ? { from: since } : {}),
+                money: money(p.units),
+              })),
+            }
+          : {}),
         models: models.map((m) => ({ ...m, money: money(m.units) })),
         committed,
         budget,
@@ -131,7 +140,8 @@ export async function spend(io: CliIo, args: string[]): Promise<number> {
     ]
     if (periods) {
       const title = by === 'week' ? 'Week of' : by === 'month' ? 'Month' : 'Day'
-      const label = (start: string) => (by === 'month' ? start.slice(0, 7) : start)
+      const label = (start: string) =>
+        `${by === 'month' ? start.slice(0, 7) : start}${start < since ? ` (from ${since})` : ''}`
       lines.push(
         ...table(
           title,
