@@ -1,12 +1,15 @@
 import type { AppInfo, EventName, EventPayloads, QueueStats } from '../../shared/contract'
 import type { Job } from '../../shared/jobs'
 import type { Language } from '../../shared/language'
+import { isAllowedBaseUrl } from '../../shared/settings'
 import { notificationFor } from '../../shared/system-text'
 import type { Emulator, EmulatorOptions } from '../emulator/server'
 import { KlingClient } from '../kling/client'
 import type { FetchLike } from '../kling/http'
 import type { Library } from '../library/library'
 import type { SettingsStore } from '../settings/settings-store'
+import { systemClock, type Clock } from '../tasks/clock'
+import { UNCLAIMED_SCAN_MS } from '../tasks/engine-claims'
 import type { JobRecord, Ledger } from '../tasks/ledger'
 import { Tracker, type TrackerEvent } from '../tasks/tracker'
 import { triageUnsaved, walk } from '../tasks/triage'
@@ -14,11 +17,12 @@ import { Worker } from '../tasks/worker'
 import { publicJob, type DesktopActions } from './desktop'
 
 // The engines the app runs: one for the API address in Settings (with the key from the keychain),
-// one for each earlier address that still has jobs sent there (a job keeps its address: it is
+// one for each other address that still has jobs sent there (a job keeps its address: it is
 // looked up and followed there, never re-sent elsewhere), and, while sandbox mode is on or no key
 // is set, one for the built-in emulator. Which engine a job belongs to, and what the window hears
 // of them, is decided here. The app is one worker in the history, shared by its engines: a job a
-// command line works (resume, generate, wait) is left to it, and taken over if it dies.
+// command line works (resume, generate, wait) is left to it, and taken over if it dies; one a
+// command line left at an address the app has no engine for gets one (looked for every ~10 s).
 
 export type EmitFn = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -36,23 +40,39 @@ export interface RunnerOptions {
   fetch?: FetchLike
   /** Sandbox tasks run this many times faster than real ones, so a try takes seconds. */
   sandboxTimeScale?: number
+  /** The engines' and the worker's time: real unless a test fakes it. */
+  clock?: Clock
   log?: (line: string) => void
 }
 
+/** An address as the transport writes it on the jobs sent there (no trailing slash). */
+const normal = (address: string): string => address.replace(/\/+$/, '')
+
 export class Runner {
-  /** One engine per address: the one in Settings (new jobs go there), and earlier ones whose jobs were sent there. */
+  /**
+   * One engine per address (as the transport writes it): the one in Settings (new jobs go there),
+   * and others whose jobs were sent there (earlier settings, command lines with --base-url).
+   */
   private readonly engines = new Map<string, Tracker>()
   private sandbox: Tracker | null = null
   private emulator: Emulator | null = null
   private emulatorStarting: Promise<Emulator> | null = null
   private paused = false
   private presence: Worker | null = null
+  private readonly clock: Clock
+  private scanTimer: unknown = null
+  /** Addresses of jobs left behind that the key may not go to: told once, never followed. */
+  private readonly refused = new Set<string>()
+  private stopped = false
 
-  constructor(private readonly o: RunnerOptions) {}
+  constructor(private readonly o: RunnerOptions) {
+    this.clock = o.clock ?? systemClock
+  }
 
   /** This app in the history (registered at first use, gone at stop). */
   private worker(): Worker {
-    this.presence ??= new Worker({ ledger: this.o.ledger, role: 'app', log: this.o.log })
+    const { ledger, log } = this.o
+    this.presence ??= new Worker({ ledger, role: 'app', clock: this.clock, log })
     return this.presence
   }
 
@@ -80,12 +100,40 @@ export class Runner {
     for (const address of new Set([...live, ...attention].map((j) => j.baseUrl))) {
       if (
         address &&
-        address !== this.address() &&
+        normal(address) !== normal(this.address()) &&
         !live.find((j) => j.sandbox && j.baseUrl === address)
       )
         this.engine(address).start()
     }
     if (live.some((j) => j.sandbox)) (await this.sandboxEngine()).start()
+    this.followLeftBehind()
+  }
+
+  /**
+   * From now on, every UNCLAIMED_SCAN_MS: real jobs nobody works (a command line sent them with
+   * --base-url and ended or died) at an address the app has no engine for get one, which takes
+   * them in as every engine of the whole history does, and follows them there with the app's
+   * key. Not while no key is set (nothing could be asked there: they wait for one), nor at an
+   * address the key may not go to.
+   */
+  private followLeftBehind(): void {
+    if (this.stopped) return
+    try {
+      const known = [...this.engines.keys(), ...this.refused]
+      const found = this.o.key() ? this.worker().unclaimedAddresses({ sandbox: false }, known) : []
+      for (const address of found) {
+        if (this.stopped) return
+        if (!isAllowedBaseUrl(address)) {
+          this.refused.add(address)
+          this.o.log?.(`jobs left at ${address} are not followed: the key is never sent there`)
+        } else this.engine(address).start()
+      }
+    } catch (error) {
+      // A busy history: the next look asks again.
+      this.o.log?.(`looking for jobs left at other addresses: ${String(error)}`)
+    }
+    this.scanTimer = this.clock.setTimeout(() => this.followLeftBehind(), UNCLAIMED_SCAN_MS)
+    ;(this.scanTimer as { unref?: () => void } | null)?.unref?.()
   }
 
   /** Sandbox: chosen in settings, or forced while no key is set. */
@@ -104,7 +152,7 @@ export class Runner {
   /** The engine a job runs in now, if any: for estimates, without starting anything. */
   running(job: Pick<Job, 'sandbox' | 'baseUrl'>): Tracker | null {
     if (job.sandbox) return this.sandbox
-    return this.engines.get(job.baseUrl ?? this.address()) ?? null
+    return this.engines.get(normal(job.baseUrl ?? this.address())) ?? null
   }
 
   private onEvent = (event: TrackerEvent): void => {
@@ -129,8 +177,9 @@ export class Runner {
       wire: this.o.wire,
       emit: this.onEvent,
       concurrency: settings.concurrency,
-      accept: (job) => job.sandbox === sandbox,
+      sandbox,
       pollScale: sandbox ? (this.o.sandboxTimeScale ?? 30) : 1,
+      clock: this.clock,
       worker: this.worker(),
       log: this.o.log,
     })
@@ -140,7 +189,7 @@ export class Runner {
 
   /** The engine for an address; only the one in Settings takes jobs not sent anywhere yet. */
   private engine(address: string): Tracker {
-    const existing = this.engines.get(address)
+    const existing = this.engines.get(normal(address))
     if (existing) return existing
     // Read at every request: a key replaced in settings applies at once.
     const client = new KlingClient({
@@ -148,8 +197,8 @@ export class Runner {
       apiKey: () => this.o.key() ?? '',
       fetch: this.o.fetch,
     })
-    const engine = this.build(client, false, address === this.address())
-    this.engines.set(address, engine)
+    const engine = this.build(client, false, normal(address) === normal(this.address()))
+    this.engines.set(normal(address), engine)
     return engine
   }
 
@@ -173,9 +222,13 @@ export class Runner {
    * engine keeps working them there); jobs not sent yet, and new ones, go to the new address.
    */
   async addressChanged(previous: string): Promise<void> {
-    const old = this.engines.get(previous)
-    this.engines.delete(previous)
-    await old?.stop()
+    // Both are built again: the old address's no longer takes jobs not sent yet, and the new one's
+    // (already running if jobs were sent there before) now does.
+    for (const address of new Set([normal(previous), normal(this.address())])) {
+      const old = this.engines.get(address)
+      this.engines.delete(address)
+      await old?.stop()
+    }
     this.engine(previous).start()
     this.engine(this.address()).start()
   }
@@ -230,6 +283,8 @@ export class Runner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
+    if (this.scanTimer !== null) this.clock.clearTimeout(this.scanTimer)
     await Promise.all(this.all().map((e) => e.stop()))
     // Every job the app still held is free for a command line at once.
     this.presence?.stop()

@@ -1,6 +1,7 @@
 import type { Library } from '../library/library'
 import type { Clock } from './clock'
 import type { JobRecord } from './ledger'
+import type { JobScope } from './ledger-claims'
 import type { Worker } from './worker'
 
 // One engine's side of the claims (ledger-claims.ts): the jobs it holds, the jobs another live
@@ -39,7 +40,7 @@ export class EngineClaims {
   private readonly away = new Set<string>()
   private timer: unknown = null
   private scanTimer: unknown = null
-  private scanning: ((job: JobRecord) => boolean) | null = null
+  private scanning: { scope: JobScope; wanted: (job: JobRecord) => boolean } | null = null
   private stopped = false
 
   constructor(private readonly o: EngineClaimsOptions) {}
@@ -97,11 +98,12 @@ export class EngineClaims {
   }
 
   /**
-   * Looks for jobs nobody works every UNCLAIMED_SCAN_MS from now on, and takes in those `wanted`
-   * says are this engine's and it does not know of yet.
+   * Looks for jobs of `scope` nobody works every UNCLAIMED_SCAN_MS from now on (the scope is read
+   * in SQL: address, mode), and takes in those `wanted` says are this engine's and it does not
+   * know of yet.
    */
-  scanUnclaimed(wanted: (job: JobRecord) => boolean): void {
-    this.scanning = wanted
+  scanUnclaimed(scope: JobScope, wanted: (job: JobRecord) => boolean): void {
+    this.scanning = { scope, wanted }
     this.armScan()
   }
 
@@ -115,14 +117,22 @@ export class EngineClaims {
     ;(this.scanTimer as { unref?: () => void } | null)?.unref?.()
   }
 
+  /** One look, page after page to the newest job: an old page never hides a newer one. */
   private scan(): void {
+    const scanning = this.scanning
+    if (!scanning) return
     try {
-      for (const jobId of this.o.worker.unclaimed()) {
-        if (this.stopped) return
-        const job = this.o.ledger.get(jobId)
-        if (!job || !this.o.wants(job) || !this.scanning?.(job)) continue
-        if (this.claim(jobId) === 'ours') this.o.taken(job)
-      }
+      let after: number | null = null
+      do {
+        const page = this.o.worker.unclaimed(scanning.scope, after)
+        for (const jobId of page.ids) {
+          if (this.stopped) return
+          const job = this.o.ledger.get(jobId)
+          if (!job || !this.o.wants(job) || !scanning.wanted(job)) continue
+          if (this.claim(jobId) === 'ours') this.o.taken(job)
+        }
+        after = page.next
+      } while (after !== null)
     } catch (error) {
       this.o.log?.(`looking for jobs nobody works: ${String(error)}`)
     }

@@ -191,21 +191,102 @@ export function liveWorkers(db: ClaimsLedger, l: Liveness): WorkerRow[] {
   return allWorkers(db).filter((w) => !isStale(w, l))
 }
 
+/** Which unfinished jobs a look for unclaimed ones is about; a field left out does not narrow it. */
+export interface JobScope {
+  /** Sent to this address (as the transport writes it: no trailing slash). */
+  baseUrl?: string
+  /** With baseUrl: jobs not sent anywhere yet count too. */
+  unsent?: boolean
+  /** Only sandbox jobs (true), or only real ones (false). */
+  sandbox?: boolean
+}
+
+/** A page of unclaimed jobs, oldest first; `next` goes on after it (null: there is no more). */
+export interface UnclaimedPage {
+  ids: string[]
+  next: number | null
+}
+
+const WORKED_STATES = [...LIVE_STATES, 'needs_attention']
+/** By the state index: the unfinished jobs are few, whatever the size of the history. */
+const UNCLAIMED_FROM = 'jobs j INDEXED BY jobs_state LEFT JOIN job_claims c ON c.job_id = j.id'
+
 /**
- * Jobs still to be worked (live, or an unconfirmed create) that no live worker holds, oldest
- * first: never claimed, let go, or their worker died. What an engine that follows the whole
- * history takes in, so a job a command line left behind is not left for good.
+ * The WHERE of jobs still to be worked (live, or an unconfirmed create) in a scope that no live
+ * worker holds: never claimed, let go, or their worker died. Liveness is judged here once, over
+ * the few rows of `workers`, and the jobs are narrowed in SQL, so no page is filled with jobs of
+ * another address, another mode or a live owner.
  */
-export function unclaimedJobs(db: ClaimsLedger, l: Liveness, limit = 1_000): string[] {
-  const states = [...LIVE_STATES, 'needs_attention']
+function unclaimedWhere(
+  db: ClaimsLedger,
+  l: Liveness,
+  scope: JobScope,
+): { sql: string; args: (string | number)[] } {
+  const live = liveWorkers(db, l).map((w) => w.id)
+  const where = [
+    `j.state IN (${WORKED_STATES.map(() => '?').join(', ')})`,
+    '(c.worker_id IS NULL OR c.worker_id NOT IN (SELECT value FROM json_each(?)))',
+  ]
+  const args: (string | number)[] = [...WORKED_STATES, JSON.stringify(live)]
+  if (scope.sandbox !== undefined) {
+    where.push('j.sandbox = ?')
+    args.push(scope.sandbox ? 1 : 0)
+  }
+  if (scope.baseUrl !== undefined) {
+    where.push(scope.unsent ? '(j.base_url = ? OR j.base_url IS NULL)' : 'j.base_url = ?')
+    args.push(scope.baseUrl)
+  }
+  return { sql: where.join(' AND '), args }
+}
+
+/**
+ * Jobs of a scope to be worked that no live worker holds, oldest first, a page at a time: what an
+ * engine that follows the whole history takes in, so a job a command line left behind is not left
+ * for good. Walk every page (pass `next` back as `after`): later pages hold newer jobs.
+ */
+export function unclaimedJobs(
+  db: ClaimsLedger,
+  l: Liveness,
+  scope: JobScope = {},
+  after: number | null = null,
+  limit = 500,
+): UnclaimedPage {
+  const { sql, args } = unclaimedWhere(db, l, scope)
+  const from = after === null ? '' : 'j.rowid > ? AND '
   const rows = db
     .prepare(
-      `SELECT j.id AS job_id, w.id, w.pid, w.host, w.role, w.started_at, w.heartbeat_at
-       FROM jobs j LEFT JOIN job_claims c ON c.job_id = j.id LEFT JOIN workers w ON w.id = c.worker_id
-       WHERE j.state IN (${states.map(() => '?').join(', ')}) ORDER BY j.rowid LIMIT ?`,
+      `SELECT j.rowid AS pos, j.id FROM ${UNCLAIMED_FROM}
+       WHERE ${from}${sql} ORDER BY j.rowid LIMIT ?`,
     )
-    .all(...states, limit) as unknown as (Row & { job_id: string })[]
-  return rows.filter((r) => r.id === null || isStale(toWorker(r), l)).map((r) => r.job_id)
+    .all(...(after === null ? [] : [after]), ...args, limit) as unknown as {
+    pos: number
+    id: string
+  }[]
+  return {
+    ids: rows.map((r) => r.id),
+    next: rows.length < limit ? null : Number(rows[rows.length - 1]!.pos),
+  }
+}
+
+/**
+ * The addresses that unclaimed jobs of a scope were sent to, apart from those in `known`: where
+ * the app has jobs left behind and no engine to follow them (one small read, whatever the count).
+ */
+export function unclaimedAddresses(
+  db: ClaimsLedger,
+  l: Liveness,
+  scope: JobScope,
+  known: readonly string[],
+): string[] {
+  const { sql, args } = unclaimedWhere(db, l, scope)
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT j.base_url AS address FROM ${UNCLAIMED_FROM}
+       WHERE ${sql} AND j.base_url IS NOT NULL
+         AND j.base_url NOT IN (SELECT value FROM json_each(?)) ORDER BY j.base_url`,
+    )
+    .all(...args, JSON.stringify(known)) as unknown as { address: string }[]
+  return rows.map((r) => r.address)
 }
 
 /** One worker's row, alive or not (null: it ended, or was pruned as dead). */

@@ -5,10 +5,12 @@ import type { Videos } from '../kling/videos'
 import type { Library } from '../library/library'
 import type { Clock } from './clock'
 import type { JobRecord, Ledger } from './ledger'
+import type { JobScope } from './ledger-claims'
 import type { Worker } from './worker'
 
-// What an engine (tracker.ts) is built with, what it tells its owner, and what a new job is made
-// of: the engine's vocabulary, apart from its workings.
+// What an engine (tracker.ts) is built with, what it tells its owner, what a new job is made of,
+// and which jobs of the history its options make its own: the engine's vocabulary, apart from its
+// workings.
 
 export type TrackerEvent =
   | { type: 'job'; job: JobRecord }
@@ -46,6 +48,11 @@ export interface TrackerOptions {
   /** With scope 'all': which jobs to take (the command line leaves the app's sandbox jobs alone). */
   accept?: (job: Job) => boolean
   /**
+   * Only sandbox jobs (true) or only real ones (false); left out, both. Unlike `accept`, read in
+   * SQL by the look for jobs nobody works, so jobs of the other mode never fill its pages.
+   */
+  sandbox?: boolean
+  /**
    * This process in the history (the app shares one among its engines). Left out, the engine
    * registers a worker of its own and ends it when it stops.
    */
@@ -61,4 +68,23 @@ export interface NewJobInput {
   parentJobId?: string | null
   /** The takes of one Generate share it. */
   groupId?: string | null
+}
+
+/** The jobs an engine built with these options works, as the look for unclaimed ones reads them. */
+export function scopeOf(
+  o: Pick<TrackerOptions, 'client' | 'anyAddress' | 'takesUnsent' | 'sandbox'>,
+): JobScope {
+  return {
+    ...(o.anyAddress ? {} : { baseUrl: o.client.baseUrl, unsent: o.takesUnsent ?? true }),
+    ...(o.sandbox === undefined ? {} : { sandbox: o.sandbox }),
+  }
+}
+
+/** Whether an engine takes in a job it was not given: of the whole history, of its mode, accepted. */
+export function accepts(
+  o: Pick<TrackerOptions, 'scope' | 'accept' | 'sandbox'>,
+  job: Job,
+): boolean {
+  if ((o.scope ?? 'all') !== 'all') return false
+  return (o.sandbox === undefined || job.sandbox === o.sandbox) && (o.accept?.(job) ?? true)
 }

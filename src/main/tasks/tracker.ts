@@ -3,6 +3,7 @@ import type { DurationEstimate } from '../kling/poll-policy'
 import { systemClock, type Clock } from './clock'
 import type { JobRecord, Ledger } from './ledger'
 import type { NewJobInput, TrackerEvent, TrackerOptions } from './tracker-options'
+import { accepts, scopeOf } from './tracker-options'
 import { nextState, type LifecycleEvent } from './lifecycle'
 import { PollTiming } from './poll-timing'
 import { ClaimLost, EngineClaims, savingAs } from './engine-claims'
@@ -83,8 +84,7 @@ export class Tracker {
 
   private mine(job: Job): boolean {
     if (!this.sameAddress(job)) return false
-    if (this.own.has(job.id)) return true
-    return (this.options.scope ?? 'all') === 'all' && (this.options.accept?.(job) ?? true)
+    return this.own.has(job.id) || accepts(this.options, job)
   }
 
   private memoryOf(jobId: string): JobMemory {
@@ -146,7 +146,10 @@ export class Tracker {
       if (this.mine(job)) this.take(job)
     }
     if ((this.options.scope ?? 'all') === 'all')
-      this.claims.scanUnclaimed((job) => this.mine(job) && !this.scheduler.knows(job.id))
+      this.claims.scanUnclaimed(
+        scopeOf(this.options),
+        (job) => this.mine(job) && !this.scheduler.knows(job.id),
+      )
   }
 
   /** A new job: written to the ledger before anything is sent. */

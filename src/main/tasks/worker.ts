@@ -11,12 +11,15 @@ import {
   pidAlive,
   registerWorker,
   releaseJob,
+  unclaimedAddresses,
   unclaimedJobs,
   unregisterWorker,
   workerRow,
   type Claim,
   type ClaimsLedger,
+  type JobScope,
   type Liveness,
+  type UnclaimedPage,
   type WorkerRow,
 } from './ledger-claims'
 
@@ -149,9 +152,14 @@ export class Worker {
     return row !== null && !isStale(row, this.liveness())
   }
 
-  /** Jobs to be worked that no live worker holds (free, or left by a dead one). */
-  unclaimed(): string[] {
-    return unclaimedJobs(this.o.ledger, this.liveness())
+  /** A page of the jobs of a scope that no live worker holds (free, or left by a dead one). */
+  unclaimed(scope: JobScope, after: number | null = null): UnclaimedPage {
+    return unclaimedJobs(this.o.ledger, this.liveness(), scope, after)
+  }
+
+  /** Where jobs of a scope that no live worker holds were sent, apart from the `known` addresses. */
+  unclaimedAddresses(scope: JobScope, known: readonly string[]): string[] {
+    return unclaimedAddresses(this.o.ledger, this.liveness(), scope, known)
   }
 
   /** The ids of every live worker (this one included while it runs). */
