@@ -7,6 +7,7 @@ import type { JobQuery } from '../../src/shared/jobs'
 import { seededRandom } from '../../src/shared/seeded-random'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { ensureTerms } from '../../src/main/tasks/search-terms'
+import { refillSpend, reportScan, spendFigures, unkeepSpend } from './spend-bench'
 
 // The history at scale: histories of 1,000 / 100,000 / 1,000,000 jobs written straight into
 // SQLite (one transaction, prepared statements, prompts from a word list with a seeded random),
@@ -86,10 +87,11 @@ function stateOf(random: () => number, i: number, size: number): string {
 }
 
 /**
- * Writes a history of `size` jobs into a fresh file. Only the columns the schema in force has are
- * written, so the previous release's ledger can be measured on the very same history.
+ * Writes a history of `size` jobs into a fresh file; returns how long the spend sums' one-time
+ * fill took (ms). Only the columns the schema in force has are written, so the previous release's
+ * ledger can be measured on the very same history.
  */
-export function buildHistory(path: string, size: number, seed = 1): void {
+export function buildHistory(path: string, size: number, seed = 1): number {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
   const ledger = new Ledger(path)
   const db = ledger.db
@@ -139,6 +141,7 @@ export function buildHistory(path: string, size: number, seed = 1): void {
     )
     .all() as { type: string; name: string; sql: string }[]
   for (const d of deferred) db.exec(`DROP ${d.type.toUpperCase()} ${d.name}`)
+  unkeepSpend(db)
   for (let i = 0; i < size; i++) {
     const createdAt = start + i * 30_000 + Math.floor(random() * 1000)
     const state = stateOf(random, i, size)
@@ -187,7 +190,9 @@ export function buildHistory(path: string, size: number, seed = 1): void {
   // Rows went in behind the ledger's back: its search terms are gathered as for an old history.
   db.exec("DELETE FROM meta WHERE key = 'search_terms'")
   ensureTerms(db)
+  const fillMs = refillSpend(db)
   ledger.close()
+  return fillMs
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -317,10 +322,11 @@ const suffix = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `
 
 async function benchSize(path: string, size: number, report: Reporter): Promise<Ledger> {
   const built = performance.now()
-  buildHistory(path, size)
+  const fillMs = buildHistory(path, size)
   report.row(
     `ledger @${suffix(size)}`,
     `built in ${((performance.now() - built) / 1000).toFixed(1)} s`,
+    `spend sums priced and filled once in ${(fillMs / 1000).toFixed(1)} s`,
   )
   let worst = { label: '', ms: 0 }
   const open: Figure = {
@@ -334,7 +340,8 @@ async function benchSize(path: string, size: number, report: Reporter): Promise<
   }
   const ledger = new Ledger(path)
   const at = suffix(size)
-  for (const f of [open, ...FIGURES]) {
+  const end = reportScan(ledger, at, report)
+  for (const f of [open, ...FIGURES, ...spendFigures(end)]) {
     const seen = (ms: number) => {
       if (ms > worst.ms) worst = { label: f.label, ms }
     }

@@ -68,6 +68,19 @@ export function toMillis(v: unknown): number | null {
   return n < 1e12 ? Math.round(n * 1000) : Math.round(n)
 }
 
+/** A number of units as SQLite and Number both read it: digits, a point, an exponent; no sign. */
+const UNITS = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/**
+ * final_unit_deduction as text, only when it is a number of units (finite, 0 or more): a gateway
+ * that sends "" or garbage has said nothing about the charge.
+ */
+export function unitsText(value: unknown): string | null {
+  const text =
+    typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
+  return UNITS.test(text) && Number.isFinite(Number(text)) ? text : null
+}
+
 /** The code of a "succeed" answer that carries no video: broken, but the task may be fine. */
 export const NO_VIDEO_CODE = 'no_video'
 
@@ -143,7 +156,6 @@ export function normaliseTask(data: unknown, requestId: string | null): KlingTas
       : status === 'failed'
         ? record?.fail_reason
         : undefined
-  const units = inner.final_unit_deduction
   return {
     task_id: taskId,
     task_status: status,
@@ -152,8 +164,7 @@ export function normaliseTask(data: unknown, requestId: string | null): KlingTas
     videos,
     created_at: toMillis(inner.created_at),
     updated_at: toMillis(inner.updated_at),
-    final_unit_deduction:
-      typeof units === 'string' || typeof units === 'number' ? String(units) : null,
+    final_unit_deduction: unitsText(inner.final_unit_deduction),
     request_id: requestId,
   }
 }

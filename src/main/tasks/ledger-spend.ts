@@ -1,5 +1,5 @@
 import type { StatementSync } from 'node:sqlite'
-import { DEFAULT_MODEL, estimateUnits, type VideoKind } from '../../shared/kling'
+import { estimateUnits, type VideoKind } from '../../shared/kling'
 import type { Budget } from '../../shared/settings'
 import {
   buildSummary,
@@ -14,12 +14,23 @@ import {
   type SpendBucket,
   type SpendSummary,
 } from '../../shared/spend'
+import { pricedRequest } from './job-price'
+import {
+  chargedAt,
+  chargedDays,
+  DAY,
+  QUARTER_MS,
+  rangeTotals,
+  towards,
+  type Totals,
+} from './spend-buckets'
 
 // Money in the history: what real tasks were charged (their final_unit_deduction), by local day
 // and by model, and what a period has committed against a cap (charged, plus the estimates of
-// its jobs on their way or finished without a reported charge). A time range is a rowid range
-// (rowid = created_at * 1000 + n), so every query reads only its period. Sandbox jobs are free
-// and never count.
+// its jobs on their way or finished without a reported charge). Everything but the jobs still on
+// their way is read from the sums the triggers keep (spend-buckets.ts): a few rows per period,
+// whatever the size of the history; those few are read by the state index, with the estimate
+// each job was written with. Sandbox jobs are free and never count.
 
 interface SpendLedger {
   prepare: (sql: string) => StatementSync
@@ -28,23 +39,29 @@ interface SpendLedger {
 /** The end of time for a range left open. */
 const OPEN = Number.MAX_SAFE_INTEGER
 
-const round = (n: number): number => Math.round(n * 100) / 100
+/** Two decimals (and never -0: a sum that came back to nothing is 0). */
+const round = (n: number): number => Math.round(n * 100) / 100 + 0
 
 /**
- * Jobs that may cost something not reported yet: waiting, sent, running, unconfirmed, or
- * finished (a task that succeeded is charged) without a final_unit_deduction. A failed task costs
- * none.
+ * Jobs on their way that may cost something not reported yet: waiting, sent, running,
+ * unconfirmed. Finished ones without a final_unit_deduction (done, expired: a task that
+ * succeeded is charged) are in the buckets; a failed task costs none.
  */
-const UNCHARGED_STATES = [
+const ON_THEIR_WAY = [
   'queued',
   'creating',
   'submitted',
   'processing',
   'downloading',
   'needs_attention',
-  'done',
-  'expired',
 ] as const
+
+/** A moment as the jobs table orders it (ms, whole), and null for an end left open. */
+const whole = (ms: number): number => Math.trunc(ms)
+const end = (ms: number): number | null => (ms >= OPEN / 1000 ? null : Math.trunc(ms))
+
+const sumAll = (sums: Map<string, Totals>): Totals =>
+  sums.get('') ?? { charged: 0, tasks: 0, unreported: 0, unknown: 0 }
 
 /** Units charged by real tasks made from `fromMs` (until `untilMs`), by local day, oldest first. */
 export function chargedByDay(
@@ -52,16 +69,115 @@ export function chargedByDay(
   fromMs: number,
   untilMs: number = OPEN,
 ): SpendBucket[] {
-  const rows = ledger
-    .prepare(
-      `SELECT date(created_at / 1000, 'unixepoch', 'localtime') AS start,
-              total(CAST(units AS REAL)) AS units, count(*) AS tasks
-       FROM jobs
-       WHERE rowid >= ? AND rowid < ? AND sandbox = 0 AND units IS NOT NULL
-       GROUP BY start ORDER BY start`,
-    )
-    .all(rowidOf(fromMs), rowidOf(untilMs)) as unknown as SpendBucket[]
-  return rows.map((r) => ({ start: r.start, units: round(r.units), tasks: r.tasks }))
+  const from = whole(fromMs)
+  const until = end(untilMs)
+  const stop = until ?? Infinity
+  if (stop <= from) return []
+  // The UTC days holding a charge: only the local days they touch can hold one.
+  const days = chargedDays(
+    ledger.prepare,
+    Math.floor(from / QUARTER_MS),
+    until === null ? null : Math.ceil(until / QUARTER_MS / DAY) * DAY + DAY,
+  )
+  const spans = localSpans(days, from, stop)
+  // A day's sums are the difference of the running sums at its two ends.
+  const running = runningSums(
+    ledger.prepare,
+    days,
+    spans.flatMap((s) => [s.a, s.b]),
+  )
+  const out: SpendBucket[] = []
+  for (const { day, a, b } of spans) {
+    const [at, to] = [running.get(a)!, running.get(b)!]
+    const tasks = to.tasks - at.tasks
+    if (tasks > 0) out.push({ start: day, units: round(to.charged - at.charged), tasks })
+  }
+  return out
+}
+
+/**
+ * The local days, as [a, b) within [from, stop), that touch one of `days` (UTC days holding a
+ * charge), in order: a walk from day to day on the local calendar that jumps over the stretches
+ * none touches.
+ */
+function localSpans(
+  days: { bucket: number }[],
+  from: number,
+  stop: number,
+): { day: string; a: number; b: number }[] {
+  const out: { day: string; a: number; b: number }[] = []
+  let midnight = new Date(0)
+  let next = 0
+  const goTo = (at: Date) => {
+    midnight = at
+    next = new Date(at.getFullYear(), at.getMonth(), at.getDate() + 1).getTime()
+  }
+  const dayOf = (ms: number) => {
+    const t = new Date(ms)
+    goTo(new Date(t.getFullYear(), t.getMonth(), t.getDate()))
+  }
+  if (days.length > 0) dayOf(Math.max(from, days[0]!.bucket * QUARTER_MS))
+  for (let i = 0; i < days.length;) {
+    const start = days[i]!.bucket * QUARTER_MS
+    const a = Math.max(from, midnight.getTime())
+    if (start + DAY * QUARTER_MS <= a) i++
+    else if (start >= next) dayOf(start)
+    else {
+      out.push({ day: localDay(midnight.getTime()), a, b: Math.min(stop, next) })
+      if (next >= stop) break
+      goTo(new Date(next))
+    }
+  }
+  return out
+}
+
+/**
+ * Charged units and tasks from the start of the first of `days` up to each of `moments`: the
+ * whole UTC days before the UTC midnight nearest to it, plus the few buckets between that
+ * midnight and it (see towards; read for every moment at once, one query a span), plus the jobs
+ * of a part of a quarter when the moment is not on one.
+ */
+function runningSums(
+  prepare: SpendLedger['prepare'],
+  days: { bucket: number; charged: number; tasks: number }[],
+  moments: number[],
+): Map<number, { charged: number; tasks: number }> {
+  // Running sums of the days: before[i] holds every day before days[i].
+  const before = [{ charged: 0, tasks: 0 }]
+  for (const d of days) {
+    const last = before[before.length - 1]!
+    before.push({ charged: last.charged + d.charged, tasks: last.tasks + d.tasks })
+  }
+  const plan = [...new Set(moments)].map((ms) => {
+    const quarter = Math.floor(ms / QUARTER_MS)
+    return { ms, quarter, ...towards(quarter) }
+  })
+  const found = chargedAt(
+    prepare,
+    plan.flatMap((p) => p.steps),
+  )
+  const out = new Map<number, { charged: number; tasks: number }>()
+  for (const { ms, quarter, day, steps } of plan) {
+    let lo = 0
+    for (let hi = days.length; lo < hi;) {
+      const mid = (lo + hi) >> 1
+      if (days[mid]!.bucket < day) lo = mid + 1
+      else hi = mid
+    }
+    const sums = { ...before[lo]! }
+    for (const [sign, span, bucket] of steps) {
+      const r = found(span, bucket)
+      sums.charged += sign * (r?.charged ?? 0)
+      sums.tasks += sign * (r?.tasks ?? 0)
+    }
+    if (ms > quarter * QUARTER_MS) {
+      const part = sumAll(rangeTotals(prepare, quarter * QUARTER_MS, ms, false))
+      sums.charged += part.charged
+      sums.tasks += part.tasks
+    }
+    out.set(ms, sums)
+  }
+  return out
 }
 
 /**
@@ -73,97 +189,36 @@ export function chargedByModel(
   fromMs: number,
   untilMs: number = OPEN,
 ): ModelSpend[] {
-  const rows = ledger
-    .prepare(
-      `WITH RECURSIVE walk (model, up, units, depth) AS (
-         SELECT model, CASE WHEN kind = 'video-extend' THEN parent_job_id END,
-                CAST(units AS REAL), 0
-         FROM jobs WHERE rowid >= ? AND rowid < ? AND sandbox = 0 AND units IS NOT NULL
-         UNION ALL
-         SELECT p.model, CASE WHEN p.kind = 'video-extend' THEN p.parent_job_id END, w.units,
-                w.depth + 1
-         FROM walk w JOIN jobs p ON p.id = w.up
-         WHERE w.up IS NOT NULL AND w.depth < 100
-       )
-       SELECT COALESCE(model, ?) AS model, total(units) AS units, count(*) AS tasks
-       FROM walk w
-       WHERE w.up IS NULL OR NOT EXISTS (SELECT 1 FROM jobs p WHERE p.id = w.up) OR w.depth >= 100
-       GROUP BY 1 ORDER BY units DESC, model`,
-    )
-    .all(rowidOf(fromMs), rowidOf(untilMs), DEFAULT_MODEL) as unknown as ModelSpend[]
-  return rows.map((r) => ({ model: r.model, units: round(r.units), tasks: r.tasks }))
+  const until = end(untilMs)
+  const from = whole(fromMs)
+  if (until !== null && until <= from) return []
+  const rows = [...rangeTotals(ledger.prepare, from, until, true)]
+    .filter(([, s]) => s.tasks > 0)
+    .sort(([ma, a], [mb, b]) => b.charged - a.charged || (ma < mb ? -1 : ma > mb ? 1 : 0))
+  return rows.map(([model, s]) => ({ model, units: round(s.charged), tasks: s.tasks }))
 }
 
 /**
  * What the real jobs made from `fromMs` have committed: units charged, plus the estimates of
- * those that may still cost something (see UNCHARGED_STATES); a job the table cannot price
- * counts in `unknown`.
+ * those that may still cost something (on their way, or finished without a reported charge); a
+ * job the table cannot price counts in `unknown`.
  */
 export function committedSince(ledger: SpendLedger, fromMs: number): Committed {
-  const from = rowidOf(fromMs)
-  const { charged } = ledger
+  const from = whole(fromMs)
+  const kept = sumAll(rangeTotals(ledger.prepare, from, null, false))
+  const live = ledger
     .prepare(
-      `SELECT total(CAST(units AS REAL)) AS charged FROM jobs
-       WHERE rowid >= ? AND sandbox = 0 AND units IS NOT NULL`,
+      `SELECT total(estimate) AS pending, count(*) - count(estimate) AS unknown
+       FROM jobs INDEXED BY jobs_state
+       WHERE state IN (${ON_THEIR_WAY.map(() => '?').join(', ')}) AND rowid >= ?
+         AND sandbox = 0 AND units IS NULL`,
     )
-    .get(from) as { charged: number }
-  const rows = ledger
-    .prepare(
-      `SELECT kind, request_json, parent_job_id FROM jobs
-       WHERE rowid >= ? AND sandbox = 0 AND units IS NULL
-         AND state IN (${UNCHARGED_STATES.map(() => '?').join(', ')})`,
-    )
-    .iterate(from, ...UNCHARGED_STATES) as Iterable<{
-    kind: VideoKind
-    request_json: string
-    parent_job_id: string | null
-  }>
-  const roots = new Map<string, Record<string, unknown> | null>()
-  let pending = 0
-  let unknown = 0
-  for (const row of rows) {
-    const request = JSON.parse(row.request_json) as Record<string, unknown>
-    const priced = pricedRequest(ledger, row.kind, request, row.parent_job_id, roots)
-    const { units } = estimateUnits(row.kind, priced)
-    if (units === null) unknown++
-    else pending += units
+    .get(...ON_THEIR_WAY, from * 1000) as { pending: number; unknown: number }
+  return {
+    charged: round(kept.charged),
+    pending: round(kept.unreported + live.pending),
+    unknown: kept.unknown + live.unknown,
   }
-  return { charged: round(charged), pending: round(pending), unknown }
-}
-
-/**
- * A request as the unit table prices it: an extension carries `parent`, the model and mode of the
- * video at the root of its chain (what Kling prices an extension by). `cache` saves walking the
- * same chain twice.
- */
-export function pricedRequest(
-  ledger: SpendLedger,
-  kind: VideoKind,
-  request: object,
-  parentJobId: string | null,
-  cache: Map<string, Record<string, unknown> | null> = new Map(),
-): object {
-  if (kind !== 'video-extend' || parentJobId === null) return request
-  let root = cache.get(parentJobId)
-  if (root === undefined) {
-    root = rootRequest(ledger, parentJobId)
-    cache.set(parentJobId, root)
-  }
-  return root ? { ...request, parent: { model_name: root.model_name, mode: root.mode } } : request
-}
-
-/** The request of the job at the root of an extension chain (null: not in the history). */
-function rootRequest(ledger: SpendLedger, jobId: string): Record<string, unknown> | null {
-  const find = ledger.prepare('SELECT kind, request_json, parent_job_id FROM jobs WHERE id = ?')
-  let id: string | null = jobId
-  for (let depth = 0; id !== null && depth < 100; depth++) {
-    const row = find.get(id) as
-      { kind: string; request_json: string; parent_job_id: string | null } | undefined
-    if (!row) return null
-    if (row.kind !== 'video-extend') return JSON.parse(row.request_json) as Record<string, unknown>
-    id = row.parent_job_id
-  }
-  return null
 }
 
 /** What today and this month have committed, at `now`. */
@@ -211,8 +266,8 @@ export interface GenerateCost {
 
 /** The units one Generate would add by the table (null: unknown). */
 export function unitsOf(ledger: SpendLedger, g: GenerateCost): number | null {
-  return estimateUnits(g.kind, pricedRequest(ledger, g.kind, g.request, g.parentJobId), g.takes)
-    .units
+  const priced = pricedRequest(ledger.prepare, g.kind, g.request, g.parentJobId)
+  return estimateUnits(g.kind, priced, g.takes).units
 }
 
 /** Whether one Generate passes the caps at `now` (the guard of the app and the command line). */
@@ -236,9 +291,4 @@ export function spendSummary(ledger: SpendLedger, budget: Budget, now: number): 
     committed: committedNow(ledger, now),
     budget,
   })
-}
-
-/** The first rowid of a moment (ms), clamped so an open end stays a safe integer. */
-function rowidOf(ms: number): number {
-  return ms >= OPEN / 1000 ? OPEN : Math.trunc(ms) * 1000
 }

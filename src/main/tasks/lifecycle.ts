@@ -1,5 +1,6 @@
 import { isLive, type Job, type JobState } from '../../shared/jobs'
 import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
+import { unitsText } from '../kling/parse'
 
 // A job's life as a pure function: what a job becomes when something happens to it. The engine
 // asks nextState, the ledger stores the answer; neither decides states on its own. Returning null
@@ -91,8 +92,12 @@ function answered(job: JobView, task: KlingTask, now: number): Change | null {
   else if (task.task_status === 'processing') state = 'processing'
   else if (!isLive(job.state) || job.state === 'queued' || job.state === 'creating')
     state = 'submitted'
+  // A charge is the task's once it has ended: a running task's "0" would read as charged nothing.
+  const ended = task.task_status === 'succeed' || task.task_status === 'failed'
+  const units = ended ? (unitsText(task.final_unit_deduction) ?? job.units) : job.units
   const same =
     job.taskId === task.task_id &&
+    units === job.units &&
     job.taskStatus === task.task_status &&
     job.state === state &&
     (job.video?.url ?? null) === (video?.url ?? null) &&
@@ -106,7 +111,7 @@ function answered(job: JobView, task: KlingTask, now: number): Change | null {
     statusMessage: task.task_status_msg,
     submittedAt: task.created_at ?? job.submittedAt,
     finishedAt: finished ? (task.updated_at ?? job.finishedAt ?? now) : job.finishedAt,
-    units: task.final_unit_deduction ?? job.units,
+    units,
     video: video ? { id: video.id, url: video.url, duration: video.duration } : job.video,
     error: state === 'failed' ? job.error : null,
     requestId: task.request_id ?? job.requestId,

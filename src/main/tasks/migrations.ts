@@ -182,6 +182,24 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX job_claims_worker ON job_claims (worker_id);
    CREATE INDEX jobs_revision ON jobs (revision);`,
+  // Money without reading the jobs: each job's estimate by the unit table (null: unknown) and the
+  // model it is priced and counted by (job-price.ts); and per bucket (a span of quarter hours, UTC,
+  // from a quarter to a day) and price model, the units charged and the tasks that reported them,
+  // and the estimates of finished tasks without a reported charge (and how many cannot be priced).
+  // ensureSpend (spend-buckets.ts) prices the jobs in JS, fills the sums once, then makes the
+  // triggers that keep them and the partial index that finds jobs not priced yet.
+  `ALTER TABLE jobs ADD COLUMN estimate REAL;
+   ALTER TABLE jobs ADD COLUMN price_model TEXT;
+   CREATE TABLE spend_buckets (
+     span INTEGER NOT NULL,
+     bucket INTEGER NOT NULL,
+     model TEXT NOT NULL,
+     charged REAL NOT NULL,
+     tasks INTEGER NOT NULL,
+     unreported REAL NOT NULL,
+     unknown INTEGER NOT NULL,
+     PRIMARY KEY (span, bucket, model)
+   ) WITHOUT ROWID;`,
 ]
 
 /** Keeps one facet's per-value counts right when a job's value of it changes. */
