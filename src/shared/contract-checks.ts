@@ -159,6 +159,16 @@ export const urlInput: Check<{ url: string }> = (input) =>
     ? ok({ url: input.url })
     : bad('url must be an http(s) address')
 
+/** The history file the window showed as damaged (app.startAfresh): a path, nothing more. */
+export const historyFile: Check<{ file: string }> = (input) =>
+  isRecord(input) &&
+  typeof input.file === 'string' &&
+  input.file.length > 0 &&
+  input.file.length <= 4096 &&
+  !input.file.includes('\0')
+    ? ok({ file: input.file })
+    : bad('file must be the path of the history')
+
 export const favouriteInput: Check<{ id: string; favourite: boolean }> = (input) => {
   const id = jobId(input)
   if (!id.ok) return id

@@ -9,6 +9,7 @@ import {
   factsIds,
   favouriteInput,
   inputBytes,
+  historyFile,
   jobId,
   keyInput,
   listInput,
@@ -104,6 +105,19 @@ export interface AppInfo {
   mediaBase: string
   /** Prefix of a saved video's poster frame (a JPEG made once and cached): media://poster/ in the app. */
   posterBase: string
+  /** Set when the history could not be opened: the window shows only this, with the way out. */
+  historyProblem?: HistoryProblem
+}
+
+/**
+ * Why the history (history.db) cannot be used: damaged (cut short, garbage: can be moved aside
+ * for a fresh one), locked (another process held it past the wait: try again) or newer (written
+ * by a newer app: left as it is). `message` is the detail in English, `file` its path.
+ */
+export interface HistoryProblem {
+  kind: 'damaged' | 'locked' | 'newer'
+  message: string
+  file: string
 }
 
 /** What a saved video file is, read from the file itself (null where the file does not say). */
@@ -127,6 +141,43 @@ export interface ExportResult {
    * (counted in `exported` too; the message says which image and why).
    */
   failed: { id: string; message: string }[]
+}
+
+/** Why a rescan left a sidecar out. */
+export const SIDECAR_SKIP_REASONS = [
+  'too_large', // over the size a sidecar can have: not read at all
+  'unreadable', // not a plain file, or could not be read
+  'not_json', // not JSON text
+  'invalid', // a field of the wrong type, out of range or too long (`field` names it)
+  'no_video', // the MP4 beside it is missing or is not an MP4
+  'known_job', // names a job the history already has, with another file: never re-pointed
+] as const
+export type SidecarSkipReason = (typeof SIDECAR_SKIP_REASONS)[number]
+
+/** One sidecar a rescan skipped: its file (relative to the library folder), the field, and why. */
+export interface SkippedSidecar {
+  file: string
+  /** The field that failed ("job.createdAt"), null when the file as a whole was refused. */
+  field: string | null
+  reason: SidecarSkipReason
+  /** English, for support: what was wrong, never the value itself. */
+  message: string
+}
+
+/** The most skipped sidecars a rescan lists (skippedCount says how many there were in all). */
+export const RESCAN_SKIPPED_LISTED = 20
+
+/** What a rescan of the library folder found. */
+export interface RescanResult {
+  /** Sidecars that checked out, their video beside them. */
+  found: number
+  /** Of those, jobs new to the history. */
+  added: number
+  /** Jobs whose recorded file is no longer on disk. */
+  missing: number
+  /** The first RESCAN_SKIPPED_LISTED sidecars left out, in file-name order. */
+  skipped: SkippedSidecar[]
+  skippedCount: number
 }
 
 export interface QueueStats {
@@ -187,7 +238,8 @@ export const CALLS = {
   'library.export': call<{ ids: string[] }, ExportResult>(exportIds),
   /** Keeps a poster frame the window captured, for a video main could not make one of. */
   'library.setPoster': call<{ id: string; bytes: Uint8Array }, void>(posterInput),
-  'library.rescan': call<void, { found: number; added: number; missing: number }>(none),
+  /** Rebuilds the history from the library folder's sidecars; bad ones are skipped and named. */
+  'library.rescan': call<void, RescanResult>(none),
   /** The OS folder picker for the library folder: the folder chosen, or null if cancelled. */
   'library.chooseFolder': call<void, string | null>(none),
   /** An image the window holds (dropped, pasted, a captured frame), checked and kept by main. */
@@ -197,6 +249,13 @@ export const CALLS = {
   /** The OS file picker for an image: the image kept, or null if cancelled. */
   'inputs.chooseFile': call<void, InputInfo | null>(none),
   'app.info': call<void, AppInfo>(none),
+  /**
+   * A damaged history (app.info's historyProblem): moves that file aside (never deleted) and
+   * restarts the app on a new one. The window names the file it showed; any other is refused.
+   */
+  'app.startAfresh': call<{ file: string }, void>(historyFile),
+  /** Restarts the app (a history another process held: try again). */
+  'app.restart': call<void, void>(none),
   /**
    * What was charged (final_unit_deduction) by day, week, month and model, what is on its way,
    * and the caps: the spend view, and the window's own budget check before Generate.
@@ -210,10 +269,19 @@ export type CallInput<N extends CallName> =
 export type CallOutput<N extends CallName> =
   (typeof CALLS)[N] extends Call<unknown, infer O> ? O : never
 
-/** What main binds to the contract: one function per call (src/main/app builds them). */
+type Handler<N extends CallName> = (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N>
+
+/** The calls about the app process itself, which the composition root answers (main/index.ts). */
+export type RootCallName = 'app.startAfresh' | 'app.restart'
+export type RootHandlers = { [N in RootCallName]: Handler<N> }
+
+/**
+ * What main binds to the contract: one function per call (src/main/app builds them); the root
+ * calls only where there is an app process to restart (main/index.ts adds RootHandlers).
+ */
 export type Handlers = {
-  [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N>
-}
+  [N in Exclude<CallName, RootCallName>]: Handler<N>
+} & Partial<RootHandlers>
 
 export interface EventPayloads {
   'tasks.updated': Job

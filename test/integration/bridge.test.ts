@@ -195,6 +195,11 @@ describe('the bridge', () => {
       ok: false,
       error: { code: 'not_found', message: 'No job no-such-job' },
     })
+    // Restart calls only the app process answers: where it is not (this core alone), said plainly.
+    expect(await api.app.restart()).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'app.restart is not available here' },
+    })
     const shortKey = await api.key.set({ key: 'abc' })
     expect(!shortKey.ok && shortKey.error.code).toBe('invalid_input')
     expect(await secrets.get()).toBeNull()

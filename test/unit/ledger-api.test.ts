@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Ledger, type InputRecord } from '../../src/main/tasks/ledger'
+import { everyChunk } from '../../src/main/tasks/ledger-pages'
 
 // The ledger's API for every endpoint: kinds, parents and addresses, the one writer `update`,
 // lookups by any id, input images, and chunked walks for launch triage.
@@ -268,9 +269,9 @@ describe('walking the history in chunks', () => {
       after = chunk.next
     } while (after !== null)
     expect(walked).toEqual(saved)
-    expect(ledger.saved()).toEqual([])
+    expect(everyChunk((after) => ledger.savedPage(after))).toEqual([])
     const expected = [...unsaved.filter((id) => id !== unsaved[1]), ...saved]
-    const rest = ledger.unsaved().map((j) => j.id)
+    const rest = everyChunk((after) => ledger.unsavedPage(after)).map((j) => j.id)
     expect(rest.sort()).toEqual(expected.sort())
     expect(ledger.unsavedPage(null, 5).jobs).toHaveLength(5)
   })

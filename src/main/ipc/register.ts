@@ -65,7 +65,7 @@ export function registerHandlers(
   const names = Object.keys(CALLS) as CallName[]
   for (const name of names) {
     const spec = CALLS[name]
-    const handler = handlers[name] as (input: unknown) => unknown
+    const handler = handlers[name] as ((input: unknown) => unknown) | undefined
     ipc.handle(channelFor(name), async (event, input): Promise<Envelope<unknown>> => {
       const frame = event.senderFrame
       if (!frame || frame.parent !== null || !isAppFrame(frame.url)) {
@@ -78,6 +78,12 @@ export function registerHandlers(
       const checked = spec.input(input)
       if (!checked.ok)
         return { ok: false, error: { code: 'invalid_input', message: checked.message } }
+      // A call only the app process answers (restart, start afresh), asked where there is none.
+      if (!handler)
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: `${name} is not available here` },
+        }
       try {
         return { ok: true, data: await handler(checked.value) }
       } catch (error) {

@@ -6,13 +6,15 @@ import type { InputStore } from '../inputs'
 import { Library, type LibraryOptions } from '../library/library'
 import { LEDGER_FILE, SETTINGS_FILE } from '../paths'
 import { JsonSettingsStore, type SettingsStore } from '../settings/settings-store'
-import { Ledger } from '../tasks/ledger'
+import type { Ledger } from '../tasks/ledger'
 import { Tracker, type TrackerOptions } from '../tasks/tracker'
+import { openHistory } from './history-open'
 import { inputStoreFor, wireFor } from './wire'
 
 // The core the app and the command line share: the history, the library, the settings, and the
 // client and engine built over them. One place builds them, so both follow the same rules (where
-// the key may go, where videos are saved, how a create is sent) and cannot drift apart.
+// the key may go, where videos are saved, how a create is sent) and cannot drift apart. A history
+// that cannot be used throws HistoryUnusable (history-open.ts), which says why in one line.
 
 export interface StudioOptions {
   dataDir: string
@@ -25,6 +27,11 @@ export interface StudioOptions {
   fetch?: FetchLike
   download?: LibraryOptions['download']
   now?: () => number
+  /**
+   * Only reads the history (list, status, spend): opened read-only when it is at this schema, so
+   * it takes no lock and answers while another process writes. Its ledger refuses writes then.
+   */
+  readOnly?: boolean
 }
 
 export type EngineOptions = Omit<TrackerOptions, 'ledger' | 'library' | 'wire'>
@@ -48,9 +55,10 @@ export function openStudio(o: StudioOptions): Studio {
   mkdirSync(dataDir, { recursive: true })
   const settings = o.settings ?? new JsonSettingsStore(join(dataDir, SETTINGS_FILE))
   const root = resolve(o.libraryRoot ?? settings.get().libraryFolder ?? o.defaultLibrary)
-  const ledger = new Ledger(join(dataDir, LEDGER_FILE), o.now)
-  // Videos saved here stay playable in the app, whatever its own folder is later.
-  ledger.addLibraryRoot(root)
+  const ledger = openHistory(join(dataDir, LEDGER_FILE), { now: o.now, readOnly: o.readOnly })
+  // Videos saved here stay playable in the app, whatever its own folder is later (a reader saves
+  // nothing, and writes nothing).
+  if (!o.readOnly) ledger.addLibraryRoot(root)
   const library = new Library({ root, fetch: o.fetch, download: o.download })
   const inputs = inputStoreFor(ledger, () => library.root, o.now)
   const wire = wireFor(inputs)

@@ -3,9 +3,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import { LIVE_STATES, type JobQuery, type JobState } from '../../shared/jobs'
 import type { ApiErrorInfo, KlingTask, VideoKind, VideoRequest } from '../../shared/kling'
 import {
-  INSERT_JOB,
   newJobColumns,
+  removeJob,
   savedJobColumns,
+  writeJob,
   type NewJob,
   type SavedJob,
 } from './job-insert'
@@ -23,8 +24,9 @@ import { explainList, listJobs, type ListPage, type ListSource } from './ledger-
 import type { DriverKind } from './ledger-plan'
 import { nextState, type JobPatch } from './lifecycle'
 import { migrate } from './migrations'
-import { chunkOf, everyChunk, SAVED, UNSAVED, type JobChunk } from './ledger-pages'
-import { addTerms, ensureTerms, termsBeginning } from './search-terms'
+import { chunkOf, SAVED, UNSAVED, type JobChunk } from './ledger-pages'
+import { ensureTerms, termsBeginning } from './search-terms'
+import { ensureSpend } from './spend-buckets'
 import { durationsOf } from './ledger-durations'
 
 // The history of every job, in SQLite (node:sqlite: no native module to rebuild). WAL mode lets
@@ -62,13 +64,23 @@ export class Ledger {
     /** The history's file, for readers of their own (the library's worker). */
     readonly path: string,
     private readonly now: () => number = Date.now,
+    /** Read-only: no write, no lock (a history already at this schema; studio/history-open.ts). */
+    options: { readOnly?: boolean } = {},
   ) {
-    this.db = new DatabaseSync(path, { timeout: 5_000 })
-    this.db.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
-    )
-    migrate(this.db)
-    ensureTerms(this.db)
+    this.db = new DatabaseSync(path, { timeout: 5_000, readOnly: options.readOnly === true })
+    if (options.readOnly) return
+    try {
+      this.db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
+      )
+      migrate(this.db)
+      ensureTerms(this.db)
+      ensureSpend(this.db)
+    } catch (error) {
+      // A history that cannot be opened is not held open: it may be moved aside next.
+      this.db.close()
+      throw error
+    }
   }
 
   close(): void {
@@ -135,9 +147,7 @@ export class Ledger {
     return this.tx(() => {
       const revision = this.bump()
       const { rowid, createdAt } = this.slot(input.createdAt ?? this.now())
-      const columns = newJobColumns(input, id, createdAt)
-      this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
-      addTerms(this.prepare, String(columns.prompt), String(columns.negative_prompt))
+      writeJob(this.prepare, { ...newJobColumns(input, id, createdAt), rowid, revision })
       this.event(id, { state: 'queued', taskStatus: null, message: '' })
       return this.get(id)!
     })
@@ -267,21 +277,16 @@ export class Ledger {
    * Returns false when the ledger already knew it.
    */
   importSaved(entry: SavedJob): boolean {
-    const known = this.get(entry.id) ?? this.byExternalId(entry.externalTaskId)
-    if (known) {
-      if (known.file !== entry.file) this.setSaved(known.id, entry.file, entry.bytes)
-      return false
-    }
-    this.tx(() => {
+    // Checked in the same write: a sidecar never re-points a job the history already has.
+    return this.tx(() => {
+      if (this.get(entry.id) ?? this.byExternalId(entry.externalTaskId)) return false
       const revision = this.bump()
       const { rowid, createdAt } = this.slot(entry.createdAt)
-      const columns = savedJobColumns(entry, createdAt, this.now())
-      this.stmt(INSERT_JOB).run({ ...columns, rowid, revision })
-      addTerms(this.prepare, String(columns.prompt), String(columns.negative_prompt))
+      writeJob(this.prepare, { ...savedJobColumns(entry, createdAt, this.now()), rowid, revision })
       const message = 'rebuilt from the library folder'
       this.event(entry.id, { state: 'done', taskStatus: 'succeed', message })
+      return true
     })
-    return true
   }
 
   /** Remembers a library folder this history saves into (kept for good: its videos stay). */
@@ -296,8 +301,7 @@ export class Ledger {
   remove(id: string): void {
     this.tx(() => {
       this.bump()
-      this.stmt('DELETE FROM job_events WHERE job_id = ?').run(id)
-      this.stmt('DELETE FROM jobs WHERE id = ?').run(id)
+      removeJob(this.prepare, id)
     })
   }
 
@@ -348,16 +352,6 @@ export class Ledger {
   /** Jobs whose video is saved in the library, a chunk at a time (launch triage walks these). */
   savedPage(after: number | null = null, limit = 500): JobChunk {
     return chunkOf(this.prepare, SAVED, after, limit)
-  }
-
-  /** Every unsaved finished job at once: only for small histories; prefer unsavedPage. */
-  unsaved(): JobRecord[] {
-    return everyChunk((after) => this.unsavedPage(after))
-  }
-
-  /** Every saved job at once: only for small histories; prefer savedPage. */
-  saved(): JobRecord[] {
-    return everyChunk((after) => this.savedPage(after))
   }
 
   /**
