@@ -179,7 +179,13 @@ describe('input images travel with the videos', () => {
     const elsewhere = new Ledger(join(dir, 'elsewhere.db'))
     try {
       const theirs = new Library({ root: out })
-      expect(await rescanLibrary(elsewhere, theirs)).toEqual({ found: 1, added: 1, missing: 0 })
+      expect(await rescanLibrary(elsewhere, theirs)).toEqual({
+        found: 1,
+        added: 1,
+        missing: 0,
+        skipped: [],
+        skippedCount: 0,
+      })
       const back = elsewhere.get(id)!
       expect(back).toMatchObject({
         kind: 'image2video',

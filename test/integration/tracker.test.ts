@@ -211,7 +211,7 @@ describe('Tracker', () => {
     const fresh = new Ledger(join(dir, 'rebuilt.db'))
     open.push(fresh)
     const result = await rescanLibrary(fresh, library)
-    expect(result).toEqual({ found: 2, added: 2, missing: 0 })
+    expect(result).toEqual({ found: 2, added: 2, missing: 0, skipped: [], skippedCount: 0 })
     const after = fresh.list().jobs
     expect(summary(after)).toEqual(before)
     expect(after.every((j) => j.state === 'done' && j.saved)).toBe(true)

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { api, call } from './api'
 import { CreateView } from './features/create/CreateView'
+import { HistoryProblemView } from './features/history-problem/HistoryProblemView'
 import { LibraryView } from './features/library/LibraryView'
 import { QueueView } from './features/queue/QueueView'
 import { SettingsView } from './features/settings/SettingsView'
@@ -13,6 +14,7 @@ import { useT, type MessageKey } from './i18n'
 import { useApp, type View } from './stores/app'
 import { useJobs } from './stores/jobs'
 import { watchSpend } from './stores/spend'
+import { ErrorBoundary } from './ui/ErrorBoundary'
 import { NoticeBar } from './ui/Notice'
 
 // The shell: the sections rail, the one main area, the notice bar, and the one over-budget
@@ -90,8 +92,11 @@ export function App(): React.JSX.Element {
     main.current?.querySelector<HTMLElement>('h1')?.focus()
   }, [ready, view, welcome.show])
 
+  // A history main could not open: nothing runs, the window shows only that (and the way out).
+  const problem = info?.historyProblem
+
   // The summary the spend view and the caps check read: fetched now, refreshed as jobs change.
-  useEffect(() => (ready ? watchSpend() : undefined), [ready])
+  useEffect(() => (ready && !problem ? watchSpend() : undefined), [ready, problem])
 
   useEffect(() => {
     // Whether sandbox mode is on is main's to say: ask again whenever the choice changes.
@@ -102,8 +107,12 @@ export function App(): React.JSX.Element {
   }, [ready, sandboxChosen])
 
   if (!ready) return <p className="loading">{t('common.loading')}</p>
+  if (problem) return <HistoryProblemView problem={problem} />
 
   const fill = !welcome.show && FULL_HEIGHT.has(view)
+  const viewName = t(
+    welcome.show ? 'onboard.setup' : (VIEWS.find((v) => v.id === view)?.label ?? 'nav.settings'),
+  )
   return (
     <div className="shell">
       <Rail locked={welcome.show} />
@@ -113,19 +122,22 @@ export function App(): React.JSX.Element {
             {t(info.sandboxReason === 'no_key' ? 'sandbox.noKey' : 'sandbox.chosen')}
           </p>
         )}
-        {welcome.show ? (
-          <WelcomeView />
-        ) : view === 'compose' ? (
-          <CreateView />
-        ) : view === 'queue' ? (
-          <QueueView />
-        ) : view === 'library' ? (
-          <LibraryView />
-        ) : view === SPEND_VIEW ? (
-          <SpendView />
-        ) : (
-          <SettingsView />
-        )}
+        {/* One boundary per view: a view that throws is replaced by a panel, the rest runs on. */}
+        <ErrorBoundary key={welcome.show ? 'welcome' : view} name={viewName}>
+          {welcome.show ? (
+            <WelcomeView />
+          ) : view === 'compose' ? (
+            <CreateView />
+          ) : view === 'queue' ? (
+            <QueueView />
+          ) : view === 'library' ? (
+            <LibraryView />
+          ) : view === SPEND_VIEW ? (
+            <SpendView />
+          ) : (
+            <SettingsView />
+          )}
+        </ErrorBoundary>
       </main>
       <NoticeBar />
       <OverBudgetDialog />

@@ -1,7 +1,7 @@
 import { messages } from '../define'
 
 // The library browser's messages (keys start with "browse."; the older "library." ones live in
-// the base catalogue).
+// the base catalogue) and what a rescan left out ("rescan.").
 
 export const libraryMessages = messages(
   {
@@ -37,6 +37,22 @@ export const libraryMessages = messages(
     'browse.noPreview': 'No preview',
     'browse.menu.label': 'Video actions',
     'browse.menu.play': 'Play',
+    'rescan.skippedOne':
+      'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk. 1 sidecar was left out: see the list under the title.',
+    'rescan.skipped':
+      'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk. {n} sidecars were left out: see the list under the title.',
+    'rescan.title': 'Sidecars left out of the rescan',
+    'rescan.intro':
+      'These .json files in the library folder could not be used, so nothing of them entered the history. No video was changed or moved.',
+    'rescan.more': '…and {n} more (the first {shown} are listed).',
+    'rescan.field': 'field {field}',
+    'rescan.reason.too_large': 'Too large to be a sidecar: it was not read.',
+    'rescan.reason.unreadable': 'Could not be read (it is not a plain file).',
+    'rescan.reason.not_json': 'Not valid JSON.',
+    'rescan.reason.invalid': 'A field has the wrong type, is out of range or is too long.',
+    'rescan.reason.no_video': 'The video beside it is missing or is not an MP4.',
+    'rescan.reason.known_job':
+      'It names a video the history already has, with another file: the history keeps its own file.',
   },
   {
     'browse.countAtLeast': '{n}+ video',
@@ -71,5 +87,22 @@ export const libraryMessages = messages(
     'browse.noPreview': 'Tidak ada pratinjau',
     'browse.menu.label': 'Tindakan video',
     'browse.menu.play': 'Putar',
+    'rescan.skippedOne':
+      'Pindai ulang selesai: {found} video di folder, {added} baru di riwayat, {missing} tidak ada lagi di disk. 1 file sidecar dilewati: lihat daftar di bawah judul.',
+    'rescan.skipped':
+      'Pindai ulang selesai: {found} video di folder, {added} baru di riwayat, {missing} tidak ada lagi di disk. {n} file sidecar dilewati: lihat daftar di bawah judul.',
+    'rescan.title': 'File sidecar yang dilewati saat pindai ulang',
+    'rescan.intro':
+      'File .json berikut di folder pustaka tidak dapat dipakai, jadi tidak ada isinya yang masuk ke riwayat. Tidak ada video yang diubah atau dipindahkan.',
+    'rescan.more': '…dan {n} lagi ({shown} yang pertama ditampilkan).',
+    'rescan.field': 'kolom {field}',
+    'rescan.reason.too_large': 'Terlalu besar untuk sebuah sidecar: file ini tidak dibaca.',
+    'rescan.reason.unreadable': 'Tidak dapat dibaca (bukan file biasa).',
+    'rescan.reason.not_json': 'Bukan JSON yang valid.',
+    'rescan.reason.invalid':
+      'Ada kolom dengan jenis yang salah, di luar rentang, atau terlalu panjang.',
+    'rescan.reason.no_video': 'Video di sebelahnya tidak ada atau bukan MP4.',
+    'rescan.reason.known_job':
+      'File ini menyebut video yang sudah ada di riwayat, tetapi dengan file lain: riwayat tetap memakai filenya sendiri.',
   },
 )
