@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Job } from '../../src/shared/jobs'
 import { INCOMING_DIR, Library, parsePart } from '../../src/main/library/library'
@@ -9,13 +10,8 @@ import { INCOMING_DIR, Library, parsePart } from '../../src/main/library/library
 // own, a dead worker's partial of the job is resumed (only the bytes it lacks are fetched) and
 // never a live one's, and the clean-up at launch removes only what no live process may write.
 
-/** An MP4-looking body (an "ftyp" box first), served with HTTP Range. */
-const BODY = Buffer.concat([
-  Buffer.from([0, 0, 0, 24]),
-  Buffer.from('ftypisom'),
-  Buffer.alloc(12),
-  Buffer.from(Array.from({ length: 4_000 }, (_, i) => i % 251)),
-])
+/** A real MP4 (a whole one: the library keeps nothing less), served with HTTP Range. */
+const BODY = readFileSync(resolve('resources/samples/16x9-5s.mp4'))
 
 let dir: string
 let root: string

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import type { Job } from '../../shared/jobs'
 import { downloadFile, verifyMp4, type DownloadOptions } from '../kling/download'
+import { onDisk } from '../kling/download-errors'
 import type { FetchLike } from '../kling/http'
 import { sidecarName, videoFileName } from './names'
 import { readSidecar, sidecarFor, type Sidecar } from './sidecar'
@@ -11,7 +12,9 @@ import { readSidecar, sidecarFor, type Sidecar } from './sidecar'
 // sidecar JSON. Downloads grow in a hidden folder on the same disk and are renamed in only when
 // complete and checked, so the library never holds a partial video. A partial is named by its job
 // and the worker (process) writing it, so two processes never write one file; another process
-// takes one over only once its worker is dead.
+// takes one over only once its worker is dead. Each job's video has a name of its own (its job
+// id is in it). A sidecar that cannot be written (a full disk) leaves no temporary file and does
+// not undo the saved video: it is written again at the next save, or by flushSidecars.
 
 export const INCOMING_DIR = '.incoming'
 export const SANDBOX_DIR = 'Sandbox'
@@ -19,6 +22,8 @@ export const SANDBOX_DIR = 'Sandbox'
 export interface SavedVideo {
   file: string
   bytes: number
+  /** Why its sidecar could not be written yet (null: written); it is tried again later. */
+  sidecarError?: string | null
 }
 
 /** The worker (process) a download belongs to, and how to tell whether another one still lives. */
@@ -43,14 +48,46 @@ export interface LibraryOptions {
   root: string
   fetch?: FetchLike
   /** Passed through to each download (attempts, backoff, sleep) for tests. */
-  download?: Partial<Pick<DownloadOptions, 'attempts' | 'backoff' | 'sleep' | 'idleTimeoutMs'>>
+  download?: Partial<
+    Pick<
+      DownloadOptions,
+      'attempts' | 'backoff' | 'sleep' | 'idleTimeoutMs' | 'deadlineMs' | 'minProgress' | 'maxBytes'
+    >
+  >
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   // Its own name per write: two writers of one sidecar (two processes, a takeover) never share it.
   const tmp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`
-  await writeFile(tmp, text)
-  await rename(tmp, path)
+  try {
+    await writeFile(tmp, text)
+    await rename(tmp, path)
+  } catch (error) {
+    // A full disk fails the write half way: the temporary file goes, not left to fill it more.
+    await rm(tmp, { force: true }).catch(() => {})
+    throw error
+  }
+}
+
+/** Whether a step succeeds, its error dropped. */
+const succeeds = (step: Promise<unknown>): Promise<boolean> =>
+  step.then(
+    () => true,
+    () => false,
+  )
+
+/** mkdir -p whose failure says the real cause (a recursive mkdir says ENOENT on a read-only disk). */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // The first missing folder, made on its own, fails with the reason.
+    let at = resolve(path)
+    while (dirname(at) !== at && !(await succeeds(stat(dirname(at))))) at = dirname(at)
+    await mkdir(at)
+    throw error
+  }
 }
 
 export function isInside(root: string, path: string): boolean {
@@ -60,6 +97,8 @@ export function isInside(root: string, path: string): boolean {
 
 export class Library {
   private current: string
+  /** Sidecars of saved videos that could not be written yet, by video file. */
+  private readonly pendingSidecars = new Map<string, { job: Job; bytes: number }>()
 
   constructor(private readonly options: LibraryOptions) {
     this.current = resolve(options.root)
@@ -82,11 +121,20 @@ export class Library {
     return job.sandbox ? join(this.root, SANDBOX_DIR) : this.root
   }
 
+  /** The job's own name: two jobs never share one, whatever task ids a gateway hands out. */
   pathFor(job: Job): string {
     if (!job.taskId) throw new Error(`job ${job.id} has no task yet`)
     return join(
       this.folderFor(job),
-      videoFileName(job.createdAt, job.request.prompt ?? '', job.taskId),
+      videoFileName(job.createdAt, job.request.prompt ?? '', job.taskId, job.id),
+    )
+  }
+
+  /** The name an earlier release gave (no job id in it): another job's may have the same. */
+  private legacyPathFor(job: Job): string {
+    return join(
+      this.folderFor(job),
+      videoFileName(job.createdAt, job.request.prompt ?? '', job.taskId ?? ''),
     )
   }
 
@@ -120,7 +168,7 @@ export class Library {
       () => 0,
     )
     const best = dead.reduce((a, b) => (b.size > a.size ? b : a))
-    if (best.size > mine) await copyFile(best.path, part)
+    if (best.size > mine) await onDisk(this.root, () => copyFile(best.path, part))
     for (const d of dead) await rm(d.path, { force: true })
   }
 
@@ -137,22 +185,25 @@ export class Library {
     } = {},
   ): Promise<SavedVideo> {
     if (!job.video) throw new Error(`job ${job.id} has no video to save`)
+    await this.flushSidecars()
     const file = this.pathFor(job)
-    await mkdir(join(this.root, INCOMING_DIR), { recursive: true })
-    await mkdir(this.folderFor(job), { recursive: true })
+    const folder = this.folderFor(job)
+    await onDisk(this.root, () => makeFolder(join(this.root, INCOMING_DIR)))
+    await onDisk(folder, () => makeFolder(folder))
     const partPath = this.partFor(job, options.owner)
     if (options.owner) await this.adoptPart(job, options.owner, partPath)
     const result = await downloadFile({
       url: job.video.url,
       dest: file,
       partPath,
+      folder,
       fetch: this.options.fetch,
       signal: options.signal,
       onProgress: options.onProgress,
       ...this.options.download,
     })
-    await this.writeSidecar(job, file, result.bytes)
-    return { file, bytes: result.bytes }
+    const sidecarError = await this.trySidecar(job, file, result.bytes)
+    return { file, bytes: result.bytes, sidecarError }
   }
 
   /**
@@ -162,24 +213,67 @@ export class Library {
    */
   async adopt(job: Job): Promise<SavedVideo | null> {
     if (!job.video || !job.taskId) return null
-    const file = this.pathFor(job)
+    await this.flushSidecars()
+    const names = [
+      { file: this.pathFor(job), own: true },
+      // The old name only with this job's own sidecar beside it: it may be another job's video.
+      { file: this.legacyPathFor(job), own: false },
+    ]
+    for (const { file, own } of names) {
+      if (!own && !(await this.sidecarNames(file, job.id))) continue
+      const info = await stat(file).catch(() => null)
+      if (!info?.isFile() || !(await succeeds(verifyMp4(file)))) continue
+      const sidecarError = await this.trySidecar(job, file, info.size)
+      return { file, bytes: info.size, sidecarError }
+    }
+    return null
+  }
+
+  private async sidecarNames(file: string, jobId: string): Promise<boolean> {
+    const path = join(resolve(file, '..'), sidecarName(basename(file)))
+    const sidecar = readSidecar(await readFile(path, 'utf8').catch(() => ''))
+    return sidecar?.job.id === jobId
+  }
+
+  /** Writes the sidecar; a failure is kept to try again later and returned, never thrown. */
+  private async trySidecar(job: Job, file: string, bytes: number): Promise<string | null> {
     try {
-      const info = await stat(file)
-      if (!info.isFile()) return null
-      await verifyMp4(file)
-      await this.writeSidecar(job, file, info.size)
-      return { file, bytes: info.size }
-    } catch {
+      await this.writeSidecar(job, file, bytes)
+      this.pendingSidecars.delete(file)
       return null
+    } catch (error) {
+      this.pendingSidecars.set(file, { job, bytes })
+      const code = (error as NodeJS.ErrnoException).code
+      return `The video is saved, but its sidecar could not be written (${code ?? String(error)}); it is tried again later`
     }
   }
 
+  /** Sidecars that could not be written before (a full disk): tried again. Returns those left. */
+  async flushSidecars(): Promise<number> {
+    for (const [file, { job, bytes }] of [...this.pendingSidecars]) {
+      if (!(await this.exists(file))) this.pendingSidecars.delete(file)
+      else await this.trySidecar(job, file, bytes)
+    }
+    return this.pendingSidecars.size
+  }
+
+  /** The sidecar beside the video (the folder the video is in, whatever the library's now). */
   async writeSidecar(job: Job, file: string, bytes: number): Promise<void> {
     const sidecar = sidecarFor(job, basename(file), bytes)
     await writeAtomically(
-      join(this.folderFor(job), sidecarName(basename(file))),
+      join(dirname(file), sidecarName(basename(file))),
       `${JSON.stringify(sidecar, null, 2)}\n`,
     )
+  }
+
+  /**
+   * A saved video's sidecar, written when it is missing (a full disk kept it from being written
+   * in an earlier session). True when it is there now.
+   */
+  async ensureSidecar(job: Job, file: string, bytes: number): Promise<boolean> {
+    if (await succeeds(stat(join(dirname(file), sidecarName(basename(file)))))) return true
+    if (!(await this.exists(file))) return false
+    return (await this.trySidecar(job, file, bytes)) === null
   }
 
   async exists(file: string | null): Promise<boolean> {
@@ -209,12 +303,8 @@ export class Library {
         const video = basename(sidecar.video)
         if (!/\.mp4$/i.test(video) || sidecarName(video) !== name) continue
         const file = join(dir, video)
-        // Missing or not an MP4 alike: verifyMp4 refuses both.
-        const isMp4 = await verifyMp4(file).then(
-          () => true,
-          () => false,
-        )
-        if (isMp4) found.push({ sidecar, file })
+        // Missing or not a whole MP4: verifyMp4 refuses both.
+        if (await succeeds(verifyMp4(file))) found.push({ sidecar, file })
       }
     }
     return found

@@ -5,7 +5,7 @@ import { constants, open, type FileHandle } from 'node:fs/promises'
 // hdlr (which track is the video), minf > stbl > stts (frames) and stsd (coded size), mvhd as the
 // fallback length. Box headers are read by seeking, so moov at the end of a large file costs a
 // few small reads, never the whole file. Every count is capped: a truncated or hostile file
-// gives nulls, never a throw or a hang.
+// gives nulls, never a throw or a hang. The same reader tells whether a download is a whole MP4.
 
 export interface VideoFacts {
   width: number | null
@@ -225,6 +225,50 @@ export async function readMp4Facts(file: string): Promise<VideoFacts> {
     return await walk(new BoxReader(handle, info.size))
   } catch {
     return NO_FACTS
+  } finally {
+    await handle?.close().catch(() => {})
+  }
+}
+
+/** Top-level boxes walked at most when checking a file whole (a fragmented MP4 has many). */
+const MAX_TOP_BOXES = 1 << 16
+
+/** Why a file is not a complete MP4: it does not start as one, it is cut short, or has no index. */
+export type Mp4Flaw = 'not_mp4' | 'truncated' | 'no_index'
+
+/**
+ * Whether the file at `file` is a whole MP4: an "ftyp" box first, a "moov" box (the index a
+ * player needs), and top-level boxes that end exactly where the file does (a file cut short has a
+ * box that runs past its end). Null when it is whole. Box headers only, read by seeking.
+ */
+export async function mp4Flaw(file: string): Promise<Mp4Flaw | null> {
+  let handle: FileHandle | null = null
+  try {
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    const info = await handle.stat()
+    if (!info.isFile()) return 'not_mp4'
+    const r = new BoxReader(handle, info.size)
+    let moov = false
+    let at = 0
+    for (let n = 0; at < r.size; n++) {
+      if (n >= MAX_TOP_BOXES) return 'truncated'
+      const head = await r.read(at, 16)
+      if (head.length < 8) return n === 0 ? 'not_mp4' : 'truncated'
+      const size32 = head.readUInt32BE(0)
+      const type = head.toString('latin1', 4, 8)
+      if (n === 0 && type !== 'ftyp') return 'not_mp4'
+      const large = size32 === 1 && head.length >= 16 ? Number(head.readBigUInt64BE(8)) : null
+      const size = size32 === 0 ? r.size - at : size32 === 1 ? large : size32
+      if (size === null || !Number.isSafeInteger(size) || size < (size32 === 1 ? 16 : 8))
+        return 'truncated'
+      if (at + size > r.size) return 'truncated'
+      if (type === 'moov') moov = true
+      at += size
+    }
+    if (at === 0) return 'not_mp4'
+    return moov ? null : 'no_index'
+  } catch {
+    return 'not_mp4'
   } finally {
     await handle?.close().catch(() => {})
   }
