@@ -104,6 +104,20 @@ describe('failureOf', () => {
     ])
   })
 
+  it('a video that could not be saved on this computer offers Download again and Settings', () => {
+    const full = job({
+      state: 'failed',
+      taskStatus: 'succeed',
+      error: error({ kind: 'download', code: 'local_disk_full' }),
+    })
+    const f = failureOf(full, en)!
+    expect(f.category).toBe('download')
+    expect(f.actions).toEqual(['download', 'settings'])
+    expect(f.hint).toMatch(/Make room on the disk/)
+    const cut = job({ state: 'failed', taskStatus: 'succeed', error: error({ kind: 'download' }) })
+    expect(failureOf(cut, en)!.actions).toEqual(['download'])
+  })
+
   it('warns that Send again may be charged twice where the gateway cannot look ids up', () => {
     const unseen = job({
       state: 'needs_attention',

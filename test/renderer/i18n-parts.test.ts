@@ -6,6 +6,8 @@ import { libraryMessages } from '../../src/renderer/src/i18n/parts/library'
 import { playerMessages } from '../../src/renderer/src/i18n/parts/player'
 import { settingsMessages } from '../../src/renderer/src/i18n/parts/settings'
 import { spendMessages } from '../../src/renderer/src/i18n/parts/spend'
+import { historyMessages } from '../../src/renderer/src/i18n/parts/history'
+import { viewErrorMessages } from '../../src/renderer/src/i18n/parts/view-error'
 import { welcomeMessages } from '../../src/renderer/src/i18n/parts/welcome'
 
 // The catalogues are merged by spreading: a key defined twice would silently lose one text.
@@ -17,6 +19,8 @@ const PARTS = {
   player: playerMessages,
   settings: settingsMessages,
   spend: spendMessages,
+  history: historyMessages,
+  viewError: viewErrorMessages,
   welcome: welcomeMessages,
 }
 

@@ -16,6 +16,7 @@ import { apiKeyFrom, baseUrlFrom } from './address'
 import { parseDuration, UsageError } from './args'
 import { str, type Flags } from './flags'
 import type { StatusLine } from './output'
+import { terminalText } from './terminal-text'
 import {
   CancelledElsewhere,
   describeJob,
@@ -29,9 +30,13 @@ import {
 // What every command works with: its flags, the shared studio (history, library, settings), a
 // client for the one allowed address, an engine, and the way a command ends (JSON or text, --out
 // copied, the exit code). A command that works jobs is a worker in the history (one per process):
-// it works only jobs it holds the claim of, never one the app or another command line works.
+// it works only jobs it holds the claim of, never one the app or another command line works. A
+// command without a role of its own (list, status, spend) only reads: it opens the history
+// read-only, taking no lock, so it answers at once while another process writes.
 
 const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000
+/** The role of a command that only reads the history; every command that writes names its own. */
+const READER = 'cli'
 
 export class CliContext {
   private opened: Studio | null = null
@@ -41,8 +46,8 @@ export class CliContext {
     readonly io: CliIo,
     readonly flags: Flags,
     readonly signal?: AbortSignal,
-    /** What this process is, as other processes see it: 'cli resume', 'cli wait', ... */
-    readonly role = 'cli',
+    /** What this process is, as others see it: 'cli resume', 'cli wait', ...; left out: a reader. */
+    readonly role = READER,
   ) {}
 
   get json(): boolean {
@@ -59,6 +64,7 @@ export class CliContext {
       dataDir: this.dataDir,
       libraryRoot: str(this.flags, 'library'),
       defaultLibrary: defaultLibraryDir(this.io.env),
+      readOnly: this.role === READER,
     })
     return this.opened
   }
@@ -94,7 +100,7 @@ export class CliContext {
       onRetry: (e) => {
         if (this.json) return
         // The error often names what failed already; say it once.
-        const said = e.error.describe()
+        const said = terminalText(e.error.describe())
         const line = said.startsWith(e.what) ? said : `${e.what}: ${said}`
         this.io.stderr(`${line}; retrying in ${Math.ceil(e.delayMs / 1000)} s\n`)
       },
@@ -164,6 +170,7 @@ export class CliContext {
       concurrency: studio.settings.get().concurrency,
       // Sandbox jobs belong to the app's built-in emulator, which only the app runs.
       accept: (job) => !job.sandbox,
+      sandbox: false,
       emit: (event) => {
         if (!line) return
         if (event.type === 'job')
@@ -232,6 +239,8 @@ export class CliContext {
         status: e?.status ?? null,
         code: e?.code ?? null,
         requestId: e?.request_id ?? null,
+        // A failure on this computer (disk full, a read-only folder) is no network error (exit 3).
+        ...(e?.code?.startsWith('local_') ? { mayHaveReachedServer: false } : {}),
       })
     }
     const extra: Record<string, unknown> = {}

@@ -53,5 +53,6 @@ addresses (plain http only on this computer), never to a URL with a user name.
 
 Exit codes: 0 done, 1 the task failed, 2 bad usage or invalid input, 3 an API error,
 4 network or timeout, 5 the job was cancelled elsewhere (the app) before it was sent (nothing paid),
-6 a spending cap stopped it (nothing sent; --over-budget passes it).
+6 a spending cap stopped it (nothing sent; --over-budget passes it), 7 the history cannot be
+used (damaged, busy or written by a newer version).
 `

@@ -2,6 +2,7 @@ import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
 import { unitsText, type BudgetVerdict } from '../../shared/spend'
 import type { KlingApiError } from '../kling/errors'
 import type { JobRecord } from '../tasks/ledger'
+import { terminalText as tt } from './terminal-text'
 
 export const EXIT = {
   done: 0,
@@ -13,6 +14,8 @@ export const EXIT = {
   cancelled: 5,
   /** A spending cap stopped a generate or extend (--over-budget passes it): nothing was sent. */
   overBudget: 6,
+  /** The history cannot be used: damaged, held by another process past the wait, or newer. */
+  history: 7,
 } as const
 
 /**
@@ -135,20 +138,21 @@ export function formatElapsed(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`
 }
 
+/** A task as the service described it, for a person: every word of the server's made safe to print. */
 export function describeTask(task: KlingTask): string {
   const lines = [
-    `Task ${task.task_id}: ${task.task_status}${task.task_status_msg ? ` (${task.task_status_msg})` : ''}`,
+    `Task ${tt(task.task_id)}: ${tt(task.task_status)}${task.task_status_msg ? ` (${tt(task.task_status_msg)})` : ''}`,
   ]
-  if (task.external_task_id) lines.push(`  external id: ${task.external_task_id}`)
+  if (task.external_task_id) lines.push(`  external id: ${tt(task.external_task_id)}`)
   if (task.created_at !== null && task.updated_at !== null && task.updated_at >= task.created_at) {
     lines.push(
       `  time: ${formatElapsed(task.updated_at - task.created_at)} from creation to last update`,
     )
   }
-  if (task.final_unit_deduction) lines.push(`  units charged: ${task.final_unit_deduction}`)
+  if (task.final_unit_deduction) lines.push(`  units charged: ${tt(task.final_unit_deduction)}`)
   for (const v of task.videos)
-    lines.push(`  video ${v.id}${v.duration ? ` (${v.duration} s)` : ''}: ${v.url}`)
-  if (task.request_id) lines.push(`  request id: ${task.request_id}`)
+    lines.push(`  video ${tt(v.id)}${v.duration ? ` (${tt(v.duration)} s)` : ''}: ${tt(v.url)}`)
+  if (task.request_id) lines.push(`  request id: ${tt(task.request_id)}`)
   return lines.join('\n')
 }
 
@@ -173,8 +177,9 @@ export class StatusLine {
     }
   }
 
+  /** The status is the service's word: made safe to print, like the note. */
   update(status: string, note = ''): void {
-    this.status = note ? `${status} · ${note}` : status
+    this.status = note ? `${tt(status)} · ${tt(note)}` : tt(status)
     this.draw()
   }
 
@@ -211,19 +216,22 @@ export function jobJson(job: JobRecord, extra: Record<string, unknown> = {}): st
   })
 }
 
+/** A job of the history, for a person: its words (the service's, the prompt) made safe to print. */
 export function describeJob(job: JobRecord): string {
+  const task = job.taskId ? ` (task ${tt(job.taskId)})` : ''
+  const said = job.statusMessage ? `: ${tt(job.statusMessage)}` : ''
   const lines = [
-    `Job ${job.id}: ${job.state}${job.taskId ? ` (task ${job.taskId})` : ''}${job.statusMessage ? `: ${job.statusMessage}` : ''}`,
-    `  kind: ${job.kind}${job.parentJobId ? ` (extends job ${job.parentJobId})` : ''}`,
-    `  prompt: ${job.request.prompt ?? ''}`,
-    `  external id: ${job.externalTaskId}`,
+    `Job ${tt(job.id)}: ${tt(job.state)}${task}${said}`,
+    `  kind: ${tt(job.kind)}${job.parentJobId ? ` (extends job ${tt(job.parentJobId)})` : ''}`,
+    `  prompt: ${tt(job.request.prompt ?? '')}`,
+    `  external id: ${tt(job.externalTaskId)}`,
   ]
   if (job.submittedAt !== null && job.finishedAt !== null && job.finishedAt >= job.submittedAt) {
     lines.push(`  time: ${formatElapsed(job.finishedAt - job.submittedAt)} from creation to finish`)
   }
-  if (job.units) lines.push(`  units charged: ${job.units}`)
-  if (job.file) lines.push(`  file: ${job.file}`)
+  if (job.units) lines.push(`  units charged: ${tt(job.units)}`)
+  if (job.file) lines.push(`  file: ${tt(job.file)}`)
   const requestId = job.requestId ?? job.error?.request_id
-  if (requestId) lines.push(`  request id: ${requestId}`)
+  if (requestId) lines.push(`  request id: ${tt(requestId)}`)
   return lines.join('\n')
 }

@@ -1,5 +1,8 @@
+import { join } from 'node:path'
 import { InputError } from '../inputs'
 import { KlingApiError } from '../kling/errors'
+import { defaultDataDir, LEDGER_FILE } from '../paths'
+import { problemLine, problemOf } from '../studio/history-open'
 import { describeFieldErrors, UsageError } from './args'
 import { emulator } from './commands/emulator'
 import { extend } from './commands/extend'
@@ -11,10 +14,12 @@ import { budget } from './commands/budget'
 import { download, status, wait } from './commands/tasks'
 import { HELP } from './help'
 import { CancelledElsewhere, errorJson, EXIT, exitCodeFor, OverBudget, type CliIo } from './output'
+import { terminalLines, terminalText } from './terminal-text'
 
 // The command line's entry: picks the command, and turns every way it can end into an exit code
 // and one message: on stderr, or as JSON on stdout with --json; never both, never twice. One file
-// per command in commands/.
+// per command in commands/. A history that cannot be used (damaged, busy, newer) is one line with
+// what to do, and exit code 7 (EXIT.history), whichever command met it.
 
 type Command = (io: CliIo, args: string[], signal?: AbortSignal) => Promise<number>
 
@@ -41,8 +46,16 @@ function usage(io: CliIo, json: boolean, message: string, rule: string | null = 
       request_id: null,
     }
     io.stdout(`${errorJson(info)}\n`)
-  } else io.stderr(`kling-studio: ${message}\n`)
+  } else io.stderr(`kling-studio: ${terminalText(message)}\n`)
   return EXIT.usage
+}
+
+/** The history file a command line names: --data DIR, else the environment's, else the app's. */
+function historyFileOf(args: string[], env: CliIo['env']): string {
+  const at = args.findIndex((a) => a === '--data' || a.startsWith('--data='))
+  const given =
+    at < 0 ? undefined : args[at]!.startsWith('--data=') ? args[at]!.slice(7) : args[at + 1]
+  return join(given ?? defaultDataDir(env), LEDGER_FILE)
 }
 
 /** Runs one command line; resolves the exit code. Never throws. */
@@ -85,11 +98,22 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     if (error instanceof KlingApiError) {
       if (json) io.stdout(`${errorJson(error.toInfo())}\n`)
-      else io.stderr(`kling-studio: ${error.describe()}\n`)
+      else io.stderr(`kling-studio: ${terminalText(error.describe())}\n`)
       return exitCodeFor(error)
     }
+    const problem = problemOf(error, historyFileOf(rest, io.env))
+    if (problem) {
+      const line = problemLine(problem)
+      if (json) {
+        const info = { kind: `history_${problem.kind}`, status: null, code: null, message: line }
+        io.stdout(
+          `${JSON.stringify({ error: { ...info, request_id: null, file: problem.file } })}\n`,
+        )
+      } else io.stderr(`kling-studio: ${line}\n`)
+      return EXIT.history
+    }
     io.stderr(
-      `kling-studio: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `kling-studio: unexpected error: ${terminalLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     )
     return EXIT.api
   }

@@ -3,9 +3,11 @@ import { newExternalTaskId } from '../../kling/client'
 import { RESULT_LIFETIME_MS } from '../../tasks/tracker'
 import { describeFieldErrors, numberOrRaw, UsageError } from '../args'
 import { CliContext } from '../context'
+import { checkOutFile } from '../out-file'
 import { budgetGuard } from '../estimate'
 import { parse, PAYING, str } from '../flags'
 import type { CliIo } from '../output'
+import { terminalText } from '../terminal-text'
 import { checkRequest, promptOf, run } from './generate'
 
 // kling-studio extend <job-or-task-id> [prompt]: about 5 s more of a finished video of this
@@ -29,6 +31,7 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
     throw new UsageError('extend takes a job or task id, then an optional prompt (quote it)')
   const cx = new CliContext(io, flags, signal, 'cli extend')
   const out = await cx.checkOut()
+  if (out !== undefined) await checkOutFile(out) // a file can really be written there
   const timeoutMs = cx.timeoutMs()
   try {
     const ledger = cx.studio().ledger
@@ -51,7 +54,7 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
       const w = capabilityWarnings('video-extend', { model_name: parentModel } as never)
       for (const x of w)
         io.stderr(
-          `warning: the parent was made with ${findModel(parentModel)?.name ?? parentModel}: ${x.message}\n`,
+          `warning: the parent was made with ${terminalText(findModel(parentModel)?.name ?? parentModel ?? '')}: ${x.message}\n`,
         )
     }
     const input: Record<string, unknown> = { task_id: parent.taskId, video_id: parent.video.id }

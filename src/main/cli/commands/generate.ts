@@ -11,9 +11,11 @@ import { newExternalTaskId } from '../../kling/client'
 import type { JobRecord } from '../../tasks/ledger'
 import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
 import { CliContext } from '../context'
+import { checkOutFile } from '../out-file'
 import { budgetGuard, dryRun } from '../estimate'
 import { parse, PAYING, shellLine, str, type Flags } from '../flags'
 import { StatusLine, type CliIo } from '../output'
+import { terminalText } from '../terminal-text'
 
 // kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
 // last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
@@ -124,6 +126,7 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
   const draft = checkRequest(kind, requestFrom(kind, prompt, flags), io, cx.json)
   if (flags['dry-run'] === true) return dryRun(cx, kind, draft)
   const out = await cx.checkOut()
+  if (out !== undefined) await checkOutFile(out) // a file can really be written there
   const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
   const client = await cx.client()
   try {
@@ -203,7 +206,9 @@ export async function run(
 function followHint(cx: CliContext, job: JobRecord): string {
   if (!job.taskId)
     return `Follow it with: ${shellLine(['kling-studio', 'resume', ...cx.placeFlags(true)])}\n`
-  const wait = shellLine(['kling-studio', 'wait', job.taskId, ...cx.placeFlags(true)])
-  const status = shellLine(['kling-studio', 'status', job.taskId, ...cx.placeFlags(false)])
+  // The task id is the service's word: made safe for a terminal.
+  const taskId = terminalText(job.taskId)
+  const wait = shellLine(['kling-studio', 'wait', taskId, ...cx.placeFlags(true)])
+  const status = shellLine(['kling-studio', 'status', taskId, ...cx.placeFlags(false)])
   return `Follow it to the end (and save the video) with: ${wait}\nOne look at it: ${status}\n`
 }

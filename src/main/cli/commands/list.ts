@@ -4,16 +4,23 @@ import { CliContext } from '../context'
 import { COMMON, parse, str } from '../flags'
 import { EXIT, jobJson, type CliIo } from '../output'
 import type { JobRecord } from '../../tasks/ledger'
+import { terminalText } from '../terminal-text'
 
 // kling-studio list: the history, newest first, searchable by prompt words, with each job's kind
 // and lineage (an extension names the job it extends).
 
+/** One job a line; the prompt and ids are the history's words, made safe for a terminal. */
 function line(j: JobRecord): string {
-  const when = new Date(j.createdAt).toISOString().slice(0, 16).replace('T', ' ')
-  const prompt = j.request.prompt ?? ''
+  const at = new Date(j.createdAt)
+  // A time no date can hold (a damaged history) is said, not thrown.
+  const when = Number.isNaN(at.getTime())
+    ? '(no date)'.padEnd(16)
+    : at.toISOString().slice(0, 16).replace('T', ' ')
+  const prompt = terminalText(j.request.prompt ?? '')
   const text = prompt.length > 50 ? `${prompt.slice(0, 49)}…` : prompt || '(no prompt)'
-  const lineage = j.parentJobId ? `  ↳ extends ${j.parentJobId}` : ''
-  return `${when}  ${j.state.padEnd(15)} ${j.kind.padEnd(17)} ${(j.taskId ?? '-').padEnd(20)} ${text}${lineage}\n`
+  const lineage = j.parentJobId ? `  ↳ extends ${terminalText(j.parentJobId)}` : ''
+  const task = terminalText(j.taskId ?? '-')
+  return `${when}  ${terminalText(j.state).padEnd(15)} ${terminalText(j.kind).padEnd(17)} ${task.padEnd(20)} ${text}${lineage}\n`
 }
 
 export async function list(io: CliIo, args: string[]): Promise<number> {

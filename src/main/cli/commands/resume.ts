@@ -5,6 +5,7 @@ import { UsageError } from '../args'
 import { CliContext } from '../context'
 import { COMMON, parse } from '../flags'
 import { describeJob, EXIT, jobJson, StatusLine, type CliIo } from '../output'
+import { terminalText } from '../terminal-text'
 
 // kling-studio resume: every unfinished job of the history to its end, and every missing video
 // fetched while its link lives: what the app does at launch, without the window. Jobs another
@@ -38,7 +39,7 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
     const elsewhere = [...pending, ...attention].filter(
       (j) => j.baseUrl && j.baseUrl !== client.baseUrl,
     )
-    for (const address of new Set(elsewhere.map((j) => j.baseUrl)))
+    for (const address of new Set(elsewhere.map((j) => terminalText(j.baseUrl ?? ''))))
       io.stderr(
         `Jobs sent to ${address} are left for "kling-studio resume --base-url ${address}".\n`,
       )
@@ -101,7 +102,8 @@ function sayWhoElse(cx: CliContext, jobIds: string[]): void {
   for (const id of jobIds) {
     const owner = worker.ownerOf(id)
     if (!owner || owner.id === worker.id) continue
-    const entry = others.get(owner.id) ?? { label: `${owner.role}, pid ${owner.pid}`, jobs: 0 }
+    const label = terminalText(`${owner.role}, pid ${owner.pid}`)
+    const entry = others.get(owner.id) ?? { label, jobs: 0 }
     entry.jobs++
     others.set(owner.id, entry)
   }

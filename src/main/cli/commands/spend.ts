@@ -14,6 +14,7 @@ import { UsageError } from '../args'
 import { CliContext } from '../context'
 import { COMMON, parse, str } from '../flags'
 import { EXIT, type CliIo } from '../output'
+import { terminalText } from '../terminal-text'
 
 // kling-studio spend: what real tasks were charged (their final_unit_deduction, as the service
 // reported it), since a day, by local day, ISO week, month or model; the money at the price set;
@@ -155,7 +156,8 @@ export async function spend(io: CliIo, args: string[]): Promise<number> {
       lines.push(
         ...table(
           'Model',
-          models.map((x) => ({ ...x, label: x.model })),
+          // Model names are the history's words: made safe for a terminal.
+          models.map((x) => ({ ...x, label: terminalText(x.model) })),
           budget,
         ),
       )

@@ -1,11 +1,13 @@
 // English, the reference: every key here must exist in every other language (the type checks it).
 import { createMessages } from './parts/create'
 import { feedMessages } from './parts/feed'
+import { historyMessages } from './parts/history'
 import { libraryMessages } from './parts/library'
 import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
 import { spendMessages } from './parts/spend'
+import { viewErrorMessages } from './parts/view-error'
 
 /** The messages of the views that predate the per-feature parts. */
 export const base = {
@@ -256,11 +258,13 @@ export const en = {
   ...base,
   ...createMessages.en,
   ...feedMessages.en,
+  ...historyMessages.en,
   ...libraryMessages.en,
   ...playerMessages.en,
   ...welcomeMessages.en,
   ...settingsMessages.en,
   ...spendMessages.en,
+  ...viewErrorMessages.en,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1,11 +1,13 @@
 import type { base as enBase, MessageKey } from './en'
 import { createMessages } from './parts/create'
 import { feedMessages } from './parts/feed'
+import { historyMessages } from './parts/history'
 import { libraryMessages } from './parts/library'
 import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
 import { spendMessages } from './parts/spend'
+import { viewErrorMessages } from './parts/view-error'
 
 // Bahasa Indonesia: complete, the type refuses a missing key.
 const base: Record<keyof typeof enBase, string> = {
@@ -257,9 +259,11 @@ export const id: Record<MessageKey, string> = {
   ...base,
   ...createMessages.id,
   ...feedMessages.id,
+  ...historyMessages.id,
   ...libraryMessages.id,
   ...playerMessages.id,
   ...welcomeMessages.id,
   ...settingsMessages.id,
   ...spendMessages.id,
+  ...viewErrorMessages.id,
 }

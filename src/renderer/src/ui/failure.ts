@@ -56,6 +56,9 @@ const POLICY_TEXT =
 
 const POLICY_CODES = new Set(['1300', '1301'])
 
+/** Saving the video failed on this computer (main's codes local_disk_full, local_read_only...). */
+const isLocal = (job: Job): boolean => job.error?.code?.startsWith('local_') === true
+
 /** Main's code for a gateway that cannot look a task up by its external id. */
 const LOOKUP_UNSUPPORTED = 'external_id_lookup_unsupported'
 
@@ -136,6 +139,8 @@ const ACTIONS: Record<FailureCategory, FailureAction[]> = {
 function actionsOf(job: Job, category: FailureCategory): FailureAction[] {
   // An unconfirmed create with no task id may be sent again, under its own id only.
   if (category === 'unconfirmed' && job.taskId === null) return ['resend', 'recheck']
+  // Saving failed on this computer (disk full, a read-only folder): make room or move the library.
+  if (category === 'download' && isLocal(job)) return ['download', 'settings']
   // A lapsed link the service may still renew: the download is tried before anything is paid.
   if (category === 'expired' && job.taskStatus === 'succeed') return ['download', 'edit']
   return ACTIONS[category]
@@ -148,12 +153,15 @@ export function failureOf(job: Job, t: Translate): FailureInfo | null {
   const actions = actionsOf(job, category)
   // A gateway that cannot look tasks up by their external id: a resend may be charged twice.
   const unseen = category === 'unconfirmed' && job.error?.code === LOOKUP_UNSUPPORTED
+  const hintKey: MessageKey = unseen
+    ? 'failure.unconfirmed.unseen.hint'
+    : category === 'download' && isLocal(job)
+      ? 'failure.download.local.hint'
+      : (`failure.${category}.hint` as MessageKey)
   return {
     category,
     title: t(`failure.${category}` as MessageKey),
-    hint: t(
-      unseen ? 'failure.unconfirmed.unseen.hint' : (`failure.${category}.hint` as MessageKey),
-    ),
+    hint: t(hintKey),
     detail: job.statusMessage || job.error?.message || '',
     requestId: job.error?.request_id ?? job.requestId,
     retryable: actions.includes('retry'),

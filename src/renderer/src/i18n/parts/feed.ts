@@ -105,6 +105,8 @@ export const feedMessages = messages(
     'failure.unconfirmed': 'The service did not confirm this request.',
     'failure.unconfirmed.hint':
       'Kling Studio keeps looking it up by its own id, at no cost. Send again reuses that id, so the service will not run it twice.',
+    'failure.download.local.hint':
+      'Make room on the disk or choose another library folder in Settings, then download it again (free).',
     'failure.unconfirmed.unseen.hint':
       'This gateway cannot look a request up by its id, so Kling Studio cannot tell whether the video was made. Check the gateway’s task list first: Send again may be charged a second time.',
     'failure.other': 'The service could not make this video.',
@@ -220,6 +222,8 @@ export const feedMessages = messages(
     'failure.unconfirmed': 'Layanan tidak mengonfirmasi permintaan ini.',
     'failure.unconfirmed.hint':
       'Kling Studio terus mencarinya dengan id-nya sendiri, tanpa biaya. Kirim lagi memakai id yang sama, jadi layanan tidak akan menjalankannya dua kali.',
+    'failure.download.local.hint':
+      'Kosongkan ruang disk atau pilih folder pustaka lain di Pengaturan, lalu unduh lagi (gratis).',
     'failure.unconfirmed.unseen.hint':
       'Gateway ini tidak bisa mencari permintaan berdasarkan id-nya, jadi Kling Studio tidak dapat memastikan apakah video ini sudah dibuat. Periksa dulu daftar tugas di gateway: Kirim lagi bisa ditagih untuk kedua kalinya.',
     'failure.other': 'Layanan tidak bisa membuat video ini.',
