@@ -28,13 +28,28 @@ export function baseUrlFrom(
   return baseUrl
 }
 
-/** COMETAPI_KEY first; otherwise the key the app keeps in the OS keychain. */
+/**
+ * COMETAPI_KEY first; otherwise the key the app keeps in the OS keychain. Either must pass the
+ * app's rule for a key's characters (printable ASCII, no spaces or control characters): a key
+ * that breaks the Authorization header gets quoted back in the runtime's error. The refusal never
+ * quotes the key.
+ */
 export async function apiKeyFrom(env: Record<string, string | undefined>): Promise<string> {
-  if (env.COMETAPI_KEY) return env.COMETAPI_KEY
+  if (env.COMETAPI_KEY) return checkedKey(env.COMETAPI_KEY, 'COMETAPI_KEY')
   const store = await openKeytarStore()
   const key = store ? await store.get() : null
-  if (key) return key
+  if (key) return checkedKey(key, 'the key in the OS keychain')
   throw new UsageError(
     'No API key: set COMETAPI_KEY, or save your CometAPI key in Kling Studio (Settings), which keeps it in the OS keychain',
   )
+}
+
+function checkedKey(key: string, source: string): string {
+  const trimmed = key.trim()
+  // The app's rule (src/shared/contract-checks.ts, keyInput) without its minimum length.
+  if (!/^[\x21-\x7e]{1,512}$/.test(trimmed))
+    throw new UsageError(
+      `${source} is not usable: a key is up to 512 letters, digits or symbols, without spaces or control characters`,
+    )
+  return trimmed
 }

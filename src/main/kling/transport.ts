@@ -9,11 +9,13 @@ import {
   type FetchLike,
 } from './http'
 import { readTaskResponse } from './parse'
+import { keyScrubber } from './scrub'
 
 // The one way a request reaches the service: the key's destination rule, the Authorization
 // header, a per-request timeout, the parser that turns any answer into a task or a typed error,
 // and the retry of free, repeatable queries. A create is sent exactly once per call: whether it
 // may be sent again is decided by the submit step (src/main/tasks/steps/submit.ts), nowhere else.
+// Every task and error it hands back has been cleaned of the key it sent (scrub.ts).
 
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com'
 
@@ -85,7 +87,7 @@ export class Transport {
     this.random = options.random ?? Math.random
   }
 
-  private async headers(json: boolean): Promise<Record<string, string>> {
+  private async key(): Promise<string> {
     checkKeyDestination(this.baseUrl)
     const key =
       typeof this.options.apiKey === 'function' ? await this.options.apiKey() : this.options.apiKey
@@ -96,15 +98,13 @@ export class Transport {
         mayHaveReachedServer: false,
       })
     }
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${key}`,
-      Accept: 'application/json',
-    }
-    if (json) headers['Content-Type'] = 'application/json'
-    return headers
+    return key
   }
 
-  /** One exchange: the task the service answered with, or a KlingApiError. */
+  /**
+   * One exchange: the task the service answered with, or a KlingApiError; either way with the key
+   * removed, in any form, from every text the server sent back.
+   */
   async once(
     method: 'GET' | 'POST',
     path: string,
@@ -112,17 +112,33 @@ export class Transport {
     body?: string,
     signal?: AbortSignal,
   ): Promise<KlingTask> {
-    const res = await sendRequest({
-      fetch: this.fetch,
-      method,
-      url: `${this.baseUrl}${path}`,
-      headers: await this.headers(body !== undefined),
-      body,
-      timeoutMs: this.timeoutMs,
-      signal,
-      what,
-    })
-    return readTaskResponse(res)
+    const key = await this.key()
+    const scrub = keyScrubber(key)
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${key}`,
+      Accept: 'application/json',
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    try {
+      const res = await sendRequest({
+        fetch: this.fetch,
+        method,
+        url: `${this.baseUrl}${path}`,
+        headers,
+        body,
+        timeoutMs: this.timeoutMs,
+        signal,
+        what,
+      })
+      return scrub.task(readTaskResponse(res))
+    } catch (error) {
+      if (error instanceof KlingApiError) throw scrub.error(error)
+      // Nothing else should arrive here; if it does, it must not carry the key on either.
+      const said = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error)
+      if (scrub.text(said) === said) throw error
+      // eslint-disable-next-line preserve-caught-error -- its cause is what carries the key
+      throw new Error(scrub.text(error instanceof Error ? error.message : said))
+    }
   }
 
   /** A GET, repeated on transient failures per CometAPI's retry guide. */
