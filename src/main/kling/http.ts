@@ -1,5 +1,12 @@
+import { REQUEST_ID_HEADERS } from './dialects'
 import { KlingApiError, networkError } from './errors'
 import type { RawResponse } from './parse'
+
+/**
+ * An API answer longer than this is refused unread. A task answer is under 2 KB; a wrong address
+ * (a file server, a hostile host) could otherwise fill the memory of the app.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024
 
 /** The subset of fetch the client needs: Node's global fetch and Electron's net.fetch both fit. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -18,11 +25,14 @@ export interface SendOptions {
 
 /**
  * One HTTP exchange with a per-request timeout, answered as text so the parser can keep big
- * identifiers exact. Throws only KlingApiError: aborted, timeout or network.
+ * identifiers exact, and never longer than MAX_ANSWER_BYTES. Throws only KlingApiError: aborted,
+ * timeout, network, or an unreadable_response for an answer past the cap.
  */
 export async function sendRequest(opts: SendOptions): Promise<RawResponse> {
   const timeout = AbortSignal.timeout(opts.timeoutMs)
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
+  // Ends the exchange when an answer passes the size cap.
+  const cap = new AbortController()
+  const signal = AbortSignal.any([cap.signal, timeout, ...(opts.signal ? [opts.signal] : [])])
   try {
     const res = await opts.fetch(opts.url, {
       method: opts.method,
@@ -32,9 +42,10 @@ export async function sendRequest(opts: SendOptions): Promise<RawResponse> {
       // A redirect from an API endpoint means a wrong base URL; following it would send the key on.
       redirect: 'manual',
     })
-    const text = await res.text()
+    const text = await readCapped(res, cap)
     return { status: res.status, headers: res.headers, text }
   } catch (error) {
+    if (error instanceof KlingApiError) throw error
     if (opts.signal?.aborted) {
       throw new KlingApiError({
         kind: 'aborted',
@@ -50,6 +61,46 @@ export async function sendRequest(opts: SendOptions): Promise<RawResponse> {
       })
     }
     throw networkError(error, opts.what)
+  }
+}
+
+function tooLarge(res: Response): KlingApiError {
+  const requestId =
+    REQUEST_ID_HEADERS.map((h) => res.headers.get(h)).find((v) => v !== null && v !== '') ?? null
+  return new KlingApiError({
+    kind: 'unreadable_response',
+    message: `the server sent an answer of more than ${MAX_ANSWER_BYTES / 1024 / 1024} MB (a task answer is under 2 KB); check the API address`,
+    status: res.status,
+    requestId,
+  })
+}
+
+/**
+ * The body as text, read as it arrives and never past MAX_ANSWER_BYTES: a Content-Length that
+ * announces more is refused before reading, and a body that runs past the cap (whatever its
+ * Content-Length said) ends the exchange at once.
+ */
+async function readCapped(res: Response, cap: AbortController): Promise<string> {
+  const refuse = (): never => {
+    cap.abort()
+    throw tooLarge(res)
+  }
+  const announced = Number(res.headers.get('content-length') ?? '')
+  if (Number.isFinite(announced) && announced > MAX_ANSWER_BYTES) refuse()
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  let size = 0
+  let text = ''
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) return text + decoder.decode()
+    size += value.byteLength
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => {})
+      refuse()
+    }
+    text += decoder.decode(value, { stream: true })
   }
 }
 

@@ -30,8 +30,45 @@ const keepIdDigits: SourceReviver = (key, value, context) => {
   return value
 }
 
-/** JSON.parse that keeps identifiers exact; throws SyntaxError like JSON.parse. */
+/** An answer nested deeper than this is refused unparsed: a task answer is about 5 levels deep. */
+export const MAX_ANSWER_DEPTH = 64
+
+/** Thrown by parseJsonKeepingIds for text nested deeper than MAX_ANSWER_DEPTH. */
+export class AnswerTooDeepError extends SyntaxError {
+  constructor() {
+    super(`JSON nested more than ${MAX_ANSWER_DEPTH} levels deep`)
+    this.name = 'AnswerTooDeepError'
+  }
+}
+
+/**
+ * Whether JSON text opens more than `max` objects or arrays at once: one linear pass over the
+ * brackets outside strings, cheap enough to run before JSON.parse (whose cost on deep nesting is
+ * not linear). Text that is not JSON gets an answer too; JSON.parse then refuses it.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/**
+ * JSON.parse that keeps identifiers exact; throws SyntaxError like JSON.parse, or an
+ * AnswerTooDeepError (before parsing) for text nested deeper than MAX_ANSWER_DEPTH.
+ */
 export function parseJsonKeepingIds(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_ANSWER_DEPTH)) throw new AnswerTooDeepError()
   // Runtimes without source text access get the digits quoted before parsing instead.
   const prepared = supportsSourceText
     ? text
@@ -259,7 +296,14 @@ export function readTaskResponse(res: RawResponse): KlingTask {
   let body: unknown
   try {
     body = parseJsonKeepingIds(res.text)
-  } catch {
+  } catch (error) {
+    if (error instanceof AnswerTooDeepError) {
+      throw unreadable(
+        `the server sent an answer nested more than ${MAX_ANSWER_DEPTH} levels deep (a task answer has about 5); check the API address`,
+        headerId,
+        res.status,
+      )
+    }
     const message = describeNonJson(res)
     if (res.status >= 400) {
       // A web page is no word from the API: a 404 page says nothing about whether a task exists
