@@ -1,5 +1,5 @@
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { join, parse, resolve } from 'node:path'
 
 // Where the app keeps its data, computed the way Electron does (app.getPath('userData') is
 // appData/productName), so the command line finds the same ledger and settings as the app.
@@ -29,6 +29,18 @@ export function defaultLibraryDir(
   if (platform === 'darwin') return join(home, 'Movies', PRODUCT_NAME)
   if (platform === 'win32') return join(env.USERPROFILE ?? home, 'Videos', PRODUCT_NAME)
   return join(env.XDG_VIDEOS_DIR || join(home, 'Videos'), PRODUCT_NAME)
+}
+
+/**
+ * The one rule for a library folder, for the app's settings and the command line alike: a folder
+ * of its own, never a whole disk or the home folder (every file in it would become media the app
+ * serves and rescans). Says why the folder is refused, or null when it may be the library.
+ */
+export function libraryFolderProblem(folder: string, home = homedir()): string | null {
+  const at = resolve(folder)
+  return parse(at).root === at || at === resolve(home)
+    ? 'a folder of its own, not a whole disk or the home folder'
+    : null
 }
 
 export const LEDGER_FILE = 'history.db'

@@ -27,6 +27,7 @@ const fake = vi.hoisted(() => {
     singleInstance: false,
     dataDir: '',
     menu: null as unknown,
+    spellChecker: null as boolean | null,
   }
   class FakeWindow {
     handlers: Record<string, (...a: unknown[]) => unknown> = {}
@@ -99,6 +100,7 @@ vi.mock('electron', () => ({
   },
   session: {
     defaultSession: {
+      setSpellCheckerEnabled: (on: boolean) => (fake.state.spellChecker = on),
       setPermissionRequestHandler: (fn: never) => (fake.state.permissionRequest = fn),
       setPermissionCheckHandler: (fn: never) => (fake.state.permissionCheck = fn),
       webRequest: { onHeadersReceived: () => {} },
@@ -190,6 +192,12 @@ describe('main/index.ts wiring', () => {
       webviewTag: false,
     })
     expect(String(prefs.preload)).toMatch(/preload[/\\]index\.cjs$/)
+  })
+
+  it('turns the spellchecker off, so Chromium fetches no dictionaries', () => {
+    const prefs = fake.state.windows[0]!.options.webPreferences as Record<string, unknown>
+    expect(prefs.spellcheck).toBe(false)
+    expect(fake.state.spellChecker).toBe(false)
   })
 
   it('registers a handler for every contract call, and only those', () => {

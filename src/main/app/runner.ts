@@ -90,7 +90,12 @@ export class Runner {
     const live = ledger.live()
     // Partial downloads of a live process (a command line) are its own, whatever their job.
     const liveJobs = new Set(live.map((j) => j.id))
-    await library.removeStrayParts({ liveJobs, liveWorkers: this.worker().liveIds() })
+    await library.removeStrayParts({
+      liveJobs,
+      liveWorkers: this.worker().liveIds(),
+      // Another history sharing this library folder: its recent parts are its own.
+      knownJob: (id) => ledger.get(id) !== null,
+    })
     const current = this.engine(this.address())
     for (const job of refetch.filter((j) => !j.sandbox))
       (await this.engineFor(job)).retryDownload(job.id)

@@ -1,10 +1,9 @@
-import { homedir } from 'node:os'
-import { parse, resolve } from 'node:path'
 import type { Handlers } from '../../shared/contract'
 import type { Language } from '../../shared/language'
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings'
 import { keyDestinationText } from '../../shared/system-text'
 import type { Library } from '../library/library'
+import { libraryFolderProblem } from '../paths'
 import type { SettingsStore } from '../settings/settings-store'
 import type { Ledger } from '../tasks/ledger'
 import { CallError } from './call-error'
@@ -41,15 +40,8 @@ export class SettingsService {
           throw new CallError('cancelled', `The API address was not changed to ${next.host}`)
       }
     }
-    if (patch.libraryFolder) {
-      const folder = resolve(patch.libraryFolder)
-      if (parse(folder).root === folder || folder === resolve(homedir())) {
-        throw new CallError(
-          'invalid_input',
-          'libraryFolder must be a folder of its own, not a whole disk or the home folder',
-        )
-      }
-    }
+    const problem = patch.libraryFolder ? libraryFolderProblem(patch.libraryFolder) : null
+    if (problem) throw new CallError('invalid_input', `libraryFolder must be ${problem}`)
   }
 
   handlers(): Pick<Handlers, 'settings.get' | 'settings.update'> {

@@ -7,7 +7,7 @@ import { sanitizeSettings } from '../../shared/settings'
 import { readFileSync } from 'node:fs'
 import type { KlingClient } from '../kling/client'
 import { KlingApiError } from '../kling/errors'
-import { defaultDataDir, defaultLibraryDir, SETTINGS_FILE } from '../paths'
+import { defaultDataDir, defaultLibraryDir, libraryFolderProblem, SETTINGS_FILE } from '../paths'
 import { openStudio, type Studio } from '../studio/open-studio'
 import type { JobRecord } from '../tasks/ledger'
 import type { Tracker } from '../tasks/tracker'
@@ -62,11 +62,20 @@ export class CliContext {
   studio(): Studio {
     this.opened ??= openStudio({
       dataDir: this.dataDir,
-      libraryRoot: str(this.flags, 'library'),
+      libraryRoot: this.libraryFlag(),
       defaultLibrary: defaultLibraryDir(this.io.env),
       readOnly: this.role === READER,
     })
     return this.opened
+  }
+
+  /** --library, refused (a usage error, exit 2) by the rule the app's settings use. */
+  private libraryFlag(): string | undefined {
+    const folder = str(this.flags, 'library')
+    const problem = folder === undefined ? null : libraryFolderProblem(folder)
+    if (problem)
+      throw new UsageError(`--library ${folder} is refused: the library must be ${problem}`)
+    return folder
   }
 
   /** This command in the history: registered at first use, gone (its claims with it) at close. */

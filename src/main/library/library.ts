@@ -36,7 +36,16 @@ export interface PartOwner {
 export interface PartsInUse {
   liveWorkers: ReadonlySet<string>
   liveJobs: ReadonlySet<string>
+  /**
+   * Whether a job is in this history, live or not. A partial of a job it does not know may be
+   * another history's (another data folder sharing this library folder): it is left alone until
+   * untouched for FOREIGN_PART_MAX_AGE_MS. Left out, every job counts as this history's.
+   */
+  knownJob?: (jobId: string) => boolean
 }
+
+/** How long a partial of a job another history may own is left alone since its last write. */
+export const FOREIGN_PART_MAX_AGE_MS = 24 * 60 * 60_000
 
 /** `<job>.<worker>.mp4.part`, or `<job>.mp4.part` (written with no worker, or by an older release). */
 export function parsePart(name: string): { jobId: string; workerId: string | null } | null {
@@ -313,9 +322,11 @@ export class Library {
   /**
    * Partial downloads nobody will resume: their worker is not alive (a live one may be writing
    * it, whatever the history says) and their job is not live either (deleted or finished; a live
-   * job's partial waits for whoever takes the job over). Anything else in the folder goes too.
+   * job's partial waits for whoever takes the job over), and their job is this history's or they
+   * were last written over FOREIGN_PART_MAX_AGE_MS ago (a job of another history sharing the
+   * folder: its worker is not one this history can see). Anything else in the folder goes too.
    */
-  async removeStrayParts(inUse: PartsInUse): Promise<number> {
+  async removeStrayParts(inUse: PartsInUse, now = Date.now()): Promise<number> {
     let removed = 0
     const dir = join(this.root, INCOMING_DIR)
     let names: string[]
@@ -328,6 +339,13 @@ export class Library {
       const part = parsePart(name)
       if (part?.workerId && inUse.liveWorkers.has(part.workerId)) continue
       if (part && inUse.liveJobs.has(part.jobId)) continue
+      if (part && inUse.knownJob && !inUse.knownJob(part.jobId)) {
+        const written = await stat(join(dir, name)).then(
+          (st) => st.mtimeMs,
+          () => 0,
+        )
+        if (now - written < FOREIGN_PART_MAX_AGE_MS) continue
+      }
       await rm(join(dir, name), { force: true })
       removed++
     }

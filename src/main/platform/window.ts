@@ -21,13 +21,15 @@ export const WEB_PREFERENCES = {
   webSecurity: true,
   allowRunningInsecureContent: false,
   webviewTag: false,
-  spellcheck: true,
+  // Chromium's spellchecker downloads dictionaries from Google: no traffic the person did not ask for.
+  spellcheck: false,
 } as const
 
 /** The page's policy, sent as a header in development (the built page carries it in a meta tag). */
 
 export function lockDownSession(): void {
   const s = session.defaultSession
+  s.setSpellCheckerEnabled(false)
   s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   s.setPermissionCheckHandler(() => false)
   s.webRequest.onHeadersReceived((details, callback) => {

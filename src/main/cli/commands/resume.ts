@@ -25,7 +25,11 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
     const attention = ledger.list({ states: ['needs_attention'], sandbox: false, limit: 500 }).jobs
     // Another process's partial download is left alone while it lives (the app, another resume).
     const liveJobs = new Set(ledger.live().map((j) => j.id))
-    await library.removeStrayParts({ liveJobs, liveWorkers: cx.worker().liveIds() })
+    await library.removeStrayParts({
+      liveJobs,
+      liveWorkers: cx.worker().liveIds(),
+      knownJob: (id) => ledger.get(id) !== null,
+    })
     const touched = [...pending, ...refetch, ...attention].map((j) => j.id)
     if (touched.length === 0) {
       if (cx.json)
