@@ -16,6 +16,7 @@ import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { ipcTransport, type IpcRendererLike } from '../../src/preload/transport'
 import { startIn } from '../fixtures/cli'
+import { fakeDesktop } from '../fixtures/app-core'
 
 // The app's window follows a job that a command line makes on the same history: a real
 // `kling-studio generate --wait` (the built CLI, its own process) against an emulator, while an
@@ -104,16 +105,7 @@ beforeEach(async () => {
     library: new Library({ root: join(dir, 'app-library') }),
     secrets: new MemorySecretStore(),
     settings: new JsonSettingsStore(join(data, 'config.json')),
-    actions: {
-      reveal: () => {},
-      open: async () => {},
-      startDrag: () => {},
-      trash: async () => {},
-      notify: () => {},
-      chooseImage: async () => null,
-      chooseFolder: async () => null,
-      confirm: async () => true,
-    },
+    actions: fakeDesktop(),
     emit: eventSender(send),
     startEmulator: (o) => startEmulator({ ...o, timeScale: 600 }),
     info: { version: '0.0.0-test', platform: 'linux' },

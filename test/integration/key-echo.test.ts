@@ -12,6 +12,7 @@ import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { isLive, type Job } from '../../src/shared/jobs'
 import { runIn } from '../fixtures/cli'
+import { fakeDesktop } from '../fixtures/app-core'
 
 // A hostile server repeats the Authorization header it was sent, in every form (raw, base64,
 // URL-encoded, JSON-escaped, in a task's status message, an error's message, a web page's title):
@@ -147,16 +148,7 @@ describe('a server that echoes the key', () => {
       library: new Library({ root: join(home, 'library') }),
       secrets: new MemorySecretStore(),
       settings: new JsonSettingsStore(join(home, 'config.json')),
-      actions: {
-        reveal: () => {},
-        open: async () => {},
-        startDrag: () => {},
-        trash: async () => {},
-        notify: () => {},
-        chooseImage: async () => null,
-        chooseFolder: async () => null,
-        confirm: async () => true,
-      },
+      actions: fakeDesktop(),
       emit: (name, payload) => void events.push({ name, payload }),
       startEmulator: (o) => startEmulator(o),
       info: { version: '0.0.0-test', platform: 'linux' },

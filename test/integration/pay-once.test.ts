@@ -3,12 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createBridge, type Api } from '../../src/shared/bridge'
+import type { Api } from '../../src/shared/bridge'
 import type { EventName, EventPayloads } from '../../src/shared/contract'
 import type { Job } from '../../src/shared/jobs'
 import { AppCore } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
-import { registerHandlers, type IpcEventLike } from '../../src/main/ipc/register'
 import { KlingClient } from '../../src/main/kling/client'
 import type { FetchLike } from '../../src/main/kling/http'
 import { Library } from '../../src/main/library/library'
@@ -16,7 +15,7 @@ import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
-import { ipcTransport } from '../../src/preload/transport'
+import { bridgeTo, fakeDesktop, must } from '../fixtures/app-core'
 import { runIn } from '../fixtures/cli'
 import { emulators } from '../fixtures/emulator'
 
@@ -25,7 +24,6 @@ import { emulators } from '../fixtures/emulator'
 // ("too many parallel tasks") refusals. Real loopback HTTP against the emulator; each test ends by
 // counting, on the emulator, exactly one task per job and one create for it.
 
-const APP_URL = 'file:///app/out/renderer/index.html'
 const emulator = emulators()
 
 let dir: string
@@ -51,17 +49,8 @@ async function openApp(fetchApi: FetchLike) {
     library: new Library({ root: join(dir, 'library') }),
     secrets: new MemorySecretStore(),
     settings: new JsonSettingsStore(join(dir, 'config.json')),
-    actions: {
-      reveal: () => {},
-      open: async () => {},
-      startDrag: () => {},
-      trash: async () => {},
-      notify: () => {},
-      chooseImage: async () => null,
-      chooseFolder: async () => null,
-      // The fake desktop's dialog: every new address is agreed to, and noted.
-      confirm: async (text) => (confirms.push(text.message), true),
-    },
+    // The fake desktop's dialog: every new address is agreed to, and noted.
+    actions: fakeDesktop({ confirms }),
     emit: <E extends EventName>(_name: E, _payload: EventPayloads[E]) => {},
     startEmulator: (o) => startEmulator({ ...o, timeScale: 600 }),
     info: { version: '0.0.0-test', platform: 'linux' },
@@ -69,32 +58,7 @@ async function openApp(fetchApi: FetchLike) {
     fetch: fetchApi,
   })
   await core.start()
-  const handlers = new Map<string, (event: IpcEventLike, input: unknown) => Promise<unknown>>()
-  registerHandlers(
-    { handle: (c, l) => void handlers.set(c, l), removeHandler: () => {} },
-    core.handlers(),
-    (url) => url === APP_URL,
-  )
-  const api: Api = createBridge(
-    ipcTransport({
-      invoke: async (channel, input) =>
-        structuredClone(
-          await handlers.get(channel)!(
-            { senderFrame: { url: APP_URL, parent: null } },
-            structuredClone(input),
-          ),
-        ),
-      on: () => {},
-      removeListener: () => {},
-    }),
-  )
-  const must = async <T>(
-    answer: Promise<{ ok: true; data: T } | { ok: false; error: unknown }>,
-  ) => {
-    const res = await answer
-    if (!res.ok) throw new Error(JSON.stringify(res.error))
-    return res.data
-  }
+  const api: Api = bridgeTo(core)
   await must(api.key.set({ key: 'sk-pay-once-5151' }))
   return {
     api,

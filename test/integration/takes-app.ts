@@ -1,24 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createBridge, type Api } from '../../src/shared/bridge'
+import type { Api } from '../../src/shared/bridge'
 import type { EventName, EventPayloads } from '../../src/shared/contract'
 import type { Job } from '../../src/shared/jobs'
 import { AppCore } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
-import { registerHandlers, type IpcEventLike } from '../../src/main/ipc/register'
 import type { FetchLike } from '../../src/main/kling/http'
 import { Library } from '../../src/main/library/library'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
-import { ipcTransport } from '../../src/preload/transport'
+import { bridgeTo, fakeDesktop, must } from '../fixtures/app-core'
 
 // The app's services behind the real contract checks and bridge (as test/integration/bridge.test.ts
 // joins them, without its event plumbing), with a key, sending to an emulator on loopback, on a
 // history on disk: what the takes and cancel tests run against.
-
-const APP_URL = 'file:///app/out/renderer/index.html'
 
 export interface StudioUnderTest {
   api: Api
@@ -49,16 +46,7 @@ export async function openStudio(options: StudioOptions = {}): Promise<StudioUnd
     library: new Library({ root: join(dir, 'library'), fetch: options.libraryFetch }),
     secrets: new MemorySecretStore(),
     settings: new JsonSettingsStore(join(dir, 'config.json')),
-    actions: {
-      reveal: () => {},
-      open: async () => {},
-      startDrag: () => {},
-      trash: async (path: string) => void options.trashed?.push(path),
-      notify: () => {},
-      chooseImage: async () => null,
-      chooseFolder: async () => null,
-      confirm: async () => true,
-    },
+    actions: fakeDesktop({ trashed: options.trashed }),
     emit: <E extends EventName>(name: E, payload: EventPayloads[E]) =>
       void events.push({ name, payload: structuredClone(payload) }),
     startEmulator: (o) => startEmulator({ ...o, timeScale: 600 }),
@@ -66,32 +54,7 @@ export async function openStudio(options: StudioOptions = {}): Promise<StudioUnd
     sandboxTimeScale: 600,
   })
   await core.start()
-  const handlers = new Map<string, (event: IpcEventLike, input: unknown) => Promise<unknown>>()
-  registerHandlers(
-    {
-      handle: (channel, listener) => void handlers.set(channel, listener),
-      removeHandler: () => {},
-    },
-    core.handlers(),
-    (url) => url === APP_URL,
-  )
-  const api = createBridge(
-    ipcTransport({
-      invoke: async (channel, input) => {
-        const frame = { senderFrame: { url: APP_URL, parent: null } }
-        return structuredClone(await handlers.get(channel)!(frame, structuredClone(input)))
-      },
-      on: () => {},
-      removeListener: () => {},
-    }),
-  )
-  const must = async <T>(
-    answer: Promise<{ ok: true; data: T } | { ok: false; error: unknown }>,
-  ) => {
-    const res = await answer
-    if (!res.ok) throw new Error(JSON.stringify(res.error))
-    return res.data
-  }
+  const api = bridgeTo(core)
   await must(api.key.set({ key: 'sk-takes-and-cancel-7788' }))
   await must(api.settings.update({ baseUrl: emulator.url }))
 
