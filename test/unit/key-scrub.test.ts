@@ -66,6 +66,11 @@ describe('scrubbing the key out of server text', () => {
       expect(scrub.text(text)).toBe(text)
   })
 
+  it("leaves ids alone for a key too short to tell from ordinary words (the emulator's)", () => {
+    const scrub = keyScrubber('soak')
+    expect(scrub.text('task of external id ks-soak-18')).toBe('task of external id ks-soak-18')
+  })
+
   it('also hides another long token after Bearer', () => {
     expect(scrub.text('Bearer sk-other0123456789abcdef')).toBe(`Bearer ${KEY_MARK}`)
   })

@@ -12,6 +12,12 @@ export const KEY_MARK = '[key]'
 const FRAGMENT = 12
 /** A base64 window shorter than this could match ordinary text. */
 const MIN_CORE = 8
+/**
+ * A key shorter than this cannot be told from ordinary words and ids (the emulator's "soak" is in
+ * "ks-soak-18"): cleaning it would corrupt the answers the app reasons on. The app refuses such
+ * keys; only the emulator and tests use them.
+ */
+export const MIN_SCRUBBED_KEY = 8
 const PREFIXES = ['Bearer ', 'bearer ', 'BEARER ', 'Bearer\t', 'Bearer  ']
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
@@ -89,6 +95,7 @@ export interface KeyScrubber {
 }
 
 export function keyScrubber(key: string): KeyScrubber {
+  if (key.length < MIN_SCRUBBED_KEY) key = ''
   const pattern = key === '' ? null : new RegExp(keyForms(key).map(escapeRegExp).join('|'), 'gi')
   const lowerKey = asciiLower(key)
   const windows = new Set<string>()
