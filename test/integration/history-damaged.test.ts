@@ -109,6 +109,7 @@ vi.mock('electron', () => ({
     defaultSession: {
       setPermissionRequestHandler: () => {},
       setPermissionCheckHandler: () => {},
+      setSpellCheckerEnabled: () => {},
       webRequest: { onHeadersReceived: () => {} },
     },
   },

@@ -67,8 +67,9 @@ describe('scrubbing the key out of server text', () => {
   })
 
   it("leaves ids alone for a key too short to tell from ordinary words (the emulator's)", () => {
-    const scrub = keyScrubber('soak')
-    expect(scrub.text('task of external id ks-soak-18')).toBe('task of external id ks-soak-18')
+    expect(keyScrubber('soak').text('external id ks-soak-18')).toBe('external id ks-soak-18')
+    const url = 'http://127.0.0.1:8787/__emulator/videos/1.mp4'
+    expect(keyScrubber('emulator').text(url)).toBe(url)
   })
 
   it('also hides another long token after Bearer', () => {

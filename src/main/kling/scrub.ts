@@ -13,11 +13,12 @@ const FRAGMENT = 12
 /** A base64 window shorter than this could match ordinary text. */
 const MIN_CORE = 8
 /**
- * A key shorter than this cannot be told from ordinary words and ids (the emulator's "soak" is in
- * "ks-soak-18"): cleaning it would corrupt the answers the app reasons on. The app refuses such
- * keys; only the emulator and tests use them.
+ * A key shorter than this cannot be told from ordinary words, ids and paths: the soak's "soak" is
+ * in its external id "ks-soak-18", the emulator's example key "emulator" in its video URLs, and
+ * cleaning them would corrupt the answers the app reasons on. Real keys are long and random
+ * (CometAPI's have 51 characters); only the emulator and tests use short ones.
  */
-export const MIN_SCRUBBED_KEY = 8
+export const MIN_SCRUBBED_KEY = 16
 const PREFIXES = ['Bearer ', 'bearer ', 'BEARER ', 'Bearer\t', 'Bearer  ']
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
