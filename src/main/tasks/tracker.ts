@@ -135,10 +135,7 @@ export class Tracker {
     if (job) this.take(job)
   }
 
-  /**
-   * Picks up every unfinished job from the ledger: the start of a session, or after a crash; and
-   * from then on, with scope 'all', every job another process leaves behind (it ended or died).
-   */
+  /** Picks up every unfinished job (a new session, a crash), then any another process leaves. */
   start(): void {
     for (const job of this.ledger.live()) if (this.mine(job)) this.take(job)
     // A create that could not be confirmed is looked up again: lookups are free.
@@ -209,9 +206,8 @@ export class Tracker {
   }
 
   /**
-   * The claim a step needs: ours (true), or left to the live process that works it, or the job
-   * is gone. A job taken over from a dead process joins the line, or holds its slot, as its state
-   * calls for.
+   * A step's claim: ours (true), or the live owner's, or the job is gone. A job taken over from
+   * a dead process rejoins the line, or holds its slot, as its state calls for.
    */
   private claimFor(job: JobRecord): boolean {
     const wasAway = this.claims.isAway(job.id)
