@@ -9,18 +9,11 @@ import { gzipSync } from 'node:zlib'
 import { startEmulator } from '../../src/main/emulator/server'
 import { KlingClient } from '../../src/main/kling/client'
 import { downloadFile } from '../../src/main/kling/download'
-import { nextPollDelayMs } from '../../src/main/kling/poll-policy'
-import {
-  fixedInterval,
-  frontierAt,
-  replay,
-  sampleTasks,
-  type ReplayStats,
-} from '../../src/main/kling/poll-replay'
 import { Library } from '../../src/main/library/library'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
 import { ledgerBench } from './ledger-bench'
+import { pollBench } from './poll-bench'
 
 // npm run bench [-- --quick]: every figure measured in this run, next to what it is compared
 // with; ratios where the machine's speed would otherwise decide. Prints a table and writes
@@ -40,61 +33,6 @@ function record(key: string, value: number | null, unit: string, note = ''): voi
 function mid(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b)
   return sorted[sorted.length >> 1]!
-}
-
-// 1. Noticing that a task finished --------------------------------------------------------------
-function pollBench(): void {
-  const tasks = sampleTasks(10_000, 1)
-  const policy = replay(tasks, (s) => nextPollDelayMs(s))
-  const fixed: Record<string, ReplayStats> = {}
-  for (const s of [1, 5, 10]) fixed[s] = replay(tasks, fixedInterval(s * 1000))
-  record(
-    'poll.mean_latency_s',
-    policy.meanLatencyS,
-    's',
-    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.meanLatencyS.toFixed(2)).join(' / ')}`,
-  )
-  record(
-    'poll.p95_latency_s',
-    policy.p95LatencyS,
-    's',
-    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.p95LatencyS.toFixed(2)).join(' / ')}`,
-  )
-  record(
-    'poll.early_failure_latency_s',
-    policy.earlyFailureLatencyS,
-    's',
-    `fixed 5 s: ${fixed[5]!.earlyFailureLatencyS.toFixed(2)}`,
-  )
-  record(
-    'poll.queries_per_task',
-    policy.queriesPerTask,
-    '',
-    `fixed 1/5/10 s: ${[1, 5, 10].map((s) => fixed[s]!.queriesPerTask.toFixed(1)).join(' / ')}`,
-  )
-  const ratio = policy.queriesPerTask / fixed[5]!.queriesPerTask
-  // The target (mean <= 2.5 s with <= 0.7 x the queries of fixed 5 s) lies beyond what any
-  // schedule can reach on this distribution; the exact optimum, computed here, shows by how much.
-  const sameMean = frontierAt({ meanLatencyS: policy.meanLatencyS })
-  const budget = frontierAt({ queriesPerTask: 0.7 * fixed[5]!.queriesPerTask })
-  record(
-    'poll.queries_ratio_vs_fixed5',
-    ratio,
-    '×',
-    `optimum at the same mean latency: ${(sameMean.queriesPerTask / fixed[5]!.queriesPerTask).toFixed(3)} ×`,
-  )
-  record(
-    'poll.optimal_queries_ratio_at_same_mean',
-    sameMean.queriesPerTask / fixed[5]!.queriesPerTask,
-    '×',
-    'the least any schedule needs for the policy’s mean latency',
-  )
-  record(
-    'poll.optimal_mean_latency_s_at_0.7',
-    budget.meanLatencyS,
-    's',
-    'the least mean latency any schedule reaches with 0.7 × the queries of fixed 5 s',
-  )
 }
 
 // 2. History at scale (test/bench/ledger-bench.ts) -------------------------------------------------
@@ -394,7 +332,7 @@ async function enqueueBench(dir: string): Promise<void> {
 
 const dir = await mkdtemp(join(tmpdir(), 'kling-bench-'))
 try {
-  pollBench()
+  pollBench({ record, row: (label, value, note = '') => rows.push([label, value, note]) })
   await historyBench(dir)
   await downloadBench(dir)
   await rendererBench(dir)
