@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import type { BrowserWindow } from 'electron'
 import { app, dialog, ipcMain, net, powerMonitor, shell } from 'electron'
 import type { Handlers, HistoryProblem, RootHandlers } from '../shared/contract'
@@ -14,9 +14,10 @@ import { rescanLibrary } from './library/rescan'
 import { LEDGER_FILE, PRODUCT_NAME } from './paths'
 import { desktopActions } from './platform/desktop-actions'
 import { openElectronSettings } from './platform/electron-settings'
-import { handleMediaProtocol, registerMediaScheme } from './platform/media-protocol'
+import { handleMediaProtocol } from './platform/media-protocol'
 import { installMenu } from './platform/menu'
-import { pageOrigins } from './platform/page-origins'
+import { isPageUrl, pageOrigins, pageUrl } from './platform/page-origins'
+import { handlePageProtocol, registerPrivilegedSchemes } from './platform/schemes'
 import { openSecretStore } from './platform/secret-store'
 import { createMainWindow, lockDownSession } from './platform/window'
 import type { SecretStore } from './secrets/secret-store'
@@ -30,24 +31,21 @@ import type { Ledger } from './tasks/ledger'
 // problem and the way out (app/history-problem.ts) instead of the services.
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const rendererFile = join(here, '../renderer/index.html')
+/** The built page, served as app://studio/ (platform/page-handler.ts). */
+const rendererDir = join(here, '../renderer')
 const resourcesDir = app.isPackaged ? process.resourcesPath : join(here, '../../resources')
+/** Where the page comes from: app://studio/, or the dev server in development. */
+const pageSource = { packaged: app.isPackaged, devServer: process.env.ELECTRON_RENDERER_URL }
 
 if (process.env.KLING_STUDIO_DATA_DIR) app.setPath('userData', process.env.KLING_STUDIO_DATA_DIR)
-registerMediaScheme()
+registerPrivilegedSchemes()
 
 let window: BrowserWindow | null = null
 /** Set while the window shows a history problem: closing it quits, on every platform. */
 let recovering = false
 
-/** Only the app's own page may call main: the built file, or the dev server in development. */
-function isAppFrame(url: string): boolean {
-  const dev = process.env.ELECTRON_RENDERER_URL
-  // The dev server's own origin, not a prefix: http://localhost:5173.evil.example must not pass.
-  if (!app.isPackaged && dev)
-    return URL.canParse(url) && new URL(url).origin === new URL(dev).origin
-  return url.split('#')[0] === pathToFileURL(rendererFile).href
-}
+/** Only the app's own page may call main: app://studio/index.html, or the dev server's. */
+const isAppFrame = (url: string): boolean => isPageUrl(url, pageSource)
 
 const logIpc = (line: string) => console.error(`[ipc] ${line}`)
 const relaunch = () => {
@@ -58,10 +56,7 @@ const relaunch = () => {
 function openWindow(): void {
   window = createMainWindow({
     preload: join(here, '../preload/index.cjs'),
-    page: {
-      url: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
-      file: rendererFile,
-    },
+    url: pageUrl(pageSource),
     icon: join(resourcesDir, 'icon.png'),
   })
   window.on('closed', () => {
@@ -122,7 +117,8 @@ function buildCore(
 }
 
 async function main(): Promise<void> {
-  lockDownSession()
+  lockDownSession(pageOrigins(pageSource))
+  handlePageProtocol(rendererDir)
   const dataDir = app.getPath('userData')
   mkdirSync(dataDir, { recursive: true })
   const settings = openElectronSettings()
@@ -155,12 +151,8 @@ async function main(): Promise<void> {
   }
   const handlers: Handlers & RootHandlers = { ...core.handlers(), ...rootHandlers(relaunch) }
   const unregister = registerHandlers(ipcMain, handlers, isAppFrame, logIpc)
-  // The one origin the app's page sends ("null" only for the packaged file: page; why that is
-  // safe: platform/page-origins.ts).
-  const corsOrigins = pageOrigins({
-    packaged: app.isPackaged,
-    devServer: process.env.ELECTRON_RENDERER_URL,
-  })
+  // The one origin the app's page sends (app://studio, or the dev server's).
+  const corsOrigins = pageOrigins(pageSource)
   handleMediaProtocol(() => ({ ...core.mediaDeps(), corsOrigins }))
 
   openWindow()

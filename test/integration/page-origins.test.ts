@@ -8,23 +8,68 @@ import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { handleMediaRequest } from '../../src/main/library/media-handler'
-import { pageOrigins } from '../../src/main/platform/page-origins'
+import {
+  APP_ORIGIN,
+  APP_PAGE_URL,
+  isPageUrl,
+  pageOrigins,
+  pageUrl,
+} from '../../src/main/platform/page-origins'
 
-// The Origin the built page (a file: URL) really sends when it reads a video across origins, in
-// real Chromium under both of Electron's treatments of file: pages: as a browser does (the
-// packaged app, whose grantFileProtocolExtraPrivileges fuse is off) and with file access granted
-// (that fuse's default, the unpackaged app; Chromium's --allow-file-access-from-files). media://
-// answers CORS to exactly the origin pageOrigins names for each, and to nothing else.
+// Where the page comes from and the one Origin media:// answers with CORS headers: app://studio,
+// packaged or not (the dev server's in development). The packaged app is built with file: pages
+// treated as in a browser; the Origins a file: page really sends, measured in real Chromium under
+// both of Electron's treatments of file: ("null" with the grantFileProtocolExtraPrivileges fuse
+// off, "file://" with it on), are not let in: only the app's page is.
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const DEV = 'http://localhost:5173/'
 
-describe('pageOrigins', () => {
-  it('is the dev server in development, and one file: origin for the built page', () => {
-    const devServer = 'http://localhost:5173/'
-    expect(pageOrigins({ packaged: false, devServer })).toEqual(['http://localhost:5173'])
-    expect(pageOrigins({ packaged: true, devServer })).toEqual(['null'])
-    expect(pageOrigins({ packaged: false })).toEqual(['file://'])
-    expect(pageOrigins({ packaged: false, devServer: 'not a url' })).toEqual(['file://'])
+describe('pageOrigins, pageUrl, isPageUrl', () => {
+  it('app://studio for the built page, packaged or not; the dev server in development', () => {
+    expect(APP_ORIGIN).toBe('app://studio')
+    expect(pageOrigins({ packaged: false, devServer: DEV })).toEqual(['http://localhost:5173'])
+    expect(pageOrigins({ packaged: true, devServer: DEV })).toEqual(['app://studio'])
+    expect(pageOrigins({ packaged: true })).toEqual(['app://studio'])
+    expect(pageOrigins({ packaged: false })).toEqual(['app://studio'])
+    expect(pageOrigins({ packaged: false, devServer: 'not a url' })).toEqual(['app://studio'])
+    expect(pageOrigins({ packaged: false, devServer: 'file:///x/index.html' })).toEqual([
+      'app://studio',
+    ])
+  })
+
+  it('the window loads app://studio/index.html, or the dev server in development', () => {
+    expect(APP_PAGE_URL).toBe('app://studio/index.html')
+    expect(pageUrl({ packaged: true })).toBe(APP_PAGE_URL)
+    expect(pageUrl({ packaged: true, devServer: DEV })).toBe(APP_PAGE_URL)
+    expect(pageUrl({ packaged: false })).toBe(APP_PAGE_URL)
+    expect(pageUrl({ packaged: false, devServer: DEV })).toBe(DEV)
+    expect(pageUrl({ packaged: false, devServer: 'not a url' })).toBe(APP_PAGE_URL)
+  })
+
+  it.each([
+    ['app://studio/index.html', true],
+    ['app://studio/index.html#/library', true],
+    ['app://studio/', false],
+    ['app://studio/index.html?x=1', false],
+    ['app://studio/assets/other.html', false],
+    ['app://studio.evil/index.html', false],
+    [pathToFileURL(resolve('out/renderer/index.html')).href, false],
+    ['http://localhost:5173/', false],
+    ['https://example.com/', false],
+  ])('built page: %s is the page: %s', (url, expected) => {
+    expect(isPageUrl(url, { packaged: true, devServer: DEV })).toBe(expected)
+    expect(isPageUrl(url, { packaged: false })).toBe(expected)
+  })
+
+  it('in development, any page of the dev server, and nothing else', () => {
+    const dev = { packaged: false, devServer: DEV }
+    expect(isPageUrl('http://localhost:5173/', dev)).toBe(true)
+    expect(isPageUrl('http://localhost:5173/index.html#x', dev)).toBe(true)
+    expect(isPageUrl('http://localhost:5173.evil.example/', dev)).toBe(false)
+    expect(isPageUrl('http://localhost:5174/', dev)).toBe(false)
+    expect(isPageUrl(APP_PAGE_URL, dev)).toBe(false)
+    expect(isPageUrl('not a url', dev)).toBe(false)
   })
 
   it('the packaged app is built with file: pages treated as in a browser', async () => {
@@ -33,7 +78,7 @@ describe('pageOrigins', () => {
   })
 })
 
-describe.skipIf(!existsSync(CHROMIUM))('the Origin a file: page sends (real Chromium)', () => {
+describe.skipIf(!existsSync(CHROMIUM))('the Origins a file: page sends (real Chromium)', () => {
   let dir: string
   let server: Server
   let seen: (string | undefined)[]
@@ -93,14 +138,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the Origin a file: page sends (real Chro
   }
 
   it.each([
-    ['packaged (file: as in a browser)', true, []],
-    ['unpackaged (file: access granted)', false, ['--allow-file-access-from-files']],
-  ])('%s: the page sends the one origin media:// answers', async (_name, packaged, args) => {
+    ['the fuse off (file: as in a browser)', [], 'null'],
+    ['the fuse on (file: access granted)', ['--allow-file-access-from-files'], 'file://'],
+  ])('%s: a file: page sends %s, which media:// does not answer', async (_n, args, origin) => {
     const sent = await originSent(args as string[])
-    const origins = pageOrigins({ packaged: packaged as boolean })
-    expect(origins).toEqual([sent])
-    expect(await allowed(sent!, origins)).toBe(true)
-    // The other treatment's origin is not let in.
-    expect(await allowed(packaged ? 'file://' : 'null', origins)).toBe(false)
+    expect(sent).toBe(origin)
+    for (const packaged of [true, false]) {
+      const origins = pageOrigins({ packaged })
+      expect(await allowed(sent!, origins)).toBe(false)
+      // The control: the app's page's origin is answered.
+      expect(await allowed(APP_ORIGIN, origins)).toBe(true)
+    }
   })
 })

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CALLS, channelFor, type CallName } from '../../src/shared/contract'
 
 // main/index.ts, the composition root, run against a fake electron module: proves the window is
-// built hardened, every contract call has a handler, the media scheme is registered, and the
-// session denies permissions and navigation. Only the electron module is fake; the services are
-// the real ones.
+// built hardened, every contract call has a handler, the page's and media's schemes are
+// registered in one call, the page is served from app://studio/, and the session grants only full
+// screen and clipboard writing, to that page only, and denies navigation. Only the electron module
+// is fake; the services are the real ones.
 
 const fake = vi.hoisted(() => {
   const state = {
@@ -20,9 +21,11 @@ const fake = vi.hoisted(() => {
     }[],
     ipc: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
     schemes: [] as unknown[],
+    schemeCalls: 0,
     protocolHandlers: new Map<string, (r: Request) => Promise<Response>>(),
     permissionRequest: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
-    permissionCheck: null as null | (() => boolean),
+    permissionCheck: null as
+      null | ((wc: unknown, p: string, origin: string, d: Record<string, unknown>) => boolean),
     external: [] as string[],
     singleInstance: false,
     dataDir: '',
@@ -108,7 +111,10 @@ vi.mock('electron', () => ({
   },
   screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }) },
   protocol: {
-    registerSchemesAsPrivileged: (list: unknown[]) => fake.state.schemes.push(...list),
+    registerSchemesAsPrivileged: (list: unknown[]) => {
+      fake.state.schemeCalls++
+      fake.state.schemes.push(...list)
+    },
     handle: (scheme: string, fn: (r: Request) => Promise<Response>) =>
       fake.state.protocolHandlers.set(scheme, fn),
   },
@@ -161,12 +167,24 @@ afterAll(async () => {
   await rm(fake.state.dataDir, { recursive: true, force: true })
 })
 
-const rendererUrl = () => pathToFileURL(resolve('src/main/../renderer/index.html')).href
+const rendererFileUrl = () => pathToFileURL(resolve('src/renderer/index.html')).href
+const PAGE = 'app://studio/index.html'
 
 describe('main/index.ts wiring', () => {
-  it('asks for the single-instance lock and registers media: as a privileged streaming scheme', () => {
+  it('asks for the single-instance lock and registers app: and media: in one call', () => {
     expect(fake.state.singleInstance).toBe(true)
+    // Electron honours one registerSchemesAsPrivileged call only.
+    expect(fake.state.schemeCalls).toBe(1)
     expect(fake.state.schemes).toEqual([
+      {
+        scheme: 'app',
+        privileges: {
+          standard: true,
+          secure: true,
+          supportFetchAPI: true,
+          corsEnabled: true,
+        },
+      },
       {
         scheme: 'media',
         privileges: expect.objectContaining({
@@ -178,6 +196,18 @@ describe('main/index.ts wiring', () => {
       },
     ])
     expect(fake.state.protocolHandlers.has('media')).toBe(true)
+    expect(fake.state.protocolHandlers.has('app')).toBe(true)
+  })
+
+  it('loads the page from app://studio/, which serves it with its policy', async () => {
+    expect(fake.state.windows[0]!.loaded).toBe(PAGE)
+    const res = await fake.state.protocolHandlers.get('app')!(new Request(PAGE))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    const out = await fake.state.protocolHandlers.get('app')!(
+      new Request('app://studio/../main/index.ts'),
+    )
+    expect(out.status).toBe(404)
   })
 
   it('builds the window isolated, sandboxed, without Node, with the CJS preload', () => {
@@ -208,7 +238,7 @@ describe('main/index.ts wiring', () => {
   it('answers the app page and refuses any other frame', async () => {
     const handler = fake.state.ipc.get(channelFor('app.info'))!
     const page = fake.state.windows[0]!.loaded!
-    expect(page).toMatch(/renderer\/index\.html$/)
+    expect(page).toBe(PAGE)
     const ok = (await handler({ senderFrame: { url: page, parent: null } }, undefined)) as {
       ok: boolean
     }
@@ -222,14 +252,47 @@ describe('main/index.ts wiring', () => {
       ok: boolean
     }
     expect(sub.ok).toBe(false)
-    void rendererUrl
+    // The built file itself is not the page any more.
+    const file = (await handler(
+      { senderFrame: { url: rendererFileUrl(), parent: null } },
+      undefined,
+    )) as {
+      ok: boolean
+    }
+    expect(file.ok).toBe(false)
   })
 
-  it('denies every permission, new windows and navigation away', () => {
-    let granted: boolean | null = null
-    fake.state.permissionRequest!({}, 'media', (ok) => (granted = ok))
-    expect(granted).toBe(false)
-    expect(fake.state.permissionCheck!()).toBe(false)
+  it('grants full screen and clipboard writing to the page only; denies new windows, navigation', () => {
+    const request = (permission: string, requestingUrl: string, isMainFrame = true) => {
+      let granted: boolean | null = null
+      const ask = fake.state.permissionRequest as unknown as (
+        wc: unknown,
+        p: string,
+        cb: (ok: boolean) => void,
+        d: unknown,
+      ) => void
+      ask({}, permission, (ok) => (granted = ok), { requestingUrl, isMainFrame })
+      return granted
+    }
+    expect(request('fullscreen', PAGE)).toBe(true)
+    expect(request('clipboard-sanitized-write', PAGE)).toBe(true)
+    for (const p of ['media', 'clipboard-read', 'notifications', 'geolocation', 'openExternal'])
+      expect(request(p, PAGE)).toBe(false)
+    expect(request('fullscreen', 'https://evil.example/')).toBe(false)
+    expect(request('fullscreen', PAGE, false)).toBe(false)
+    // Without details (not what Electron does), refused rather than thrown.
+    let bare: boolean | null = null
+    fake.state.permissionRequest!({}, 'fullscreen', (ok) => (bare = ok))
+    expect(bare).toBe(false)
+    const check = fake.state.permissionCheck!
+    expect(check(null, 'clipboard-sanitized-write', 'app://studio/', { isMainFrame: true })).toBe(
+      true,
+    )
+    expect(
+      check(null, 'fullscreen', 'app://studio/', { requestingUrl: PAGE, isMainFrame: true }),
+    ).toBe(true)
+    expect(check(null, 'clipboard-read', 'app://studio/', { isMainFrame: true })).toBe(false)
+    expect(check(null, 'fullscreen', 'https://evil.example/', { isMainFrame: true })).toBe(false)
     const win = fake.state.windows[0]!
     expect(win.openHandler!({ url: 'https://klingai.com/' })).toEqual({ action: 'deny' })
     expect(fake.state.external).toEqual(['https://klingai.com/'])

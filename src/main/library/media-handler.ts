@@ -29,9 +29,9 @@ export interface MediaDeps {
   /** Poster frames: their folder, and a job's poster file (made on demand; null: none yet). */
   posters?: { root: string; fileFor(jobId: string): Promise<string | null> }
   /**
-   * Page origins that may read what is served: the app's page's one origin (its dev server's, or
-   * the built page's file: origin, "file://" or "null": platform/page-origins.ts). A request from
-   * any other origin gets no CORS header.
+   * Page origins that may read what is served: the app's page's one origin (app://studio, or
+   * the dev server's in development: platform/page-origins.ts). A request from any other origin
+   * gets no CORS header.
    */
   corsOrigins?: readonly string[]
 }

@@ -1,9 +1,11 @@
 import { BrowserWindow, screen, session, shell } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import Store from 'electron-store'
+import { permissionAllowed } from './permissions'
 
 // The one window, hardened per Electron's security checklist: isolated, sandboxed, no Node, no
-// navigation, no new windows, no permissions. Its size and place are remembered.
+// navigation, no new windows, and no permissions but full screen and writing the clipboard, for
+// the app's own page only (platform/permissions.ts). Its size and place are remembered.
 
 interface WindowState {
   x?: number
@@ -25,13 +27,31 @@ export const WEB_PREFERENCES = {
   spellcheck: false,
 } as const
 
-/** The page's policy, sent as a header in development (the built page carries it in a meta tag). */
-
-export function lockDownSession(): void {
+/**
+ * The session's rules. `pageOrigins`: the app's page's origins (platform/page-origins.ts), the
+ * only ones granted a permission. The page's policy is sent as a header to every response (the
+ * dev server's page; app:// sends it itself, and the page carries it in a meta tag too).
+ */
+export function lockDownSession(pageOrigins: readonly string[]): void {
   const s = session.defaultSession
   s.setSpellCheckerEnabled(false)
-  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  s.setPermissionCheckHandler(() => false)
+  // details is always given by Electron; a caller that leaves it out is refused, not an error.
+  s.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(
+      permissionAllowed(
+        permission,
+        { url: details?.requestingUrl, isMainFrame: details?.isMainFrame },
+        pageOrigins,
+      ),
+    ),
+  )
+  s.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    permissionAllowed(
+      permission,
+      { url: details?.requestingUrl, origin: requestingOrigin, isMainFrame: details?.isMainFrame },
+      pageOrigins,
+    ),
+  )
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -60,7 +80,8 @@ function visible(state: WindowState): boolean {
 
 export function createMainWindow(options: {
   preload: string
-  page: { url?: string; file: string }
+  /** The page's address: app://studio/index.html, or the dev server in development. */
+  url: string
   icon?: string
 }): BrowserWindow {
   const store = new Store<{ window: WindowState }>({
@@ -92,18 +113,17 @@ export function createMainWindow(options: {
   win.on('move', remember)
   win.on('close', remember)
 
-  const pageUrl = options.page.url
   win.webContents.setWindowOpenHandler(({ url }) => {
     // External https links open in the browser; nothing opens inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
+  // Only to the page it shows (a reload); a link elsewhere, or to another app:// file, is refused.
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== win.webContents.getURL()) event.preventDefault()
   })
   win.webContents.on('will-attach-webview', (event) => event.preventDefault())
 
-  if (pageUrl) void win.loadURL(pageUrl)
-  else void win.loadFile(options.page.file)
+  void win.loadURL(options.url)
   return win
 }
