@@ -12,6 +12,7 @@ import { Library } from '../../src/main/library/library'
 import { handleMediaRequest } from '../../src/main/library/media-handler'
 import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
+import { APP_PAGE_URL as APP_URL, isPageUrl } from '../../src/main/platform/page-origins'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { ipcTransport, type IpcRendererLike } from '../../src/preload/transport'
 
@@ -19,7 +20,6 @@ import { ipcTransport, type IpcRendererLike } from '../../src/preload/transport'
 // transport and createBridge, joined by an in-memory IPC that structured-clones everything that
 // crosses, as Electron does.
 
-const APP_URL = 'file:///app/out/renderer/index.html'
 const KEY = 'sk-distinctive-bridge-4242'
 
 class LoopbackIpc {
@@ -110,7 +110,7 @@ beforeEach(async () => {
     listWorker: resolve('out/main/list-worker.js'),
   })
   await core.start()
-  registerHandlers(ipc.main, core.handlers(), (url) => url === APP_URL)
+  registerHandlers(ipc.main, core.handlers(), (url) => isPageUrl(url, { packaged: true }))
   api = createBridge(ipcTransport(ipc.renderer))
 })
 
