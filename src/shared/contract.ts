@@ -185,6 +185,32 @@ export interface QueueStats {
   queued: number
   concurrency: number
   paused: boolean
+  /**
+   * Jobs whose last step failed here and waits to be tried again, by id: what a window opened
+   * later shows at once (left out where no engine runs: a history that could not be opened).
+   */
+  troubles?: Record<string, JobTrouble>
+}
+
+/**
+ * Why a step of a job failed here, apart from what the service answered (the job's own error
+ * says that): the history locked by another program past the wait, the disk holding it full, the
+ * history not written for another reason, or something unexpected.
+ */
+export type TroubleKind = 'locked' | 'full' | 'write' | 'unexpected'
+
+/**
+ * A job whose step failed here and is tried again after a growing wait. Kept in main's memory
+ * only (the history may be what fails), gone when a step goes through. `message` is English and
+ * fixed per kind (never the service's words, never the key); `retryAt` is when the next try runs.
+ */
+export interface JobTrouble {
+  kind: TroubleKind
+  message: string
+  /** Failed tries in a row. */
+  attempts: number
+  /** Epoch milliseconds. */
+  retryAt: number
 }
 
 export interface JobDetails {
@@ -288,6 +314,8 @@ export interface EventPayloads {
   /** A job left the history (deleted, or cancelled before it was sent). */
   'tasks.removed': { id: string }
   'download.progress': { jobId: string; received: number; total: number | null }
+  /** A job's step failed here and waits to be tried again; null once a step goes through. */
+  'tasks.trouble': { jobId: string; trouble: JobTrouble | null }
   'settings.changed': Settings
   'key.changed': KeyStatus
   'queue.changed': QueueStats
@@ -299,6 +327,7 @@ export const EVENTS: readonly EventName[] = [
   'tasks.updated',
   'tasks.removed',
   'download.progress',
+  'tasks.trouble',
   'settings.changed',
   'key.changed',
   'queue.changed',

@@ -7,6 +7,7 @@ import { playerMessages } from '../../src/renderer/src/i18n/parts/player'
 import { settingsMessages } from '../../src/renderer/src/i18n/parts/settings'
 import { spendMessages } from '../../src/renderer/src/i18n/parts/spend'
 import { historyMessages } from '../../src/renderer/src/i18n/parts/history'
+import { troubleMessages } from '../../src/renderer/src/i18n/parts/trouble'
 import { viewErrorMessages } from '../../src/renderer/src/i18n/parts/view-error'
 import { welcomeMessages } from '../../src/renderer/src/i18n/parts/welcome'
 
@@ -21,6 +22,7 @@ const PARTS = {
   spend: spendMessages,
   history: historyMessages,
   viewError: viewErrorMessages,
+  trouble: troubleMessages,
   welcome: welcomeMessages,
 }
 

@@ -1,4 +1,10 @@
-import type { AppInfo, EventName, EventPayloads, QueueStats } from '../../shared/contract'
+import type {
+  AppInfo,
+  EventName,
+  EventPayloads,
+  JobTrouble,
+  QueueStats,
+} from '../../shared/contract'
 import type { Job } from '../../shared/jobs'
 import type { Language } from '../../shared/language'
 import { isAllowedBaseUrl } from '../../shared/settings'
@@ -23,6 +29,8 @@ import { publicJob, type DesktopActions } from './desktop'
 // of them, is decided here. The app is one worker in the history, shared by its engines: a job a
 // command line works (resume, generate, wait) is left to it, and taken over if it dies; one a
 // command line left at an address the app has no engine for gets one (looked for every ~10 s).
+// A step that fails here (the history locked, its disk full) is told to the window as it happens
+// (tasks.trouble) and is in every queue.stats answer, so a window opened later shows it too.
 
 export type EmitFn = <E extends EventName>(event: E, payload: EventPayloads[E]) => void
 
@@ -165,6 +173,8 @@ export class Runner {
     else if (event.type === 'progress') {
       const { jobId, received, total } = event
       this.o.emit('download.progress', { jobId, received, total })
+    } else if (event.type === 'trouble') {
+      this.o.emit('tasks.trouble', { jobId: event.jobId, trouble: event.trouble })
     } else if (event.type === 'finished' && this.o.settings.get().notifications) {
       this.o.actions.notify(notificationFor(publicJob(event.job), this.o.language()))
     }
@@ -232,7 +242,7 @@ export class Runner {
     for (const address of new Set([normal(previous), normal(this.address())])) {
       const old = this.engines.get(address)
       this.engines.delete(address)
-      await old?.stop()
+      await this.retire(old)
     }
     this.engine(previous).start()
     this.engine(this.address()).start()
@@ -247,6 +257,14 @@ export class Runner {
     const result = this.o.ledger.removeQueued(id)
     if (result.removed) for (const e of this.all()) e.drop(id)
     return result
+  }
+
+  /** Stops an engine; what it showed of failing steps goes (the new one tells its own). */
+  private async retire(engine: Tracker | undefined): Promise<void> {
+    if (!engine) return
+    const shown = Object.keys(engine.troublesNow())
+    await engine.stop()
+    for (const jobId of shown) this.o.emit('tasks.trouble', { jobId, trouble: null })
   }
 
   private all(): Tracker[] {
@@ -271,12 +289,14 @@ export class Runner {
     const concurrency = this.o.settings.get().concurrency
     let running = 0
     let queued = 0
+    const troubles: Record<string, JobTrouble> = {}
     for (const e of this.all()) {
       const s = e.stats()
       running += s.running
       queued += s.queued
+      Object.assign(troubles, e.troublesNow())
     }
-    return { running, queued, concurrency, paused: this.paused }
+    return { running, queued, concurrency, paused: this.paused, troubles }
   }
 
   suspend(): void {

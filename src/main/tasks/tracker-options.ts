@@ -1,3 +1,4 @@
+import type { JobTrouble } from '../../shared/contract'
 import type { Job } from '../../shared/jobs'
 import type { VideoKind, VideoRequest } from '../../shared/kling'
 import type { BackoffOptions } from '../kling/http'
@@ -16,6 +17,8 @@ export type TrackerEvent =
   | { type: 'job'; job: JobRecord }
   | { type: 'progress'; jobId: string; received: number; total: number | null }
   | { type: 'finished'; job: JobRecord }
+  /** A step failed here and is tried again later (step-trouble.ts); null once one goes through. */
+  | { type: 'trouble'; jobId: string; trouble: JobTrouble | null }
 
 export interface TrackerOptions {
   ledger: Ledger
@@ -38,6 +41,8 @@ export interface TrackerOptions {
   burst?: number
   /** Waits after a 1303 (too many parallel tasks) or a create that never left. */
   requeueBackoff?: BackoffOptions
+  /** Waits before a step that failed here (the history locked, say) is tried again. */
+  stepRetry?: BackoffOptions
   /** Scales the poll policy's intervals (sandbox mode runs the emulator faster than real time). */
   pollScale?: number
   /**

@@ -1,3 +1,4 @@
+import type { JobTrouble } from '../../shared/contract'
 import { isLive, type Job, type JobState } from '../../shared/jobs'
 import type { DurationEstimate } from '../kling/poll-policy'
 import { systemClock, type Clock } from './clock'
@@ -6,13 +7,11 @@ import type { NewJobInput, TrackerEvent, TrackerOptions } from './tracker-option
 import { accepts, scopeOf } from './tracker-options'
 import { nextState, type LifecycleEvent } from './lifecycle'
 import { PollTiming } from './poll-timing'
-import { ClaimLost, EngineClaims, savingAs } from './engine-claims'
+import { ClaimLost, EngineClaims } from './engine-claims'
 import { Scheduler } from './scheduler'
-import { fetchVideo } from './steps/fetch-video'
-import { poll } from './steps/poll'
+import { runStep, stepDeps, type StepDeps } from './step-choice'
+import { StepTroubles } from './step-trouble'
 import { newMemory, type JobMemory, type Next, type StepContext } from './steps/step'
-import { submit } from './steps/submit'
-import { plainWire } from './steps/wire'
 import { Worker } from './worker'
 
 // The engine: runs every job to its end. It picks the step a job's state calls for (submit, poll,
@@ -20,7 +19,8 @@ import { Worker } from './worker'
 // the window, and hands the step's "what next" to the scheduler. The ledger alone is enough to
 // pick everything up again after a crash. Several processes may run engines on one history: a
 // job is worked only by the worker (process) holding its claim (engine-claims.ts), and every
-// write of a step is refused once that claim has gone to another process.
+// write of a step is refused once that claim has gone to another process. A step that fails here
+// (the history locked, its disk full) is tried again ever later, the window told why meanwhile.
 
 export { RESULT_LIFETIME_MS } from './steps/fetch-video'
 
@@ -43,8 +43,8 @@ export class Tracker {
   private readonly abort = new AbortController()
   private readonly worker: Worker
   private readonly claims: EngineClaims
-  /** The library, saving into this worker's own partial files. */
-  private readonly library: TrackerOptions['library']
+  private readonly steps: StepDeps
+  private readonly troubles: StepTroubles
   private stopped = false
 
   constructor(private readonly options: TrackerOptions) {
@@ -64,7 +64,8 @@ export class Tracker {
       taken: (job) => this.take(job),
       log: options.log,
     })
-    this.library = savingAs(this.worker, options.library)
+    this.steps = stepDeps(options, this.worker)
+    this.troubles = new StepTroubles(options, random, () => this.clock.now())
     this.scheduler = new Scheduler({
       clock: this.clock,
       random: this.random,
@@ -197,12 +198,14 @@ export class Tracker {
   private letGo(jobId: string): void {
     this.scheduler.forget(jobId)
     this.claims.release(jobId)
+    this.troubles.settle(jobId)
   }
 
   /** A live process works the job: no slot, no timer here; the claims look at it again later. */
   private elsewhere(jobId: string): void {
     this.scheduler.forget(jobId)
     this.claims.elsewhere(jobId)
+    this.troubles.settle(jobId)
   }
 
   /**
@@ -228,17 +231,36 @@ export class Tracker {
 
   /** One step of a job's life, chosen by its state in the ledger. */
   private async step(jobId: string): Promise<void> {
+    let ctx: StepContext | null = null
+    let next: Next
+    // Everything in the try: the claim's own write may be the one the history refuses.
+    try {
+      ctx = this.begin(jobId)
+      if (!ctx) return
+      next = await runStep(ctx, this.steps)
+      this.troubles.settle(jobId)
+    } catch (error) {
+      next = this.failed(jobId, error)
+    }
+    if (this.stopped || 'stop' in next) return
+    if ('end' in next) this.letGo(jobId)
+    else if ('after' in next) this.scheduler.schedule(jobId, next.after)
+    else if (ctx) this.scheduler.schedule(jobId, this.timing.delay(ctx.job, ctx.memory))
+  }
+
+  /** What a job's next step works with; null when there is none to run here now. */
+  private begin(jobId: string): StepContext | null {
     const job = this.ledger.get(jobId)
     if (!job || this.stopped || !this.sameAddress(job) || !worked(job)) {
       if (!this.stopped) this.letGo(jobId)
-      return
+      return null
     }
-    if (!this.claimFor(job)) return
+    if (!this.claimFor(job)) return null
     if (job.state === 'queued' && this.scheduler.paused) {
       // Waiting out a refusal while the queue was paused: back in line, the slot given up.
       this.scheduler.release(jobId)
       this.scheduler.admit(jobId)
-      return
+      return null
     }
     const ctx: StepContext = {
       job,
@@ -250,58 +272,35 @@ export class Tracker {
       claimSlot: () => this.scheduler.tryHold(jobId),
       baseUrl: this.options.client.baseUrl,
     }
-    let next: Next
-    try {
-      next = await this.run(ctx)
-    } catch (error) {
-      // Removed meanwhile (cancelled through another connection before the step wrote
-      // `creating`: that write found no job, so nothing was sent): nothing left to do.
-      if (!this.ledger.get(jobId)) {
-        this.letGo(jobId)
-        return
-      }
-      // Another process took the job over (this one stalled past the stale limit): its own.
-      if (error instanceof ClaimLost) {
-        this.elsewhere(jobId)
-        return
-      }
-      // A step that throws (a ledger write failing, say) is tried again, not dropped.
-      this.options.log?.(`job ${jobId}: ${error instanceof Error ? error.stack : String(error)}`)
-      next = { after: 30_000 }
-    }
-    if (this.stopped || 'stop' in next) return
-    if ('end' in next) this.letGo(jobId)
-    else if ('after' in next) this.scheduler.schedule(jobId, next.after)
-    else this.scheduler.schedule(jobId, this.timing.delay(ctx.job, ctx.memory))
+    return ctx
   }
 
-  private run(ctx: StepContext): Promise<Next> {
-    const { client } = this.options
-    const library = this.library
-    const sending = {
-      videos: client.videos,
-      wire: this.options.wire ?? plainWire,
-      requeueBackoff: this.options.requeueBackoff,
+  /**
+   * A step that threw. Gone meanwhile (cancelled through another connection before the step
+   * wrote `creating`: that write found no job, so nothing was sent), or taken over by another
+   * process (this one stalled past the stale limit): nothing left to do here. Otherwise (a write
+   * the history refused, say) tried again ever later, the window told why. The job's state in the
+   * ledger picks that step: a create that may have gone out is looked up, never sent again.
+   */
+  private failed(jobId: string, error: unknown): Next {
+    if (this.gone(jobId)) this.letGo(jobId)
+    else if (error instanceof ClaimLost) this.elsewhere(jobId)
+    else if (!this.stopped) return { after: this.troubles.failed(jobId, error) }
+    return { stop: true }
+  }
+
+  /** Whether the job left the history (a history that cannot be read says nothing of that). */
+  private gone(jobId: string): boolean {
+    try {
+      return !this.ledger.get(jobId)
+    } catch {
+      return false
     }
-    switch (ctx.job.state) {
-      case 'queued':
-      case 'creating':
-        return submit(ctx, sending)
-      case 'needs_attention':
-        // A known task is asked about; an unconfirmed create is only ever looked up first.
-        return ctx.job.taskId ? poll(ctx, client) : submit(ctx, sending)
-      case 'submitted':
-      case 'processing':
-        return poll(ctx, client)
-      case 'downloading':
-        return fetchVideo(ctx, {
-          videos: client.videos,
-          library,
-          onProgress: (jobId, p) => this.options.emit({ type: 'progress', jobId, ...p }),
-        })
-      default:
-        return Promise.resolve({ end: true })
-    }
+  }
+
+  /** Jobs whose step failed here and waits to be tried again, by id. */
+  troublesNow(): Record<string, JobTrouble> {
+    return this.troubles.all()
   }
 
   /** The typical duration of tasks like this one, learnt from this machine's history. */
@@ -393,6 +392,7 @@ export class Tracker {
     this.abort.abort()
     await this.scheduler.stop()
     this.claims.stop()
+    this.troubles.stop()
     if (!this.options.worker) this.worker.stop()
   }
 }

@@ -7,6 +7,7 @@ import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
 import { spendMessages } from './parts/spend'
+import { troubleMessages } from './parts/trouble'
 import { viewErrorMessages } from './parts/view-error'
 
 /** The messages of the views that predate the per-feature parts. */
@@ -265,6 +266,7 @@ export const en = {
   ...settingsMessages.en,
   ...spendMessages.en,
   ...viewErrorMessages.en,
+  ...troubleMessages.en,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -7,6 +7,7 @@ import { playerMessages } from './parts/player'
 import { welcomeMessages } from './parts/welcome'
 import { settingsMessages } from './parts/settings'
 import { spendMessages } from './parts/spend'
+import { troubleMessages } from './parts/trouble'
 import { viewErrorMessages } from './parts/view-error'
 
 // Bahasa Indonesia: complete, the type refuses a missing key.
@@ -266,4 +267,5 @@ export const id: Record<MessageKey, string> = {
   ...settingsMessages.id,
   ...spendMessages.id,
   ...viewErrorMessages.id,
+  ...troubleMessages.id,
 }

@@ -1,11 +1,12 @@
 import { create } from 'zustand'
-import { FACTS_IDS_MAX, type MediaFacts } from '../../../shared/contract'
+import { FACTS_IDS_MAX, type JobTrouble, type MediaFacts } from '../../../shared/contract'
 import { isLive, type Job, type JobPage, type JobQuery } from '../../../shared/jobs'
 import { api, call } from '../api'
 
 // Every job the page knows, by id. Updates arrive as events with a revision; an older revision
 // than the one held is dropped, so events and list answers can race without going backwards.
-// Also the library's current query, its results by position, and the facts of saved files.
+// Also the library's current query, its results by position, the facts of saved files, and the
+// steps main retries after they failed on this computer (kept current by trouble-watch.ts).
 
 export const PAGE = 200
 /** How many ids one library.facts call may name (the contract's limit). */
@@ -35,6 +36,12 @@ export interface JobsState {
   facts: Record<string, MediaFacts>
   /** Ids already asked about (answered or not), so a scroll never asks twice. */
   factsAsked: Record<string, true>
+  /** Jobs whose step failed in main and waits to be tried again (main's memory, not the history). */
+  troubles: Record<string, JobTrouble>
+  /** One job's trouble as main told it; null: gone (a step went through). */
+  setTrouble(id: string, trouble: JobTrouble | null): void
+  /** Main's whole list; jobs in `keep` (told of since it was asked for) keep what they hold. */
+  setTroubles(all: Record<string, JobTrouble>, keep?: ReadonlySet<string>): void
   apply(job: Job): void
   applyMany(jobs: Job[]): void
   remove(id: string): void
@@ -130,9 +137,10 @@ function withoutJob(s: JobsState, id: string): Partial<JobsState> {
   const { [id]: _facts, ...facts } = s.facts
   const { [id]: _asked, ...factsAsked } = s.factsAsked
   const { [id]: _progress, ...progress } = s.progress
+  const { [id]: _trouble, ...troubles } = s.troubles
   const ids = s.ids.filter((x) => x !== id)
   const total = Math.max(0, s.total - (ids.length < s.ids.length ? 1 : 0))
-  return { byId, ids, total, facts, factsAsked, progress }
+  return { byId, ids, total, facts, factsAsked, progress, troubles }
 }
 
 /**
@@ -223,6 +231,23 @@ export const useJobs = create<JobsState>((set, get) => ({
   progress: {},
   facts: {},
   factsAsked: {},
+  troubles: {},
+  setTrouble(id, trouble) {
+    set((s) => {
+      const { [id]: _held, ...troubles } = s.troubles
+      return { troubles: trouble ? { ...troubles, [id]: trouble } : troubles }
+    })
+  },
+  setTroubles(all, keep) {
+    set((s) => {
+      const troubles = { ...all }
+      for (const id of keep ?? []) {
+        if (s.troubles[id]) troubles[id] = s.troubles[id]
+        else delete troubles[id]
+      }
+      return { troubles }
+    })
+  },
   apply(job) {
     const held = get().byId[job.id]
     if (!fresher(held, job)) return

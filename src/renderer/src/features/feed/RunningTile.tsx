@@ -11,11 +11,13 @@ import { UnreachableNote } from './FailurePanel'
 import { progressOf, stepOf, type Step } from './feed-model'
 import { useGuard } from './guard'
 import { TileHead, type TileProps } from './TileHead'
+import { TroubleNote } from './TroubleNote'
 import { useNow } from './use-now'
 
 // A take on its way: the step it is at, the time so far and the time such takes usually need,
 // a progress estimate from those (or the bytes of its download), and Cancel while it still waits
-// here (nothing sent, nothing paid).
+// here (nothing sent, nothing paid). A step main retries after it failed on this computer (the
+// history locked, its disk full) says so.
 
 const STEP_LABEL: Record<Step, MessageKey> = {
   queued: 'step.queued',
@@ -76,6 +78,7 @@ export function RunningTile(props: TileProps): React.JSX.Element {
             {t('feed.downloaded', { received: mb(download.received), total: mb(download.total) })}
           </p>
         ) : null}
+        <TroubleNote jobId={job.id} />
         <UnreachableNote job={job} />
         {passing && (
           <p className="muted tile-note">

@@ -5,6 +5,7 @@ import { DoneTile } from './DoneTile'
 import { FailurePanel } from './FailurePanel'
 import { RunningTile } from './RunningTile'
 import { TileHead, type TileProps } from './TileHead'
+import { TroubleNote } from './TroubleNote'
 
 // One take of the feed, by where it stands: on its way, finished, or failed (explained, with
 // what can be done). A take keeps its place and shape as it moves from one to the next.
@@ -19,6 +20,8 @@ function FailedTile(props: TileProps): React.JSX.Element {
       </div>
       <div className="tile-body">
         <TileHead {...props} />
+        {/* An unconfirmed create is still looked up: that step too may fail here. */}
+        {job.state === 'needs_attention' && <TroubleNote jobId={job.id} />}
         <FailurePanel job={job} onEdit={onEdit} />
       </div>
     </li>

@@ -6,6 +6,7 @@ import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
 import { formatDuration } from '../../ui/format'
 import { FailurePanel, UnreachableNote } from '../feed/FailurePanel'
+import { TroubleNote } from '../feed/TroubleNote'
 import { sentElsewhere } from '../settings/sent-elsewhere'
 import { JobActions } from './JobActions'
 import { JobSteps } from './JobSteps'
@@ -13,7 +14,8 @@ import { clockText } from './queue-model'
 
 // One job in the Queue: its prompt and state, its steps (or, when it failed, why and what can be
 // done), its clock and estimate, the address it went to when that is no longer the one in
-// Settings (it is followed there), the download's progress, and what the person can do with it.
+// Settings (it is followed there), the download's progress, a step main retries after it failed
+// here (the history locked, its disk full), and what the person can do with it.
 
 /** Main's estimate of how long the job takes, in seconds, once it has answered. */
 function useEstimate(id: string): number | null {
@@ -68,6 +70,7 @@ export function JobCard({ job, now }: { job: Job; now: number }): React.JSX.Elem
           {percent ?? ''}
         </progress>
       )}
+      <TroubleNote jobId={job.id} />
       <UnreachableNote job={job} />
       {failed && <FailurePanel job={job} />}
       <JobActions job={job} />
