@@ -142,4 +142,24 @@ describe('the app', () => {
     expect((await must(api.queue.stats())).troubles).toEqual({})
     expect(studio.emulator.tasks()).toMatchObject([{ create_requests: 1 }])
   })
+
+  it('answers a call the history refuses with what is wrong with it, not as a fault of the app', async () => {
+    const { api, ledger } = studio
+    ledger.db.exec('PRAGMA busy_timeout = 20')
+    await must(api.queue.pause())
+    const [job] = await must(api.tasks.create({ request: { prompt: 'starred under a lock' } }))
+    const other = otherConnection(ledger.path)
+    other.exec('BEGIN IMMEDIATE')
+    const locked = await api.tasks.favourite({ id: job!.id, favourite: true })
+    expect(locked.ok).toBe(false)
+    expect(!locked.ok && locked.error).toMatchObject({
+      code: 'history_locked',
+      message: expect.stringMatching(
+        /^The history is locked by another program \(database is locked/,
+      ),
+    })
+    other.exec('ROLLBACK')
+    // Nothing lost: the same call goes through once the lock is gone.
+    expect((await must(api.tasks.favourite({ id: job!.id, favourite: true }))).favourite).toBe(true)
+  })
 })

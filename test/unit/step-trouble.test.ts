@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { JobTrouble } from '../../src/shared/contract'
 import { seededRandom } from '../../src/shared/seeded-random'
 import {
+  historyFailure,
   STEP_RETRY,
   StepTroubles,
   TROUBLE_TEXT,
@@ -168,5 +169,22 @@ describe('StepTroubles', () => {
     held.failed('j1', new Error('database is locked'))
     held.settle('j1')
     expect(told).toHaveLength(1)
+  })
+})
+
+describe('historyFailure', () => {
+  it('says a file damaged while the app runs is the history, and leaves other errors alone', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const file = join(dir, 'garbage.db')
+    writeFileSync(file, Buffer.alloc(8192, 0x5a))
+    const db = new DatabaseSync(file)
+    open.push(db)
+    const error = thrown(() => db.prepare('SELECT * FROM jobs').all())
+    expect(historyFailure(error)).toEqual({
+      code: 'history_write',
+      message: expect.stringMatching(/^The history could not be written \(file is not a database/),
+    })
+    expect(historyFailure(new Error('database is locked'))).toBeNull()
+    expect(historyFailure('text')).toBeNull()
   })
 })

@@ -10,6 +10,7 @@ import {
 } from '../../shared/contract'
 import { CallError } from '../app/call-error'
 import { KlingApiError } from '../kling/errors'
+import { historyFailure } from '../tasks/step-trouble'
 
 // Binds the contract to services. Every call: the sender must be the app's own top frame, the
 // input must pass the contract's check, and the answer is always an envelope, never a throw, so
@@ -46,6 +47,10 @@ export function toErrorPayload(error: unknown): Envelope<never> {
       },
     }
   }
+  // The history failing under a call (locked by another program, its disk full, damaged while
+  // the app runs): said as what it is, not as a fault of the app.
+  const history = historyFailure(error)
+  if (history) return { ok: false, error: history }
   return {
     ok: false,
     error: { code: 'internal', message: error instanceof Error ? error.message : String(error) },

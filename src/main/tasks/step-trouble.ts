@@ -57,6 +57,18 @@ export function troubleKindOf(error: unknown): TroubleKind {
   return e.code === 'ERR_SQLITE_ERROR' ? 'write' : 'unexpected'
 }
 
+/** What a call says when the history refused it: null for an error that is not SQLite's. */
+export function historyFailure(error: unknown): { code: string; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null
+  if ((error as { code?: unknown }).code !== 'ERR_SQLITE_ERROR') return null
+  const kind = troubleKindOf(error)
+  const said = (error as { message?: unknown }).message
+  return {
+    code: `history_${kind}`,
+    message: `${TROUBLE_TEXT[kind]}${typeof said === 'string' && said ? ` (${said})` : ''}`,
+  }
+}
+
 /** The troubles of one engine's jobs, by id: set when a step fails, gone when one goes through. */
 export class StepTroubles {
   private readonly held = new Map<string, JobTrouble>()

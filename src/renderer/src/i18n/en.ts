@@ -247,6 +247,11 @@ export const base = {
   'error.code.timeout': 'The service took too long to answer.',
   'error.code.unreadable_response': 'The service answered with something that is not its API.',
   'error.code.ambiguous_create': 'The service did not confirm the request; it is not sent twice.',
+  'error.code.history_locked': 'Your history is locked by another program; try again in a moment.',
+  'error.code.history_full':
+    'The disk holding your history is full; free some space, then try again.',
+  'error.code.history_write': 'Your history could not be read or written.',
+  'error.code.history_unexpected': 'Your history could not be read or written.',
   'error.requestId': 'request id {id}',
   'error.generic': 'Something went wrong: {message}',
   'common.cancel': 'Cancel',

@@ -248,6 +248,12 @@ const base: Record<keyof typeof enBase, string> = {
   'error.code.unreadable_response': 'Layanan menjawab dengan sesuatu yang bukan API-nya.',
   'error.code.ambiguous_create':
     'Layanan tidak mengonfirmasi permintaan ini; permintaan tidak dikirim dua kali.',
+  'error.code.history_locked':
+    'Riwayat Anda sedang dikunci oleh program lain; coba lagi sebentar lagi.',
+  'error.code.history_full':
+    'Disk tempat riwayat Anda sudah penuh; kosongkan sebagian ruang, lalu coba lagi.',
+  'error.code.history_write': 'Riwayat Anda tidak dapat dibaca atau ditulis.',
+  'error.code.history_unexpected': 'Riwayat Anda tidak dapat dibaca atau ditulis.',
   'error.requestId': 'ID permintaan {id}',
   'error.generic': 'Terjadi kesalahan: {message}',
   'common.cancel': 'Batal',
