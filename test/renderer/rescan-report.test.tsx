@@ -62,7 +62,7 @@ describe('the rescan’s report', () => {
     await clickRescan('Rescan folder')
     expect(rescan).toHaveBeenCalledOnce()
     expect(useApp.getState().notice?.text).toBe(
-      'Rescanned: 3 videos in the folder, 2 new to the history, 0 no longer on disk. 23 sidecars were left out: see the list under the title.',
+      'Rescan done. Videos in the folder: 3; new to the history: 2; no longer on disk: 0. 23 sidecars were left out: see the list under the title.',
     )
     const report = screen.getByRole('region', { name: 'Sidecars left out of the rescan' })
     const items = report.querySelectorAll('li')
@@ -93,7 +93,7 @@ describe('the rescan’s report', () => {
     render(<LibraryView />)
     await clickRescan('Rescan folder')
     expect(useApp.getState().notice?.text).toBe(
-      'Rescanned: 3 videos in the folder, 2 new to the history, 0 no longer on disk.',
+      'Rescan done. Videos in the folder: 3; new to the history: 2; no longer on disk: 0.',
     )
     expect(screen.queryByRole('region', { name: 'Sidecars left out of the rescan' })).toBeNull()
   })

@@ -160,7 +160,7 @@ export const base = {
   'library.close': 'Close',
   'library.details': 'Details',
   'library.rescanned':
-    'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk.',
+    'Rescan done. Videos in the folder: {found}; new to the history: {added}; no longer on disk: {missing}.',
   'library.rescan': 'Rescan folder',
   'details.prompt': 'Prompt',
   'details.negative': 'Negative prompt',

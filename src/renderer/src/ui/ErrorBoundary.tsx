@@ -1,5 +1,6 @@
 import { Component, Fragment, useEffect, useRef, type ErrorInfo, type ReactNode } from 'react'
 import { useT } from '../i18n'
+import './error-boundary.css'
 
 // One view that throws while drawing must not take the window with it: in its place a calm panel
 // in the person's language says what happened, offers to reload just that view (a fresh mount of
@@ -33,15 +34,19 @@ function ViewFailed(props: { name: string; error: Error; onReload(): void }): Re
         {t('viewError.title')}
       </h1>
       <p>{t('viewError.body', { view: props.name })}</p>
-      <p>
-        <button type="button" onClick={props.onReload}>
+      <div className="button-row">
+        <button type="button" className="primary" onClick={props.onReload}>
           {t('viewError.reload')}
         </button>
-      </p>
-      <p className="muted">{t('viewError.again')}</p>
-      <p>
-        {t('viewError.message')}: <code className="mono">{messageOf(props.error)}</code>
-      </p>
+      </div>
+      <div className="view-failed-support">
+        <p className="muted">{t('viewError.again')}</p>
+        <p className="view-failed-label">{t('viewError.message')}</p>
+        {/* The engine's own words, English whatever the person's language. */}
+        <code className="mono" lang="en">
+          {messageOf(props.error)}
+        </code>
+      </div>
     </section>
   )
 }

@@ -35,45 +35,51 @@ export function HistoryProblemView({ problem }: { problem: HistoryProblem }): Re
   const text = TEXT[problem.kind]
   return (
     <main className="history-problem" aria-labelledby="history-problem-title">
-      <h1 id="history-problem-title" ref={heading} tabIndex={-1}>
-        {t(text.title)}
-      </h1>
-      <p>{t(text.body)}</p>
-      {problem.kind === 'damaged' && <p>{t('history.damaged.afresh')}</p>}
-      <p className="mono history-file">{t('history.file', { file: problem.file })}</p>
-      <p className="detail">{t('history.detail', { message: problem.message })}</p>
-      {stage.kind === 'failed' && (
-        <p role="alert" className="history-failed">
-          {t('history.failed', { message: stage.message })}
-        </p>
-      )}
-      <div className="button-row">
-        {problem.kind === 'damaged' && (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => restart(() => call(api().app.startAfresh({ file: problem.file })))}
-          >
-            {t('history.startAfresh')}
-          </button>
+      <div className="card attention history-problem-card">
+        <h1 id="history-problem-title" ref={heading} tabIndex={-1}>
+          {t(text.title)}
+        </h1>
+        <p>{t(text.body)}</p>
+        {problem.kind === 'damaged' && <p>{t('history.damaged.afresh')}</p>}
+        <p className="mono history-file">{t('history.file', { file: problem.file })}</p>
+        {/* SQLite's and main's own words, English: for support, not in the way. */}
+        <details className="history-detail">
+          <summary>{t('history.technical')}</summary>
+          <p className="detail">{t('history.detail', { message: problem.message })}</p>
+        </details>
+        {stage.kind === 'failed' && (
+          <p role="alert" className="history-failed">
+            {t('history.failed', { message: stage.message })}
+          </p>
         )}
-        {problem.kind === 'locked' && (
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => restart(() => call(api().app.restart()))}
-          >
-            {t('history.tryAgain')}
+        <div className="button-row">
+          {problem.kind === 'damaged' && (
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => restart(() => call(api().app.startAfresh({ file: problem.file })))}
+            >
+              {t('history.startAfresh')}
+            </button>
+          )}
+          {problem.kind === 'locked' && (
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => restart(() => call(api().app.restart()))}
+            >
+              {t('history.tryAgain')}
+            </button>
+          )}
+          {/* Main quits when this window closes. */}
+          <button type="button" disabled={busy} onClick={() => window.close()}>
+            {t('history.quit')}
           </button>
-        )}
-        {/* Main quits when this window closes. */}
-        <button type="button" disabled={busy} onClick={() => window.close()}>
-          {t('history.quit')}
-        </button>
+        </div>
+        {busy && <p aria-live="polite">{t('history.restarting')}</p>}
       </div>
-      {busy && <p aria-live="polite">{t('history.restarting')}</p>}
     </main>
   )
 }

@@ -17,6 +17,7 @@ export const historyMessages = messages(
     'history.newer.body':
       'Your history was written by a newer version of Kling Studio, which this version cannot read. It is left exactly as it is: update Kling Studio to open it.',
     'history.file': 'File: {file}',
+    'history.technical': 'Details for support',
     'history.detail': 'Detail: {message}',
     'history.startAfresh': 'Start afresh',
     'history.tryAgain': 'Try again',
@@ -37,6 +38,7 @@ export const historyMessages = messages(
     'history.newer.body':
       'Riwayat Anda ditulis oleh versi Kling Studio yang lebih baru, yang tidak dapat dibaca oleh versi ini. Riwayat dibiarkan apa adanya: perbarui Kling Studio untuk membukanya.',
     'history.file': 'Berkas: {file}',
+    'history.technical': 'Rincian untuk tim dukungan',
     'history.detail': 'Rincian: {message}',
     'history.startAfresh': 'Mulai dari awal',
     'history.tryAgain': 'Coba lagi',

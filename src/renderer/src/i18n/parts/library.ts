@@ -38,14 +38,15 @@ export const libraryMessages = messages(
     'browse.menu.label': 'Video actions',
     'browse.menu.play': 'Play',
     'rescan.skippedOne':
-      'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk. 1 sidecar was left out: see the list under the title.',
+      'Rescan done. Videos in the folder: {found}; new to the history: {added}; no longer on disk: {missing}. 1 sidecar was left out: see the list under the title.',
     'rescan.skipped':
-      'Rescanned: {found} videos in the folder, {added} new to the history, {missing} no longer on disk. {n} sidecars were left out: see the list under the title.',
+      'Rescan done. Videos in the folder: {found}; new to the history: {added}; no longer on disk: {missing}. {n} sidecars were left out: see the list under the title.',
     'rescan.title': 'Sidecars left out of the rescan',
     'rescan.intro':
       'These .json files in the library folder could not be used, so nothing of them entered the history. No video was changed or moved.',
     'rescan.more': '…and {n} more (the first {shown} are listed).',
     'rescan.field': 'field {field}',
+    'rescan.detail': 'For support: {message}',
     'rescan.reason.too_large': 'Too large to be a sidecar: it was not read.',
     'rescan.reason.unreadable': 'Could not be read (it is not a plain file).',
     'rescan.reason.not_json': 'Not valid JSON.',
@@ -96,6 +97,7 @@ export const libraryMessages = messages(
       'File .json berikut di folder pustaka tidak dapat dipakai, jadi tidak ada isinya yang masuk ke riwayat. Tidak ada video yang diubah atau dipindahkan.',
     'rescan.more': '…dan {n} lagi ({shown} yang pertama ditampilkan).',
     'rescan.field': 'kolom {field}',
+    'rescan.detail': 'Untuk tim dukungan: {message}',
     'rescan.reason.too_large': 'Terlalu besar untuk sebuah sidecar: file ini tidak dibaca.',
     'rescan.reason.unreadable': 'Tidak dapat dibaca (bukan file biasa).',
     'rescan.reason.not_json': 'Bukan JSON yang valid.',
