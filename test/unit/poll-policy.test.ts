@@ -3,7 +3,6 @@ import {
   DEFAULT_ESTIMATE,
   DEFAULT_POLICY,
   estimateFromDurations,
-  hazardAt,
   nextPollDelayMs,
   type DurationEstimate,
   type PollState,
@@ -31,7 +30,7 @@ function schedule(untilSeconds: number, estimate?: DurationEstimate): number[] {
   return times
 }
 
-const p99 = DEFAULT_ESTIMATE.medianSeconds * Math.exp(2.3263 * DEFAULT_ESTIMATE.spread)
+const p999 = DEFAULT_ESTIMATE.medianSeconds * Math.exp(3.0902 * DEFAULT_ESTIMATE.spread)
 
 describe('nextPollDelayMs', () => {
   it('stays between the floor and the ceiling everywhere, for any estimate', () => {
@@ -67,18 +66,35 @@ describe('nextPollDelayMs', () => {
   })
 
   it('does not leap from the quiet stretch over where finishes begin', () => {
-    const times = schedule(200)
-    const p5 = DEFAULT_ESTIMATE.medianSeconds * Math.exp(-1.645 * DEFAULT_ESTIMATE.spread)
+    const times = schedule(600)
+    const quantile = (z: number) =>
+      DEFAULT_ESTIMATE.medianSeconds * Math.exp(z * DEFAULT_ESTIMATE.spread)
+    // The one long step after the early window lands before 2% of the tasks have finished.
+    expect(times.find((t) => t > 20)).toBeLessThan(quantile(-2.054))
     for (let i = 1; i < times.length; i++) {
       const gap = times[i]! - times[i - 1]!
-      // Once finishes are likely, no gap can be long, wherever the previous query happened to be.
-      if (times[i]! > p5 + 10) expect(gap).toBeLessThanOrEqual(5.01)
+      // Between the 20% and 95% quantiles finishes are dense: no step there is long.
+      if (times[i - 1]! >= quantile(-0.842) && times[i]! <= quantile(1.645))
+        expect(gap).toBeLessThanOrEqual(DEFAULT_POLICY.lateMs / 1000)
       expect(gap).toBeLessThanOrEqual(DEFAULT_POLICY.ceilingMs / 1000)
     }
   })
 
+  it('uses the spread it learnt: short steps in a narrow bulk, longer ones over a wide one', () => {
+    const learnt = (spread: number) => ({ medianSeconds: 180, spread, samples: 200 })
+    const narrow = learnt(0.3)
+    const wide = learnt(0.75)
+    // Around the median a narrow spread finishes tasks densely: steps well under the 5 s that
+    // keeps the tail of latency short, which a wide spread needs all of.
+    expect(at(180, { estimate: narrow })).toBeLessThanOrEqual(3_250)
+    expect(at(180, { estimate: wide })).toBeGreaterThan(at(180, { estimate: narrow }) + 1_000)
+    expect(at(180, { estimate: wide })).toBeLessThanOrEqual(DEFAULT_POLICY.lateMs)
+    // And nothing finishes for longer before a narrow bulk: it waits longer out of the early window.
+    expect(at(20, { estimate: narrow })).toBeGreaterThan(2 * at(20, { estimate: wide }))
+  })
+
   it('settles at a steady pace past the estimate’s upper tail, without giving up', () => {
-    for (const s of [p99 + 30, 1_000, 5_000, 50_000])
+    for (const s of [p999 + 30, 1_000, 5_000, 50_000])
       expect(at(s)).toBe(DEFAULT_POLICY.tailIntervalMs)
   })
 
@@ -130,14 +146,6 @@ describe('nextPollDelayMs', () => {
     expect(at(180, { estimate: broken })).toBe(at(180))
     expect(nextPollDelayMs({ elapsedMs: Number.NaN, queries: 0, consecutiveErrors: 0 })).toBe(at(0))
     expect(nextPollDelayMs({ elapsedMs: -5_000, queries: 0, consecutiveErrors: 0 })).toBe(at(0))
-  })
-
-  it('hazard is a rate of a probability: early failures, then low, then about 1/100 s', () => {
-    expect(hazardAt(5)).toBeCloseTo(0.1 / 20 / (1 - 0.1 * 0.25), 3)
-    expect(hazardAt(40)).toBeLessThan(hazardAt(180) / 20)
-    expect(hazardAt(180)).toBeGreaterThan(0.005)
-    expect(hazardAt(180)).toBeLessThan(0.02)
-    expect(hazardAt(1e6)).toBeGreaterThanOrEqual(0)
   })
 })
 

@@ -9,6 +9,15 @@ import type { JobMemory } from './steps/step'
 // took on this machine (learnt from the history, kept until another task finishes) and what the
 // server asked for.
 
+/**
+ * The newest durations an estimate is learnt from: enough to pin median and spread within a few
+ * percent (what the policy's margin on late tasks allows for), few enough to follow the service
+ * when it speeds up or slows down. The policy solves its schedule once per estimate and keeps it,
+ * so a query costs a lookup; a finished task drops the estimates here, and the next query learns
+ * again from one indexed read (usually landing on the plan already kept).
+ */
+export const LEARNT_DURATIONS = 200
+
 export class PollTiming {
   private readonly estimates = new Map<string, DurationEstimate>()
 
@@ -33,7 +42,9 @@ export class PollTiming {
     const key = `${job.kind}|${r.model_name ?? ''}|${r.mode ?? ''}|${r.duration ?? ''}`
     let estimate = this.estimates.get(key)
     if (!estimate) {
-      estimate = estimateFromDurations(this.o.ledger.durations(job.kind, job.request))
+      estimate = estimateFromDurations(
+        this.o.ledger.durations(job.kind, job.request, LEARNT_DURATIONS),
+      )
       this.estimates.set(key, estimate)
     }
     return estimate
