@@ -4,8 +4,10 @@ import { RequestBudget } from './request-budget'
 // When each job's next step runs, and how many run on the service at once. It knows job ids,
 // timers and counts, nothing of what a step does: at most `concurrency` jobs hold a slot on the
 // service (Kling counts one per running task), the rest wait in line in the order they came; every
-// step takes a token from one global request budget; nothing fires while the system sleeps, and
-// what came due meanwhile runs on wake. Its bookkeeping costs what a change needs (a set insert, a
+// step takes a token from one global request budget, and steps that found none wait in one line,
+// first come first served (otherwise a step due just as a token frees up would jump the line, and
+// under a busy budget some jobs, creates say, could be starved for minutes); nothing fires while
+// the system sleeps, and what came due meanwhile runs on wake. Its bookkeeping costs what a change needs (a set insert, a
 // queue shift), never a walk over the history.
 
 export interface SchedulerOptions {
@@ -32,6 +34,9 @@ export class Scheduler {
   /** Holding a slot: being created, or running on the service. */
   private readonly holding = new Set<string>()
   private readonly inFlight = new Set<Promise<unknown>>()
+  /** Steps that came due when the budget had no token, in the order they came (one timer). */
+  private readonly tokenLine = new Set<string>()
+  private lineTimer: unknown = null
   private concurrency: number
   private queuePaused = false
   private suspended = false
@@ -66,6 +71,7 @@ export class Scheduler {
     const t = this.timers.get(jobId)
     if (t?.handle) this.o.clock.clearTimeout(t.handle)
     this.timers.delete(jobId)
+    this.tokenLine.delete(jobId)
     this.release(jobId)
   }
 
@@ -80,6 +86,7 @@ export class Scheduler {
   /** Runs the job's next step after `delayMs` (replacing any earlier timer of it). */
   schedule(jobId: string, delayMs: number): void {
     if (this.stopped) return
+    this.tokenLine.delete(jobId)
     const t = this.timers.get(jobId) ?? { handle: null, dueAt: 0, busy: false }
     if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
     t.dueAt = this.o.clock.now() + delayMs
@@ -105,11 +112,33 @@ export class Scheduler {
     t.handle = null
     // A step under way schedules its own next one when it ends.
     if (t.busy) return
-    const token = this.budget.take()
-    if (!token.ok) {
-      this.schedule(jobId, token.waitMs + Math.floor(this.o.random() * 50))
-      return
+    this.tokenLine.add(jobId)
+    // Behind others waiting for a token: the line's timer serves them in order.
+    if (this.tokenLine.size === 1) this.serveLine()
+  }
+
+  /** Hands out tokens to the line's steps, in order, while the budget has them. */
+  private serveLine(): void {
+    if (this.lineTimer !== null) this.o.clock.clearTimeout(this.lineTimer)
+    this.lineTimer = null
+    if (this.stopped || this.suspended) return
+    for (const jobId of this.tokenLine) {
+      const t = this.timers.get(jobId)
+      if (!t || t.busy || t.handle !== null) {
+        this.tokenLine.delete(jobId)
+        continue
+      }
+      const token = this.budget.take()
+      if (!token.ok) {
+        this.lineTimer = this.o.clock.setTimeout(() => this.serveLine(), token.waitMs)
+        return
+      }
+      this.tokenLine.delete(jobId)
+      this.start(jobId, t)
     }
+  }
+
+  private start(jobId: string, t: Timer): void {
     t.busy = true
     const step = this.o.run(jobId).finally(() => {
       t.busy = false
@@ -139,6 +168,8 @@ export class Scheduler {
   /** The system is going to sleep: no timers fire until wake. */
   suspend(): void {
     this.suspended = true
+    if (this.lineTimer !== null) this.o.clock.clearTimeout(this.lineTimer)
+    this.lineTimer = null
     for (const t of this.timers.values()) {
       if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
       t.handle = null
@@ -150,8 +181,12 @@ export class Scheduler {
     if (!this.suspended) return
     this.suspended = false
     const now = this.o.clock.now()
-    for (const [jobId, t] of this.timers) this.schedule(jobId, Math.max(0, t.dueAt - now))
+    const line = [...this.tokenLine]
+    for (const [jobId, t] of this.timers)
+      if (!this.tokenLine.has(jobId)) this.schedule(jobId, Math.max(0, t.dueAt - now))
     this.pump()
+    // Those already in line for a token keep their places.
+    if (line.length > 0) this.serveLine()
   }
 
   counts(): { holding: number; waiting: number; concurrency: number; paused: boolean } {
@@ -175,6 +210,8 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopped = true
+    if (this.lineTimer !== null) this.o.clock.clearTimeout(this.lineTimer)
+    this.tokenLine.clear()
     for (const t of this.timers.values()) if (t.handle !== null) this.o.clock.clearTimeout(t.handle)
     this.timers.clear()
     await Promise.allSettled([...this.inFlight])
