@@ -111,11 +111,12 @@ export interface AppInfo {
 
 /**
  * Why the history (history.db) cannot be used: damaged (cut short, garbage: can be moved aside
- * for a fresh one), locked (another process held it past the wait: try again) or newer (written
- * by a newer app: left as it is). `message` is the detail in English, `file` its path.
+ * for a fresh one), locked (another process held it past the wait: try again), full (the disk
+ * holding it has no room: free some, then try again) or newer (written by a newer app: left as it
+ * is). `message` is the detail in English, `file` its path.
  */
 export interface HistoryProblem {
-  kind: 'damaged' | 'locked' | 'newer'
+  kind: 'damaged' | 'locked' | 'full' | 'newer'
   message: string
   file: string
 }

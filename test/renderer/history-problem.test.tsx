@@ -107,6 +107,18 @@ describe('history problem notice', () => {
     expect(close).toHaveBeenCalledTimes(1)
   })
 
+  it('full: says the disk is full, offers Try again and never Start afresh', async () => {
+    show('full', 'the disk holding it is full (database or disk is full); free some space there')
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
+      'The disk holding your history is full',
+    )
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['Try again', 'Quit'])
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    })
+    expect(calls.map((c) => c.name)).toContain('app.restart')
+  })
+
   it('newer: only Quit, in Indonesian too', () => {
     useLanguage.setState({ language: 'id' })
     show('newer', 'it was written by a newer Kling Studio (schema 9; this one knows 6)')

@@ -6,6 +6,7 @@ import type { KlingTask } from '../../shared/kling'
 import { sanitizeSettings } from '../../shared/settings'
 import { readFileSync } from 'node:fs'
 import type { KlingClient } from '../kling/client'
+import { isBadFileCode } from '../kling/download-errors'
 import { KlingApiError } from '../kling/errors'
 import { defaultDataDir, defaultLibraryDir, libraryFolderProblem, SETTINGS_FILE } from '../paths'
 import { openStudio, type Studio } from '../studio/open-studio'
@@ -222,12 +223,7 @@ export class CliContext {
             message: `Stopped waiting; job ${jobId} goes on (kling-studio resume picks it up)`,
           })
         }
-        if (this.io.now() - started >= timeoutMs) {
-          throw new KlingApiError({
-            kind: 'timeout',
-            message: `Task ${job.taskId ?? `of job ${jobId}`} had not finished after ${Math.round(timeoutMs / 1000)} s; it goes on, and "kling-studio resume" picks it up`,
-          })
-        }
+        if (this.io.now() - started >= timeoutMs) throw timedOut(job, jobId, timeoutMs)
         await new Promise((r) => setTimeout(r, 100))
       }
     } finally {
@@ -273,6 +269,30 @@ export class CliContext {
     if (job.state === 'expired') return EXIT.api
     return EXIT.done
   }
+}
+
+/**
+ * The end of a wait that ran out: why the job has not finished when it knows (its last error: an
+ * answer too large, a video cut short, a full disk), with that error's kind, request id and exit
+ * code; a plain timeout otherwise. Either way the job goes on.
+ */
+function timedOut(job: JobRecord, jobId: string, timeoutMs: number): KlingApiError {
+  const task = `Task ${job.taskId ?? `of job ${jobId}`}`
+  const after = `had not finished after ${Math.round(timeoutMs / 1000)} s`
+  const goesOn = 'it goes on, and "kling-studio resume" picks it up'
+  const e = job.error
+  if (!e) return new KlingApiError({ kind: 'timeout', message: `${task} ${after}; ${goesOn}` })
+  return new KlingApiError({
+    kind: e.kind,
+    message: `${task} ${after}: ${e.message}; ${goesOn}`,
+    status: e.status ?? null,
+    code: e.code ?? null,
+    requestId: e.request_id ?? job.requestId ?? null,
+    // A file that came wrong, or a failure on this computer, is no network error (exit 3).
+    ...(e.kind === 'download'
+      ? { mayHaveReachedServer: !isBadFileCode(e.code) && !e.code?.startsWith('local_') }
+      : {}),
+  })
 }
 
 /** http to this computer: the emulator, or something else that is no CometAPI. */

@@ -83,10 +83,11 @@ export const needsPerson = (error: unknown): boolean =>
 export const isLinkGone = (error: unknown): boolean => codeOf(error) === 'link_gone'
 
 /** The file came whole but was wrong (not an MP4, cut short, too large, longer than announced). */
-export const isBadFile = (error: unknown): boolean =>
-  ['too_large', 'length_mismatch', 'not_mp4', 'mp4_truncated', 'mp4_no_index'].includes(
-    codeOf(error) ?? '',
-  )
+export const isBadFile = (error: unknown): boolean => isBadFileCode(codeOf(error))
+
+/** The same, by a stored error's code. */
+export const isBadFileCode = (code: string | null | undefined): boolean =>
+  ['too_large', 'length_mismatch', 'not_mp4', 'mp4_truncated', 'mp4_no_index'].includes(code ?? '')
 
 const AGAIN = 'then choose Download again (it is free; `kling-studio resume` does it too)'
 

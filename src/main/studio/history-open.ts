@@ -1,4 +1,12 @@
-import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readSync,
+  renameSync,
+  statfsSync,
+  statSync,
+} from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { HistoryProblem } from '../../shared/contract'
@@ -7,7 +15,8 @@ import { SCHEMA_VERSION } from '../tasks/migrations'
 import { FLAG as SPEND_FLAG } from '../tasks/spend-buckets'
 
 // Opening the history (history.db) in a hostile world: a file cut short, overwritten with
-// garbage, held by another process for longer than the wait, or written by a newer app. Each is
+// garbage, held by another process for longer than the wait, on a full disk, or written by a
+// newer app. Each is
 // told apart here, once, as a HistoryProblem the app shows in its window and the command line
 // prints in one line. A history already at this schema is opened read-only by readers (no write,
 // no lock: a list answers while another process writes); only a missing or older one needs the
@@ -32,6 +41,20 @@ export class HistoryUnusable extends Error {
 /** SQLite's primary result codes that say what kind of trouble a history is in. */
 const DAMAGED = new Set([11 /* SQLITE_CORRUPT */, 26 /* SQLITE_NOTADB */])
 const LOCKED = new Set([5 /* SQLITE_BUSY */, 6 /* SQLITE_LOCKED */])
+const FULL = 13 // SQLITE_FULL
+const IOERR = 10 // SQLITE_IOERR: what a full disk gives when even the -shm file cannot be made
+/** Under this much room on the history's disk, an I/O error there is the disk being full. */
+const FULL_BELOW_BYTES = 1024 * 1024
+
+/** Whether the disk holding `file` has (almost) no room left; false when that cannot be told. */
+function diskFull(file: string): boolean {
+  try {
+    const fs = statfsSync(dirname(file))
+    return fs.bavail * fs.bsize < FULL_BELOW_BYTES
+  } catch {
+    return false
+  }
+}
 
 /** The problem an error from the history means, or null for any other error. */
 export function problemOf(error: unknown, file: string): HistoryProblem | null {
@@ -42,6 +65,10 @@ export function problemOf(error: unknown, file: string): HistoryProblem | null {
   const primary = e.errcode & 0xff
   const detail = typeof e.errstr === 'string' ? e.errstr : String(e.message)
   if (DAMAGED.has(primary)) return { kind: 'damaged', message: detail, file }
+  if (primary === FULL || (primary === IOERR && diskFull(file))) {
+    const full = `the disk holding it is full (${detail}); free some space there`
+    return { kind: 'full', message: full, file }
+  }
   if (LOCKED.has(primary)) {
     const waited = `another process has held it for over ${BUSY_WAIT_MS / 1000} s (${detail})`
     return { kind: 'locked', message: waited, file }
@@ -161,6 +188,8 @@ export function problemLine(problem: HistoryProblem): string {
       return `${at} is damaged (${problem.message}); move it aside or run the app to start afresh`
     case 'locked':
       return `${at} is busy: ${problem.message}; try again when the other process is done`
+    case 'full':
+      return `${at} cannot be written: ${problem.message}, then try again`
     case 'newer':
       return `${at} cannot be read: ${problem.message}; update Kling Studio to use it`
   }

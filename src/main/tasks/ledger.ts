@@ -116,7 +116,9 @@ export class Ledger {
       this.db.exec('COMMIT')
       return result
     } catch (error) {
-      this.db.exec('ROLLBACK')
+      // SQLite has already rolled back after some failures (a full disk): its error is the one
+      // to tell, not "no transaction is active".
+      if (this.db.isTransaction) this.db.exec('ROLLBACK')
       throw error
     } finally {
       this.depth--

@@ -7,12 +7,13 @@ import './history-problem.css'
 // The whole window when the history cannot be opened (main says so in app.info): what happened in
 // the person's words, the file and SQLite's own detail, and the ways out this problem allows.
 // Start afresh for a damaged file (set aside, never deleted, then a restart on a new history);
-// Try again for one another process held; Quit always, and only Quit for a history from a newer
+// Try again for one another process held or on a full disk; Quit always, and only Quit for a history from a newer
 // app, which stays exactly as it is.
 
 const TEXT: Record<HistoryProblem['kind'], { title: MessageKey; body: MessageKey }> = {
   damaged: { title: 'history.damaged.title', body: 'history.damaged.body' },
   locked: { title: 'history.locked.title', body: 'history.locked.body' },
+  full: { title: 'history.full.title', body: 'history.full.body' },
   newer: { title: 'history.newer.title', body: 'history.newer.body' },
 }
 
@@ -63,7 +64,7 @@ export function HistoryProblemView({ problem }: { problem: HistoryProblem }): Re
               {t('history.startAfresh')}
             </button>
           )}
-          {problem.kind === 'locked' && (
+          {(problem.kind === 'locked' || problem.kind === 'full') && (
             <button
               type="button"
               className="primary"

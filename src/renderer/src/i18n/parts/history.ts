@@ -13,6 +13,9 @@ export const historyMessages = messages(
     'history.locked.title': 'Your history is busy',
     'history.locked.body':
       'Another Kling Studio process (a command line, or another copy of the app) has been writing to your history for too long, so this one could not open it. Try again when it is done.',
+    'history.full.title': 'The disk holding your history is full',
+    'history.full.body':
+      'Kling Studio could not open your history because the disk it is on has no room left. Nothing was lost: free some space on that disk (empty the trash, move large files elsewhere), then try again.',
     'history.newer.title': 'This history is from a newer Kling Studio',
     'history.newer.body':
       'Your history was written by a newer version of Kling Studio, which this version cannot read. It is left exactly as it is: update Kling Studio to open it.',
@@ -34,6 +37,9 @@ export const historyMessages = messages(
     'history.locked.title': 'Riwayat Anda sedang dipakai',
     'history.locked.body':
       'Proses Kling Studio lain (baris perintah, atau salinan aplikasi yang lain) terlalu lama menulis ke riwayat Anda, sehingga aplikasi ini tidak dapat membukanya. Coba lagi setelah proses itu selesai.',
+    'history.full.title': 'Disk tempat riwayat Anda sudah penuh',
+    'history.full.body':
+      'Kling Studio tidak dapat membuka riwayat Anda karena disk tempatnya tidak punya ruang tersisa. Tidak ada yang hilang: kosongkan sebagian ruang di disk itu (kosongkan tempat sampah, pindahkan berkas besar ke tempat lain), lalu coba lagi.',
     'history.newer.title': 'Riwayat ini dari Kling Studio yang lebih baru',
     'history.newer.body':
       'Riwayat Anda ditulis oleh versi Kling Studio yang lebih baru, yang tidak dapat dibaca oleh versi ini. Riwayat dibiarkan apa adanya: perbarui Kling Studio untuk membukanya.',
