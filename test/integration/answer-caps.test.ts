@@ -19,6 +19,7 @@ import {
   nestsDeeperThan,
   parseJsonKeepingIds,
 } from '../../src/main/kling/parse'
+import { stream } from '../fixtures/hostile-bodies'
 
 const MB = 1024 * 1024
 const servers: Server[] = []
@@ -59,28 +60,6 @@ async function serveRaw(write: (socket: Socket) => Promise<void>): Promise<strin
   rawServers.push(server)
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-/** Writes `total` bytes of `[`-free filler, waiting for the socket to drain (no server buffering). */
-async function stream(res: ServerResponse, total: number, chunk = 64 * 1024): Promise<number> {
-  const block = Buffer.alloc(chunk, 0x61)
-  let sent = 0
-  while (sent < total && !res.destroyed) {
-    if (!res.write(block)) {
-      await new Promise<void>((r) => {
-        const done = () => {
-          res.off('drain', done)
-          res.off('close', done)
-          r()
-        }
-        res.on('drain', done)
-        res.on('close', done)
-      })
-    }
-    sent += chunk
-  }
-  if (!res.destroyed) res.end()
-  return sent
 }
 
 function client(url: string): KlingClient {

@@ -8,6 +8,7 @@ import { KlingApiError } from '../../src/main/kling/errors'
 import { INCOMING_DIR, Library, type LibraryOptions } from '../../src/main/library/library'
 import { mp4Flaw } from '../../src/main/library/mp4-facts'
 import { finishedJob, stepper } from '../fixtures/fetch-step'
+import { lieOn, pour, serveFile, withoutIndex } from '../fixtures/hostile-bodies'
 
 // A hostile or broken video server on loopback, and the library saving from it: a body that never
 // ends, a size announced past the cap, a trickle of a byte at a time, an attempt that outlives its
@@ -19,17 +20,6 @@ import { finishedJob, stepper } from '../fixtures/fetch-step'
 const sample = await readFile(resolve('resources/samples/16x9-5s.mp4'))
 const MAX = 1_000_000
 
-/** The sample with its index moved last, then cut before it: it only starts like an MP4. */
-function withoutIndex(): Buffer {
-  const boxes = new Map<string, Buffer>()
-  for (let at = 0; at < sample.length;) {
-    const size = sample.readUInt32BE(at)
-    boxes.set(sample.toString('latin1', at + 4, at + 8), sample.subarray(at, at + size))
-    at += size
-  }
-  return Buffer.concat(['ftyp', 'free', 'mdat'].map((t) => boxes.get(t)!))
-}
-
 const hits = new Map<string, number>()
 let http: Server
 let tcp: TcpServer
@@ -37,39 +27,8 @@ let base: string
 let raw: string
 let dir: string
 
-/** A body with HTTP Range, as a CDN serves one. */
-function serve(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-  const m = /bytes=(\d+)-/.exec(req.headers.range ?? '')
-  const from = m ? Number(m[1]) : 0
-  const headers = { 'content-type': 'video/mp4', 'content-length': String(body.length - from) }
-  if (m)
-    res.writeHead(206, {
-      ...headers,
-      'content-range': `bytes ${from}-${body.length - 1}/${body.length}`,
-    })
-  else res.writeHead(200, headers)
-  res.end(body.subarray(from))
-}
-
-/** Writes until the client goes away, `chunk` every `ms` (0: as fast as the socket takes it). */
-function pour(res: ServerResponse, chunk: Buffer, ms: number): void {
-  let open = true
-  res.on('close', () => (open = false))
-  const next = () => {
-    if (!open) return
-    if (ms > 0) {
-      res.write(chunk)
-      setTimeout(next, ms)
-      return
-    }
-    while (open && res.write(chunk));
-    if (open) res.once('drain', next)
-  }
-  next()
-}
-
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-  '/good.mp4': (req, res) => serve(req, res, sample),
+  '/good.mp4': (req, res) => serveFile(req, res, sample),
   '/endless.mp4': (_req, res) => {
     res.writeHead(200, { 'content-type': 'video/mp4' })
     res.write(sample.subarray(0, 32))
@@ -88,7 +47,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(900_000) })
     pour(res, Buffer.alloc(2048), 5)
   },
-  '/no-index.mp4': (req, res) => serve(req, res, withoutIndex()),
+  '/no-index.mp4': (req, res) => serveFile(req, res, withoutIndex(sample)),
   '/page.mp4': (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' })
     res.end('<html><title>Sign in to the hotel wifi</title></html>')
@@ -101,11 +60,7 @@ function lie(socket: Socket): void {
     const path = /^GET (\S+)/.exec(head.toString('latin1'))?.[1] ?? ''
     hits.set(path, (hits.get(path) ?? 0) + 1)
     // /short: announces more than it sends, then hangs up. /long: announces less than it sends.
-    const announced = path === '/short.mp4' ? sample.length + 5000 : 20_000
-    socket.write(
-      `HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: ${announced}\r\nconnection: close\r\n\r\n`,
-    )
-    socket.end(sample)
+    lieOn(socket, path === '/short.mp4' ? sample.length + 5000 : 20_000, sample)
   })
   socket.on('error', () => {})
 }

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { DesktopActions } from '../../src/main/app/desktop'
 import { LibraryService } from '../../src/main/app/library-service'
@@ -10,20 +8,23 @@ import { InputStore } from '../../src/main/inputs/input-store'
 import { Library, SANDBOX_DIR } from '../../src/main/library/library'
 import { PosterStore } from '../../src/main/library/posters'
 import { rescanLibrary } from '../../src/main/library/rescan'
-import { sidecarFor } from '../../src/main/library/sidecar'
 import { LEDGER_FILE } from '../../src/main/paths'
 import { Ledger } from '../../src/main/tasks/ledger'
-import type { RescanResult } from '../../src/shared/contract'
 import type { Job, JobPage, JobQuery } from '../../src/shared/jobs'
 import { runIn } from '../fixtures/cli'
-import { job } from '../fixtures/job'
+import {
+  HOSTILE_SKIPS,
+  made,
+  put as putIn,
+  SAMPLE,
+  skipsByFile as byFile,
+  writeHostileSidecars,
+} from '../fixtures/hostile-sidecars'
 
 // A library folder with good sidecars and hostile ones, real files on disk: the rescan brings in
 // the good ones, skips and names each bad one (which file, which field, why), never moves a job
 // the history has to another file, and the command line's list and the window's store still work.
 
-const SAMPLE = resolve('resources/samples/16x9-5s.mp4')
-const HOUR = 3_600_000
 let dir: string
 let root: string
 let ledger: Ledger
@@ -42,40 +43,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-let serial = 0
-/** A finished job as the app would have saved it, with a name of its own. */
-function made(over: Partial<Job> = {}): Job {
-  serial++
-  return job({
-    id: `job-${serial}`,
-    externalTaskId: `ks-${serial}`,
-    taskId: `88000000000000${1000 + serial}`,
-    state: 'done',
-    saved: true,
-    createdAt: Date.now() - 5 * HOUR + serial * 1000,
-    submittedAt: Date.now() - 5 * HOUR + serial * 1000,
-    finishedAt: Date.now() - 4 * HOUR,
-    units: '1.5',
-    request: { prompt: `a quiet harbour at dawn ${serial}` },
-    video: { id: `v-${serial}`, url: `https://cdn.example/v-${serial}.mp4`, duration: '5.1' },
-    ...over,
-  })
-}
-
-/** A video and the sidecar beside it; `change` edits the sidecar's JSON as it is written. */
-async function put(
-  name: string,
-  j: Job,
-  change: (value: { job: Record<string, unknown> } & Record<string, unknown>) => void = () => {},
-  folder = root,
-): Promise<string> {
-  const file = join(folder, `${name}.mp4`)
-  await copyFile(SAMPLE, file)
-  const value = JSON.parse(JSON.stringify(sidecarFor(j, `${name}.mp4`, 27135)))
-  change(value)
-  await writeFile(join(folder, `${name}.json`), JSON.stringify(value, null, 2))
-  return file
-}
+/** A video and its sidecar in the library (or `folder`), as the fixture writes them. */
+const put = (name: string, j: Job, change?: Parameters<typeof putIn>[3], folder = root) =>
+  putIn(folder, name, j, change)
 
 function service(): LibraryService {
   return new LibraryService({
@@ -88,9 +58,6 @@ function service(): LibraryService {
     runner: { cancel: (id) => ledger.removeQueued(id) },
   })
 }
-
-const byFile = (result: RescanResult) =>
-  Object.fromEntries(result.skipped.map((s) => [s.file, { field: s.field, reason: s.reason }]))
 
 describe('a rescan of a hostile library folder', () => {
   it('imports the good sidecars, skips and names each bad one, and never moves a known job', async () => {
@@ -107,37 +74,13 @@ describe('a rescan of a hostile library folder', () => {
     const sandbox = made({ sandbox: true })
     await put('tried', sandbox, () => {}, join(root, SANDBOX_DIR))
 
-    // Hostile ones, each with a real MP4 beside it.
-    await put('far-future', made(), (v) => (v.job.createdAt = 1e300))
-    await put('negative', made(), (v) => (v.job.bytes = -1))
-    await put('thief', made(), (v) => {
-      // Claims the known job, with a video of its own.
-      v.job.id = known.id
-      v.job.externalTaskId = known.externalTaskId
-    })
-    await put('thief-by-external-id', made(), (v) => (v.job.externalTaskId = known.externalTaskId))
-    await put('bad-request', made(), (v) => (v.job.request = { prompt: 'x', mode: 'ultra' }))
-    await put('huge-prompt', made(), (v) => (v.job.request = { prompt: 'p'.repeat(150_000) }))
-    await copyFile(SAMPLE, join(root, 'broken.mp4'))
-    await writeFile(join(root, 'broken.json'), '{"format": "kling-studio.video", "job": {')
-    // 300 MB, sparse: takes no disk, and must not be read.
-    await promisify(execFile)('truncate', ['-s', '300M', join(root, 'enormous.json')])
+    // Hostile ones, each with a real MP4 beside it; the enormous one sparse, never read.
+    await writeHostileSidecars(root, known)
     expect((await stat(join(root, 'enormous.json'))).size).toBe(300 * 1024 * 1024)
-    // Someone's own JSON is not ours and not a problem.
-    await writeFile(join(root, 'notes.json'), '{"title": "my notes"}')
 
     const result = await service().handlers()['library.rescan']()
     expect(result).toMatchObject({ found: 3, added: 2, missing: 0, skippedCount: 8 })
-    expect(byFile(result)).toEqual({
-      'bad-request.json': { field: 'job.request.mode', reason: 'invalid' },
-      'broken.json': { field: null, reason: 'not_json' },
-      'enormous.json': { field: null, reason: 'too_large' },
-      'far-future.json': { field: 'job.createdAt', reason: 'invalid' },
-      'huge-prompt.json': { field: 'job.request.prompt', reason: 'invalid' },
-      'negative.json': { field: 'job.bytes', reason: 'invalid' },
-      'thief.json': { field: 'job.id', reason: 'known_job' },
-      'thief-by-external-id.json': { field: 'job.externalTaskId', reason: 'known_job' },
-    })
+    expect(byFile(result)).toEqual(HOSTILE_SKIPS)
     for (const s of result.skipped) {
       expect(s.message.length).toBeGreaterThan(0)
       // What was wrong, never the value itself.
