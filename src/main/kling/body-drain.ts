@@ -1,14 +1,15 @@
 // A response body read as fast as it arrives and written as fast as the disk takes it, with at
 // most `ahead` bytes held between the two. Reading must not wait for writing: a web stream that
 // fails (a connection dropped) throws away whatever its reader had not yet taken, and those are
-// bytes a resume would otherwise have to fetch again. What arrived before a failure is written
-// first; then the failure is thrown.
+// bytes a resume would otherwise have to fetch again. The writer takes everything queued at once
+// (one write call for many chunks: a 200 MB body is a few hundred writes, not thousands). What
+// arrived before a failure is written first; then the failure is thrown.
 
 export interface DrainOptions {
   /** Called for each chunk as it arrives; throwing stops the reading (a size cap). */
   take(chunk: Uint8Array): void
-  /** Writes one chunk; a failure stops the reading and is thrown. */
-  write(chunk: Uint8Array): Promise<void>
+  /** Writes chunks in order, all that queued meanwhile; a failure stops reading and is thrown. */
+  write(chunks: Uint8Array[], bytes: number): Promise<void>
   /** Bytes read but not yet written, at most (the reader waits beyond it). */
   ahead?: number
 }
@@ -16,8 +17,9 @@ export interface DrainOptions {
 export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): Promise<void> {
   const ahead = o.ahead ?? 8 * 1024 * 1024
   const reader = body.getReader()
-  const queue: Uint8Array[] = []
-  let queued = 0
+  let queue: Uint8Array[] = []
+  /** Bytes read and not yet written: queued, or in the write under way. */
+  let held = 0
   let finished = false
   let stopped = false
   let failure: { error: unknown } | null = null
@@ -28,7 +30,7 @@ export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): 
   const reading = (async () => {
     try {
       while (!stopped) {
-        if (queued >= ahead) {
+        if (held >= ahead) {
           await new Promise<void>((r) => (wakeReader = r))
           continue
         }
@@ -36,7 +38,7 @@ export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): 
         if (done) break
         o.take(value)
         queue.push(value)
-        queued += value.length
+        held += value.length
         wake(wakeWriter)
       }
     } catch (error) {
@@ -50,11 +52,14 @@ export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): 
 
   try {
     for (;;) {
-      const chunk = queue.shift()
-      if (chunk) {
-        queued -= chunk.length
+      if (queue.length > 0) {
+        const batch = queue
+        queue = []
+        let bytes = 0
+        for (const chunk of batch) bytes += chunk.length
+        await o.write(batch, bytes)
+        held -= bytes
         wake(wakeReader)
-        await o.write(chunk)
       } else if (finished) break
       else await new Promise<void>((r) => (wakeWriter = r))
     }

@@ -71,7 +71,11 @@ export class DownloadWatch {
   }
 
   private armIdle(): void {
-    if (this.idle) clearTimeout(this.idle)
+    // Once a chunk: the same timer started again, not a new one (once cleared it stays so).
+    if (this.idle) {
+      this.idle.refresh()
+      return
+    }
     this.idle = setTimeout(
       () =>
         this.end(`The video server sent nothing for ${durationText(this.limits.idleMs)}; ${AGAIN}`),

@@ -26,6 +26,8 @@ export const MAX_VIDEO_BYTES = 2_000_000_000
 export const ATTEMPT_DEADLINE_MS = 10 * 60_000
 /** At least this much must arrive in every such window, or the attempt is cut (a trickle). */
 export const MIN_PROGRESS = { bytes: 64 * 1024, everyMs: 60_000 }
+/** The partial file is flushed to disk in the background each time this much more was written. */
+const FLUSH_EVERY = 32 * 1024 * 1024
 
 export interface DownloadOptions {
   url: string
@@ -305,6 +307,10 @@ async function stream(
   // Opened once the body is being read: bytes that arrive meanwhile wait in memory, not in a
   // stream that would drop them if the connection failed.
   let file: FileHandle | null = null
+  // Written back while the rest arrives, so the last flush has little left to do. A failure
+  // waits for that last flush (the promise is handled at once: no unhandled rejection).
+  let unflushed = 0
+  let flushing: Promise<void> = Promise.resolve()
   const prepare = async (): Promise<FileHandle> => {
     if (total !== null) await ensureRoom(plan, total - start)
     return onDisk(plan.folder, () => open(plan.part, start > 0 ? 'a' : 'w'))
@@ -322,18 +328,26 @@ async function stream(
           )
         watch.arrived(chunk.length)
       },
-      write: async (chunk) => {
+      write: async (chunks, bytes) => {
         file ??= await prepare()
         const to = file
-        await onDisk(plan.folder, () => writeAll(to, chunk))
-        written += chunk.length
+        await onDisk(plan.folder, () => writeAll(to, chunks, bytes))
+        written += bytes
         plan.onProgress?.({ received: written, total })
+        if ((unflushed += bytes) >= FLUSH_EVERY) {
+          unflushed = 0
+          flushing = flushing.then(() => to.datasync())
+          flushing.catch(() => {})
+        }
       },
     })
     file ??= await prepare()
     // Flushed before the rename, so a crash cannot leave a complete-looking but empty file.
     const done = file
-    await onDisk(plan.folder, () => done.sync())
+    await onDisk(plan.folder, async () => {
+      await flushing
+      await done.sync()
+    })
   } catch (error) {
     if (error instanceof KlingApiError) throw error
     if (watch.cut) throw watch.cut
@@ -349,10 +363,18 @@ async function stream(
       { status: res.status, cause: error },
     )
   } finally {
+    await flushing.catch(() => {})
     await file?.close().catch(() => {})
   }
 }
 
-async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
-  for (let at = 0; at < chunk.length;) at += (await file.write(chunk, at)).bytesWritten
+/** Chunks written in order with one call (the rest one by one should the system take less). */
+async function writeAll(file: FileHandle, chunks: Uint8Array[], bytes: number): Promise<void> {
+  let done = (await file.writev(chunks)).bytesWritten
+  if (done === bytes) return
+  for (const chunk of chunks) {
+    const skip = Math.min(done, chunk.length)
+    done -= skip
+    for (let at = skip; at < chunk.length;) at += (await file.write(chunk, at)).bytesWritten
+  }
 }

@@ -1,0 +1,286 @@
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { Browser, Page } from 'playwright-core'
+import { startEmulator } from '../../src/main/emulator/server'
+import { Ledger } from '../../src/main/tasks/ledger'
+import type { Reporter } from './ledger-bench'
+
+// The built renderer in Chromium against the real main services (test/e2e/harness.ts) on a
+// 10,000-job history: what it ships, its first view beside a blank page opened in the same
+// browser run (three of each, taking turns, each in a fresh context, so starting the browser
+// counts for neither), then the library's DOM size and frames while it scrolls.
+
+const ROUNDS = 3
+const BLANK = '<!doctype html><title>Blank</title><h1>Blank</h1>'
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`
+
+/** The JavaScript index.html loads at once, raw and gzipped (KB). */
+async function bundle(report: Reporter): Promise<void> {
+  const html = await readFile(resolve('out/renderer/index.html'), 'utf8')
+  const initial = [...html.matchAll(/src="\.?\/?(assets\/[^"]+\.js)"/g)].map((m) => m[1]!)
+  let raw = 0
+  let gz = 0
+  for (const f of initial) {
+    const bytes = await readFile(resolve('out/renderer', f))
+    raw += bytes.length
+    gz += gzipSync(bytes).length
+  }
+  report.record('renderer.initial_js_kb', raw / 1024, 'KB', `${initial.length} file(s), minified`)
+  report.record('renderer.initial_js_gzip_kb', gz / 1024, 'KB', 'target < 250 KB')
+}
+
+/** A history of 10,000 saved videos, all pointing at one sample file. */
+async function history(data: string): Promise<void> {
+  await mkdir(join(data, 'library'), { recursive: true })
+  const sample = join(data, 'library', 'sample.mp4')
+  await copyFile(resolve('resources/samples/16x9-5s.mp4'), sample)
+  const ledger = new Ledger(join(data, 'history.db'))
+  ledger.db.exec('PRAGMA synchronous = OFF')
+  for (let i = 0; i < 10_000; i++) {
+    ledger.importSaved({
+      id: `r-${i}`,
+      externalTaskId: `ks-r-${i}`,
+      taskId: String(i + 1),
+      request: { prompt: `Scene ${i}: a heron at dawn`, aspect_ratio: '16:9' },
+      sandbox: false,
+      favourite: false,
+      createdAt: 1_770_000_000_000 + i,
+      submittedAt: null,
+      finishedAt: null,
+      units: '1',
+      video: null,
+      file: sample,
+      bytes: 1,
+    })
+  }
+  ledger.close()
+}
+
+/**
+ * Run in every page before its own scripts: notes the first frame that paints an <h1>, in the
+ * page's clock (0 = the navigation's start), so the figure holds no Playwright round trips.
+ */
+const HEADING_WATCH = `(() => {
+  const look = (frame) => {
+    const h = document.querySelector('h1')
+    if (h && h.getBoundingClientRect().height > 0) window.__firstHeading = frame
+    else requestAnimationFrame(look)
+  }
+  requestAnimationFrame(look)
+})()`
+
+interface View {
+  /** Navigation start to the frame that paints the first heading, in the page (ms). */
+  painted: number
+  /** The same from outside, goto to Playwright seeing the heading (ms). */
+  outside: number
+  /** From the navigation's start: the page's script in, run (first calls sent), answered. */
+  script: number | null
+  sent: number | null
+  calls: number | null
+}
+
+/** A fresh context opened on `url` (left open), and when its first heading showed. */
+async function navigate(browser: Browser, url: string, bridge: string | null) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } })
+  await context.addInitScript(HEADING_WATCH)
+  if (bridge) await context.addInitScript({ path: bridge })
+  const page = await context.newPage()
+  const t = performance.now()
+  await page.goto(url)
+  const heading = page.getByRole('heading', { level: 1 }).first()
+  await heading.waitFor()
+  const outside = performance.now() - t
+  await page.waitForFunction(() => '__firstHeading' in window)
+  const inside = await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    const script = entries.find((e) => /\/assets\/.*\.js$/.test(e.name))
+    // The calls the page waits for before its first view (src/renderer/src/boot.ts).
+    const boot = ['app.info', 'settings.get', 'key.status', 'queue.stats'].map((c) =>
+      entries.find((e) => e.name.endsWith(encodeURIComponent(`kling:call:${c}`))),
+    )
+    return {
+      painted: (window as unknown as { __firstHeading: number }).__firstHeading,
+      script: script ? script.responseEnd : null,
+      sent: boot.every(Boolean) ? Math.min(...boot.map((e) => e!.startTime)) : null,
+      calls: boot.every(Boolean) ? Math.max(...boot.map((e) => e!.responseEnd)) : null,
+    }
+  })
+  return { view: { ...inside, outside } as View, page }
+}
+
+/** The first view and a blank page, ROUNDS each, taking turns; returns the last app page. */
+async function firstView(browser: Browser, app: string, bridge: string, report: Reporter) {
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BLANK),
+  )
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const blankUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  const views: Record<'app' | 'blank', View[]> = { app: [], blank: [] }
+  let last: Page | null = null
+  try {
+    // One navigation first, not counted: the browser's own first-page costs belong to neither.
+    await (await navigate(browser, blankUrl, null)).page.context().close()
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of round % 2 ? (['app', 'blank'] as const) : (['blank', 'app'] as const)) {
+        const app_ = kind === 'app'
+        const { view, page } = await navigate(browser, app_ ? app : blankUrl, app_ ? bridge : null)
+        views[kind].push(view)
+        if (app_ && round === ROUNDS - 1) last = page
+        else await page.context().close()
+      }
+    }
+  } finally {
+    server.close()
+  }
+  const of = (kind: 'app' | 'blank', k: keyof View) => views[kind].map((v) => v[k] ?? NaN)
+  const [first, blank] = [of('app', 'painted'), of('blank', 'painted')]
+  const at = (k: keyof View, kind: 'app' | 'blank' = 'app') => median(of(kind, k)).toFixed(0)
+  report.record(
+    'renderer.first_view_ms',
+    median(first),
+    'ms',
+    `navigation start to the frame painting the first heading, 10k-job history; median of ` +
+      `${ROUNDS} (${spread(first)}); seen from Playwright: ${at('outside')} ms`,
+  )
+  report.row(
+    'renderer.first_view, where it goes',
+    `script in at ${at('script')} ms`,
+    `run, its first four calls sent at ${at('sent')} ms, answered at ${at('calls')} ms, ` +
+      `heading painted at ${at('painted')} ms (medians from navigation start)`,
+  )
+  report.record(
+    'renderer.blank_page_ms',
+    median(blank),
+    'ms',
+    `a one-heading page from a loopback server, same browser, same measure; median of ` +
+      `${ROUNDS} (${spread(blank)}); seen from Playwright: ${at('outside', 'blank')} ms`,
+  )
+  report.record(
+    'renderer.first_view_vs_blank',
+    median(first) / median(blank),
+    '×',
+    `ratio of medians; target ≤ 1.3 (seen from Playwright: ` +
+      `${(median(of('app', 'outside')) / median(of('blank', 'outside'))).toFixed(2)} ×)`,
+  )
+  return last!
+}
+
+/** The library with 10,000 videos: its DOM size, and frames scrolling against standing still. */
+async function library(page: Page, report: Reporter): Promise<void> {
+  await page.getByRole('button', { name: 'Library' }).click()
+  await page.getByRole('button', { name: /Play Scene 9999/ }).waitFor()
+  report.record(
+    'renderer.library_10k_dom_nodes',
+    await page.evaluate(() => document.querySelectorAll('*').length),
+    '',
+    'whole document, 10,000 videos',
+  )
+  // Headless software rendering sets a floor that says nothing about the grid: hence the ratio.
+  const frames = (scroll: boolean) =>
+    page.evaluate(async (scroll) => {
+      const grid = document.querySelector('[data-testid="library-grid"]')!
+      const times: number[] = []
+      await new Promise((r) => requestAnimationFrame(r))
+      let last = performance.now()
+      for (let i = 0; i < 120; i++) {
+        if (scroll) grid.scrollTop += 180
+        await new Promise((r) => requestAnimationFrame(r))
+        const now = performance.now()
+        times.push(now - last)
+        last = now
+      }
+      return times.sort((a, b) => a - b)
+    }, scroll)
+  const idle = await frames(false)
+  const scrolled = await frames(true)
+  const p95 = (xs: number[]) => xs[Math.floor(xs.length * 0.95)]!
+  report.record(
+    'renderer.scroll_frame_ms_p95',
+    p95(scrolled),
+    'ms',
+    `median ${median(scrolled).toFixed(1)} ms over 120 frames, a row scrolled each`,
+  )
+  report.record(
+    'renderer.idle_frame_ms_p95',
+    p95(idle),
+    'ms',
+    `median ${median(idle).toFixed(1)} ms: the same page standing still`,
+  )
+  report.record(
+    'renderer.scroll_vs_idle_frame_median',
+    median(scrolled) / median(idle),
+    '×',
+    'what scrolling adds to a frame here',
+  )
+}
+
+export async function rendererBench(dir: string, report: Reporter): Promise<void> {
+  if (!existsSync(resolve('out/renderer/index.html'))) throw new Error('build first: npm run build')
+  await bundle(report)
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  if (!existsSync(chromium)) {
+    for (const key of [
+      'first_view_ms',
+      'blank_page_ms',
+      'first_view_vs_blank',
+      'library_10k_dom_nodes',
+      'scroll_frame_ms_p95',
+    ])
+      report.record(`renderer.${key}`, null, '', 'Chromium missing')
+    return
+  }
+  const { chromium: pw } = await import('playwright-core')
+  const { startHarness } = await import('../e2e/harness')
+  const { buildBrowserBridge } = await import('../e2e/build-bridge')
+  const { MemorySecretStore } = await import('../../src/main/secrets/secret-store')
+  const bridge = await buildBrowserBridge(join(dir, 'bridge'))
+  const data = join(dir, 'renderer-data')
+  await history(data)
+  const emulator = await startEmulator({})
+  const harness = await startHarness({
+    dataDir: data,
+    emulator,
+    secrets: new MemorySecretStore('sk-bench-key-0000'),
+  })
+  const browser = await pw.launch({
+    executablePath: chromium,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  })
+  try {
+    await library(await firstView(browser, harness.url, bridge, report), report)
+  } finally {
+    await browser.close()
+    await harness.close()
+    await emulator.close()
+  }
+}
+
+// Standalone (after npm run build): node scripts/run-ts.mjs test/bench/renderer-bench.ts
+if (process.argv[1]?.endsWith('renderer-bench.ts')) {
+  const dir = await mkdtemp(join(tmpdir(), 'kling-renderer-bench-'))
+  try {
+    await rendererBench(dir, {
+      record: (key, value, unit, note = '') =>
+        console.log(key.padEnd(36), `${value?.toFixed(3)} ${unit}`.padEnd(14), note),
+      row: (label, value, note = '') => console.log(label.padEnd(36), value.padEnd(14), note),
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
