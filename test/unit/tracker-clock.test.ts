@@ -2,59 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { KlingTask } from '../../src/shared/kling'
 import { KlingApiError } from '../../src/main/kling/errors'
 import { FakeClock } from '../fixtures/clock'
+import { FakeService } from '../fixtures/fake-service'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { Tracker } from '../../src/main/tasks/tracker'
 
 // The tracker's timing, on a fake clock: the global request budget, 1303 re-queueing, poll
 // spacing, suspend and wake. Minutes of service time run in milliseconds.
-
-/** A service in memory: each task succeeds `durationMs` after its create. */
-class FakeService {
-  calls: { at: number; kind: 'create' | 'get' | 'find' }[] = []
-  tasks = new Map<string, { created: number; ext: string }>()
-  createFailures: KlingApiError[] = []
-  constructor(
-    private readonly clock: FakeClock,
-    private readonly durationMs: number,
-  ) {}
-  private view(id: string): KlingTask {
-    const t = this.tasks.get(id)!
-    const done = this.clock.now() - t.created >= this.durationMs
-    return {
-      task_id: id,
-      task_status: done ? 'succeed' : 'processing',
-      task_status_msg: '',
-      external_task_id: t.ext,
-      videos: done ? [{ id: 'v', url: `https://cdn.example/${id}.mp4`, duration: '5' }] : [],
-      created_at: t.created,
-      updated_at: done ? t.created + this.durationMs : this.clock.now(),
-      final_unit_deduction: done ? '1' : null,
-      request_id: 'r',
-    }
-  }
-  create = async (_kind: string, request: Record<string, unknown>) => {
-    this.calls.push({ at: this.clock.now(), kind: 'create' })
-    const failure = this.createFailures.shift()
-    if (failure) throw failure
-    const id = String(this.tasks.size + 1)
-    this.tasks.set(id, { created: this.clock.now(), ext: request.external_task_id as string })
-    return this.view(id)
-  }
-  get = async (_kind: string, id: string) => {
-    this.calls.push({ at: this.clock.now(), kind: 'get' })
-    return this.view(id)
-  }
-  find = async (_kind: string, ext: string) => {
-    this.calls.push({ at: this.clock.now(), kind: 'find' })
-    const hit = [...this.tasks.entries()].find(([, t]) => t.ext === ext)
-    return hit ? this.view(hit[0]) : null
-  }
-  readonly baseUrl = 'https://kling.test'
-  readonly videos = { create: this.create, get: this.get, find: this.find }
-}
 
 let dir: string
 let ledger: Ledger

@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { JobTrouble } from '../../src/shared/contract'
-import type { KlingTask } from '../../src/shared/kling'
 import { seededRandom } from '../../src/shared/seeded-random'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { STEP_RETRY, TROUBLE_TEXT } from '../../src/main/tasks/step-trouble'
 import { Tracker, type TrackerEvent } from '../../src/main/tasks/tracker'
 import { FakeClock } from '../fixtures/clock'
+import { FakeService } from '../fixtures/fake-service'
 
 // A step whose write the history refuses, on a real history file and a fake clock: another
 // connection holds the write lock (BEGIN IMMEDIATE, as another program writing would), so the
@@ -17,50 +17,6 @@ import { FakeClock } from '../fixtures/clock'
 // ever later, the window told why and when; nothing is sent while the job cannot be written
 // down; once the lock goes the job runs to its end and the trouble is cleared. A later trouble
 // starts again from the shortest wait.
-
-/** A service in memory: each task succeeds `durationMs` after its create; `onGet` sees each answer. */
-class FakeService {
-  creates = 0
-  onGet: (status: string) => void = () => {}
-  private readonly tasks = new Map<string, { created: number; ext: string }>()
-  readonly baseUrl = 'https://kling.test'
-  constructor(
-    private readonly clock: FakeClock,
-    private readonly durationMs: number,
-  ) {}
-  private view(id: string): KlingTask {
-    const t = this.tasks.get(id)!
-    const done = this.clock.now() - t.created >= this.durationMs
-    return {
-      task_id: id,
-      task_status: done ? 'succeed' : 'processing',
-      task_status_msg: '',
-      external_task_id: t.ext,
-      videos: done ? [{ id: 'v', url: `https://cdn.example/${id}.mp4`, duration: '5' }] : [],
-      created_at: t.created,
-      updated_at: this.clock.now(),
-      final_unit_deduction: done ? '1' : null,
-      request_id: 'r',
-    }
-  }
-  readonly videos = {
-    create: async (_kind: string, request: Record<string, unknown>) => {
-      this.creates++
-      const id = String(this.tasks.size + 1)
-      this.tasks.set(id, { created: this.clock.now(), ext: request.external_task_id as string })
-      return this.view(id)
-    },
-    get: async (_kind: string, id: string) => {
-      const task = this.view(id)
-      this.onGet(task.task_status)
-      return task
-    },
-    find: async (_kind: string, ext: string) => {
-      const hit = [...this.tasks.entries()].find(([, t]) => t.ext === ext)
-      return hit ? this.view(hit[0]) : null
-    },
-  }
-}
 
 let dir: string
 let file: string
