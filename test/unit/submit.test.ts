@@ -365,6 +365,34 @@ describe('submit: when a create may go out', () => {
     expect(ctx.job.state).toBe('creating')
   })
 
+  it('an answer that could not be recorded is recorded on the next try: no lookup, no second create', async () => {
+    const { ctx } = context('queued')
+    const apply = ctx.apply
+    let locked = true
+    ctx.apply = (event) => {
+      if (event.type === 'answered' && locked) throw new Error('database is locked')
+      return apply(event)
+    }
+    // A lookup that lags behind the create would say "no such task": it must not be asked.
+    const s = service({ create: [() => task(), () => task()], find: [noSuchTask, noSuchTask] })
+    await expect(run(ctx, s)).rejects.toThrow(/locked/)
+    await expect(run(ctx, s)).rejects.toThrow(/locked/)
+    locked = false
+    expect(await run(ctx, s)).toEqual({ poll: true })
+    expect(s.calls).toEqual(['create'])
+    expect(ctx.job).toMatchObject({ state: 'submitted', taskId: '878106242831892487' })
+  })
+
+  it(`a creating job is sent at most ${CREATE_POSTS} times a session, however it came back`, async () => {
+    const { ctx } = context('creating')
+    ctx.memory.posts = CREATE_POSTS
+    const s = service({ find: [noSuchTask] })
+    const next = await run(ctx, s)
+    expect(s.calls).toEqual(['find'])
+    expect('after' in next && next.after > 0).toBe(true)
+    expect(ctx.job.state).toBe('creating')
+  })
+
   it('a cancelled create leaves the job as it is, for whoever runs it next', async () => {
     const { ctx } = context('queued')
     const s = service({ create: [err({ kind: 'aborted', message: 'cancelled' })] })

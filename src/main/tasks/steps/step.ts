@@ -1,3 +1,4 @@
+import type { KlingTask } from '../../../shared/kling'
 import type { ApiErrorInfo } from '../../../shared/kling'
 import { KlingApiError } from '../../kling/errors'
 import type { JobRecord } from '../ledger'
@@ -33,6 +34,12 @@ export interface JobMemory {
   autoResends: number
   /** The person chose Send again. */
   resendAllowed: boolean
+  /**
+   * The service's answer to this session's create, kept until it is recorded: should recording
+   * it fail (the history locked, its disk full), the next try records it again instead of asking
+   * a lookup that may lag behind the create and then sending a second one.
+   */
+  answered?: KlingTask
 }
 
 export const newMemory = (): JobMemory => ({

@@ -134,7 +134,9 @@ function personSendsUnseen(ctx: StepContext, error: unknown): boolean {
 /** May this job's create go out now, given that the service holds no such task? */
 function maySend(ctx: StepContext): boolean {
   const m = ctx.memory
-  return ctx.job.state !== 'needs_attention' || m.resendAllowed || m.autoResends < AUTO_RESENDS
+  // However the step came back here (a lost answer, a write that failed), CREATE_POSTS a session.
+  if (ctx.job.state === 'creating') return m.posts < CREATE_POSTS
+  return m.resendAllowed || m.autoResends < AUTO_RESENDS
 }
 
 /** Spends the permission maySend gave: the person's Send again first, else one unasked resend. */
@@ -149,6 +151,9 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
   const unsure = ctx.job.state === 'creating' || ctx.job.state === 'needs_attention'
   // A resend out of needs_attention is one create: if it too goes unconfirmed, back it goes.
   const once = ctx.job.state === 'needs_attention'
+  // Answered this session, and only the recording failed: that is the task, nothing to ask.
+  const answered = ctx.memory.answered
+  if (unsure && answered) return created(ctx, answered)
   if (unsure) {
     const found = await lookUp(ctx, deps)
     if ('task' in found) return created(ctx, found.task)
@@ -178,13 +183,16 @@ export async function submit(ctx: StepContext, deps: SubmitDeps): Promise<Next> 
     return afterFailedCreate(ctx, deps, error, once)
   }
   // Outside the try: a failure to record the answer must not pass for a failed create. It
-  // reaches the engine, which runs the step again; the job, still `creating`, is looked up.
+  // reaches the engine, which runs the step again; the job, still `creating`, records the answer
+  // kept in memory (a restart in between: it is looked up).
+  ctx.memory.answered = task
   return created(ctx, task)
 }
 
 function created(ctx: StepContext, task: KlingTask): Next {
   ctx.memory.errors = 0
   ctx.apply({ type: 'answered', task })
+  ctx.memory.answered = undefined
   return { poll: true }
 }
 
