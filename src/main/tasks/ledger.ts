@@ -117,8 +117,12 @@ export class Ledger {
       return result
     } catch (error) {
       // SQLite has already rolled back after some failures (a full disk): its error is the one
-      // to tell, not "no transaction is active".
-      if (this.db.isTransaction) this.db.exec('ROLLBACK')
+      // to tell, not "no transaction is active". (No isTransaction: Node before 22.16 lacks it.)
+      try {
+        this.db.exec('ROLLBACK')
+      } catch {
+        // Nothing left to roll back.
+      }
       throw error
     } finally {
       this.depth--
