@@ -73,6 +73,28 @@ const troublesIn = (events: { at: number; event: TrackerEvent }[]): Told[] =>
   )
 
 describe('a step the history refuses', () => {
+  it('a failed read of past durations (which spaces the next query) is a trouble too, not a job left for good', async () => {
+    const service = new FakeService(clock, 60_000)
+    const events: { at: number; event: TrackerEvent }[] = []
+    const t = engine(service, events)
+    const durations = ledger.durations.bind(ledger)
+    let failures = 1
+    ledger.durations = (...args: Parameters<typeof durations>) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('disk I/O error'), { code: 'ERR_SQLITE_ERROR', errcode: 10 })
+      return durations(...args)
+    }
+    const job = t.enqueue({
+      request: { prompt: 'durations unread' },
+      externalTaskId: 'ks-durations',
+    })
+    await clock.advance(10 * 60_000)
+    expect(ledger.get(job.id)!.state).toBe('done')
+    expect(troublesIn(events).map((e) => e.trouble?.kind ?? null)).toEqual(['write', null])
+    expect(service.creates).toBe(1)
+    await t.stop()
+  })
+
   it('is tried again ever later while the history is locked, then runs on and the trouble goes', async () => {
     const service = new FakeService(clock, 60_000)
     const events: { at: number; event: TrackerEvent }[] = []

@@ -231,13 +231,14 @@ export class Tracker {
 
   /** One step of a job's life, chosen by its state in the ledger. */
   private async step(jobId: string): Promise<void> {
-    let ctx: StepContext | null = null
     let next: Next
-    // Everything in the try: the claim's own write may be the one the history refuses.
+    // Everything in the try: the claim's own write may be the one the history refuses, and so
+    // may the read of past durations that spaces the next query.
     try {
-      ctx = this.begin(jobId)
+      const ctx = this.begin(jobId)
       if (!ctx) return
       next = await runStep(ctx, this.steps)
+      if ('poll' in next) next = { after: this.timing.delay(ctx.job, ctx.memory) }
       this.troubles.settle(jobId)
     } catch (error) {
       next = this.failed(jobId, error)
@@ -245,7 +246,6 @@ export class Tracker {
     if (this.stopped || 'stop' in next) return
     if ('end' in next) this.letGo(jobId)
     else if ('after' in next) this.scheduler.schedule(jobId, next.after)
-    else if (ctx) this.scheduler.schedule(jobId, this.timing.delay(ctx.job, ctx.memory))
   }
 
   /** What a job's next step works with; null when there is none to run here now. */
