@@ -32,8 +32,9 @@ export interface PollPlan {
 }
 
 /**
- * Grid points of one plan at most, which keeps a plan within ~20 ms: a slow, wide estimate gets a
- * grid up to 4 times coarser, and past that a shorter plan (the steady tail pace after it).
+ * Grid points of one plan at most: a plan takes 2-20 ms for estimates of a few minutes, and up to
+ * ~90 ms for slow ones (a median of 20 minutes or more), which get a grid up to 4 times coarser,
+ * and past that a shorter plan (the steady tail pace after it). Plans are kept per estimate.
  */
 const MAX_POINTS = 16_000
 const MAX_COARSENING = 4
