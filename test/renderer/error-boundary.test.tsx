@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../../src/renderer/src/App'
 import { useFirstRun } from '../../src/renderer/src/features/welcome/first-run'
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { ErrorBoundary } from '../../src/renderer/src/ui/ErrorBoundary'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { renderApp } from './render-app'
 
 // A view that throws while drawing is replaced by a calm panel in the person's language (what
 // happened, Reload this view, the message for support) while the rail and the other views keep
@@ -65,7 +65,7 @@ afterEach(() => {
 
 describe('a view that throws', () => {
   it('is replaced by a panel; the rail and the other views keep working', async () => {
-    render(<App />)
+    await renderApp()
     const panel = screen.getByRole('alert')
     expect(
       screen.getByRole('heading', { name: 'This view stopped working', level: 1 }),
@@ -79,7 +79,7 @@ describe('a view that throws', () => {
   })
 
   it('Reload this view mounts it afresh, and works once the cause is gone', async () => {
-    render(<App />)
+    await renderApp()
     const failed = broken.renders
     // Still broken: the panel again, after one more try.
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Reload this view' })))
@@ -91,15 +91,15 @@ describe('a view that throws', () => {
     expect(screen.queryByRole('alert')).toBeNull()
   })
 
-  it('speaks the person’s language', () => {
+  it('speaks the person’s language', async () => {
     useLanguage.setState({ language: 'id' })
-    render(<App />)
+    await renderApp()
     expect(screen.getByRole('heading', { name: 'Tampilan ini berhenti bekerja' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Muat ulang tampilan ini' })).toBeTruthy()
     expect(screen.getByRole('alert').textContent).toContain('Pengeluaran')
   })
 
-  it('keeps a sibling outside the boundary drawn, and puts the keyboard on the panel', () => {
+  it('keeps a sibling outside the boundary drawn, and puts the keyboard on the panel', async () => {
     const Boom = (): React.JSX.Element => {
       throw new Error('boom')
     }

@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../../src/renderer/src/App'
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { historyMessages } from '../../src/renderer/src/i18n/parts/history'
 import { useApp } from '../../src/renderer/src/stores/app'
 import type { AppInfo, Envelope, HistoryProblem } from '../../src/shared/contract'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { renderApp } from './render-app'
 
 // The window when main could not open the history: the notice fills it (no sections, nothing
 // fetched for them), in the person's language, with the ways out the problem allows; the buttons
@@ -27,9 +27,12 @@ const info = (problem: HistoryProblem): AppInfo => ({
   historyProblem: problem,
 })
 
-function show(kind: HistoryProblem['kind'], message = 'file is not a database'): void {
+async function show(
+  kind: HistoryProblem['kind'],
+  message = 'file is not a database',
+): Promise<void> {
   useApp.setState({ ready: true, view: 'compose', info: info({ kind, message, file: FILE }) })
-  render(<App />)
+  await renderApp()
 }
 
 beforeEach(() => {
@@ -58,7 +61,7 @@ afterEach(() => {
 
 describe('history problem notice', () => {
   it('damaged: fills the window, names the file, and Start afresh asks main for that file', async () => {
-    show('damaged')
+    await show('damaged')
     expect(screen.getByRole('heading', { level: 1, name: 'Your history cannot be read' })).toBe(
       document.activeElement,
     )
@@ -80,7 +83,7 @@ describe('history problem notice', () => {
       ok: false,
       error: { code: 'move_failed', message: `${FILE} could not be moved aside: EACCES` },
     }
-    show('damaged')
+    await show('damaged')
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start afresh' }))
     })
@@ -94,7 +97,7 @@ describe('history problem notice', () => {
 
   it('locked: Try again restarts; Quit closes the window', async () => {
     const close = vi.spyOn(window, 'close').mockImplementation(() => {})
-    show('locked', 'another process has held it for over 5 s (database is locked)')
+    await show('locked', 'another process has held it for over 5 s (database is locked)')
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your history is busy')
     expect(screen.queryByRole('button', { name: 'Start afresh' })).toBeNull()
     await act(async () => {
@@ -102,13 +105,16 @@ describe('history problem notice', () => {
     })
     expect(calls.map((c) => c.name)).toContain('app.restart')
     cleanup()
-    show('locked')
+    await show('locked')
     fireEvent.click(screen.getByRole('button', { name: 'Quit' }))
     expect(close).toHaveBeenCalledTimes(1)
   })
 
   it('full: says the disk is full, offers Try again and never Start afresh', async () => {
-    show('full', 'the disk holding it is full (database or disk is full); free some space there')
+    await show(
+      'full',
+      'the disk holding it is full (database or disk is full); free some space there',
+    )
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
       'The disk holding your history is full',
     )
@@ -119,9 +125,9 @@ describe('history problem notice', () => {
     expect(calls.map((c) => c.name)).toContain('app.restart')
   })
 
-  it('newer: only Quit, in Indonesian too', () => {
+  it('newer: only Quit, in Indonesian too', async () => {
     useLanguage.setState({ language: 'id' })
-    show('newer', 'it was written by a newer Kling Studio (schema 9; this one knows 6)')
+    await show('newer', 'it was written by a newer Kling Studio (schema 9; this one knows 6)')
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
       'Riwayat ini dari Kling Studio yang lebih baru',
     )
@@ -129,7 +135,7 @@ describe('history problem notice', () => {
     expect(screen.getByText(`Berkas: ${FILE}`)).toBeTruthy()
   })
 
-  it('every message in both languages, none empty, none shared with another part', () => {
+  it('every message in both languages, none empty, none shared with another part', async () => {
     const { en, id } = historyMessages
     expect(Object.keys(id).sort()).toEqual(Object.keys(en).sort())
     for (const [key, text] of Object.entries(id)) {

@@ -1,13 +1,13 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { App } from '../../src/renderer/src/App'
 import { useFirstRun } from '../../src/renderer/src/features/welcome/first-run'
 import { KEY_PAGE } from '../../src/renderer/src/features/welcome/KeyLink'
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { useApp } from '../../src/renderer/src/stores/app'
 import type { AppInfo, Envelope, KeyStatus, KeyTest } from '../../src/shared/contract'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
+import { renderApp } from './render-app'
 
 // First run: the key is tested as it is saved, and what the test says decides where the person
 // goes. The page talks to a stand-in for main that keeps a key and answers a test the way main
@@ -112,8 +112,8 @@ async function saveKey(): Promise<void> {
 }
 
 describe('first run', () => {
-  it('locks the sections while the welcome screen is up, and says why', () => {
-    render(<App />)
+  it('locks the sections while the welcome screen is up, and says why', async () => {
+    await renderApp()
     expect(screen.getByRole('heading', { name: 'Welcome to Kling Studio', level: 1 })).toBeTruthy()
     for (const name of ['Create', 'Queue', 'Library', 'Settings']) {
       const item = screen.getByRole('button', { name }) as HTMLButtonElement
@@ -131,7 +131,7 @@ describe('first run', () => {
   })
 
   it('tests a key as it is saved, and a key that works opens Create', async () => {
-    render(<App />)
+    await renderApp()
     await saveKey()
     await waitFor(() => expect(useApp.getState().view).toBe('compose'))
     expect(main.calls).toEqual(['key.set', 'key.test'])
@@ -143,7 +143,7 @@ describe('first run', () => {
 
   it('keeps the person on the welcome screen when the service refuses the key, and forgets it', async () => {
     answer.next = 'refused'
-    render(<App />)
+    await renderApp()
     await saveKey()
     const error = await screen.findByRole('alert')
     expect(error.textContent).toMatch(/CometAPI did not accept this key, so it was not kept/)
@@ -167,7 +167,7 @@ describe('first run', () => {
 
   it('says the service could not be reached, keeps the key, and lets the person go on', async () => {
     answer.next = 'unreachable'
-    render(<App />)
+    await renderApp()
     await saveKey()
     const box = await screen.findByRole('alert')
     expect(box.textContent).toMatch(/The key could not be checked\./)
@@ -189,7 +189,7 @@ describe('first run', () => {
 
   it('goes on without a check when asked to', async () => {
     answer.next = 'unreachable'
-    render(<App />)
+    await renderApp()
     await saveKey()
     fireEvent.click(await screen.findByRole('button', { name: 'Continue anyway' }))
     expect(useFirstRun.getState().done).toBe(true)
@@ -199,7 +199,7 @@ describe('first run', () => {
   it('says a refusal in Indonesian', async () => {
     answer.next = 'refused'
     useLanguage.setState({ language: 'id' })
-    render(<App />)
+    await renderApp()
     fireEvent.change(screen.getByLabelText('Kunci CometAPI'), { target: { value: KEY } })
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Simpan kunci dan mulai' }))
@@ -217,7 +217,7 @@ describe('first run', () => {
       settings: { ...DEFAULT_SETTINGS, sandboxMode: true },
     })
     main.api.app.info = async () => ({ ok: true, data: useApp.getState().info! })
-    render(<App />)
+    await renderApp()
     const settings = screen.getByRole('button', { name: 'Settings' }) as HTMLButtonElement
     expect(settings.disabled).toBe(false)
     expect(settings.getAttribute('aria-current')).toBe('page')

@@ -1,25 +1,30 @@
-import { useEffect, useRef } from 'react'
+import { Suspense, useEffect, useRef } from 'react'
 import { api, call } from './api'
-import { CreateView } from './features/create/CreateView'
-import { HistoryProblemView } from './features/history-problem/HistoryProblemView'
-import { LibraryView } from './features/library/LibraryView'
-import { QueueView } from './features/queue/QueueView'
-import { SettingsView } from './features/settings/SettingsView'
 import { SPEND_VIEW } from './features/spend/navigation'
 import { OverBudgetDialog } from './features/spend/OverBudgetDialog'
-import { SpendView } from './features/spend/SpendView'
 import { useWelcome } from './features/welcome/first-run'
-import { WelcomeView } from './features/welcome/WelcomeView'
 import { useT, type MessageKey } from './i18n'
+import { StartFrame, ViewPending } from './StartFrame'
 import { useApp, type View } from './stores/app'
 import { useJobs } from './stores/jobs'
 import { watchSpend } from './stores/spend'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { NoticeBar } from './ui/Notice'
+import {
+  CreateView,
+  HistoryProblemView,
+  LibraryView,
+  QueueView,
+  SettingsView,
+  SpendView,
+  WelcomeView,
+} from './views'
 
 // The shell: the sections rail, the one main area, the notice bar, and the one over-budget
-// question any paid action may ask. While the welcome screen is up, the rail offers nothing that
-// would lead past it. What was spent is kept current from the start (stores/spend.ts).
+// question any paid action may ask. Until main has said enough to choose the first view, the
+// start frame stands in (StartFrame.tsx); each view's code arrives when it is first opened
+// (views.ts). While the welcome screen is up, the rail offers nothing that would lead past it.
+// What was spent is kept current from the start (stores/spend.ts).
 
 const VIEWS: { id: View; label: MessageKey }[] = [
   { id: 'compose', label: 'nav.compose' },
@@ -78,6 +83,23 @@ function Rail({ locked }: { locked: boolean }): React.JSX.Element {
   )
 }
 
+/** Once a view has arrived and drawn: moving to another section puts the keyboard at its heading. */
+function Arrived({ main }: { main: React.RefObject<HTMLElement | null> }): null {
+  useEffect(() => {
+    main.current?.querySelector<HTMLElement>('h1')?.focus()
+  }, [main])
+  return null
+}
+
+function CurrentView({ welcome, view }: { welcome: boolean; view: View }): React.JSX.Element {
+  if (welcome) return <WelcomeView />
+  if (view === 'compose') return <CreateView />
+  if (view === 'queue') return <QueueView />
+  if (view === 'library') return <LibraryView />
+  if (view === SPEND_VIEW) return <SpendView />
+  return <SettingsView />
+}
+
 export function App(): React.JSX.Element {
   const t = useT()
   const ready = useApp((s) => s.ready)
@@ -86,11 +108,6 @@ export function App(): React.JSX.Element {
   const sandboxChosen = useApp((s) => s.settings?.sandboxMode)
   const welcome = useWelcome()
   const main = useRef<HTMLElement>(null)
-
-  useEffect(() => {
-    // Moving to another section puts the keyboard at its heading.
-    main.current?.querySelector<HTMLElement>('h1')?.focus()
-  }, [ready, view, welcome.show])
 
   // A history main could not open: nothing runs, the window shows only that (and the way out).
   const problem = info?.historyProblem
@@ -106,8 +123,13 @@ export function App(): React.JSX.Element {
       .catch(() => {})
   }, [ready, sandboxChosen])
 
-  if (!ready) return <p className="loading">{t('common.loading')}</p>
-  if (problem) return <HistoryProblemView problem={problem} />
+  if (!ready) return <StartFrame />
+  if (problem)
+    return (
+      <Suspense fallback={<StartFrame />}>
+        <HistoryProblemView problem={problem} />
+      </Suspense>
+    )
 
   const fill = !welcome.show && FULL_HEIGHT.has(view)
   const viewName = t(
@@ -124,19 +146,10 @@ export function App(): React.JSX.Element {
         )}
         {/* One boundary per view: a view that throws is replaced by a panel, the rest runs on. */}
         <ErrorBoundary key={welcome.show ? 'welcome' : view} name={viewName}>
-          {welcome.show ? (
-            <WelcomeView />
-          ) : view === 'compose' ? (
-            <CreateView />
-          ) : view === 'queue' ? (
-            <QueueView />
-          ) : view === 'library' ? (
-            <LibraryView />
-          ) : view === SPEND_VIEW ? (
-            <SpendView />
-          ) : (
-            <SettingsView />
-          )}
+          <Suspense fallback={<ViewPending />}>
+            <CurrentView welcome={welcome.show} view={view} />
+            <Arrived main={main} />
+          </Suspense>
         </ErrorBoundary>
       </main>
       <NoticeBar />

@@ -2,6 +2,7 @@ import { api, call } from './api'
 import { systemLanguage, useLanguage, type Language } from './i18n'
 import { useApp } from './stores/app'
 import { useJobs } from './stores/jobs'
+import { loadWelcome } from './views'
 import { LIVE_STATES } from '../../shared/jobs'
 import type { Settings } from '../../shared/settings'
 
@@ -39,14 +40,24 @@ export async function boot(): Promise<void> {
       .catch(() => useApp.getState().set({ view: 'library' }))
   })
 
-  const [info, settings, key, queue] = await Promise.all([
+  // The first view waits only for what decides it: where main is (a history problem, sandbox),
+  // the person's language and theme, and whether a key is set (the welcome screen). The queue's
+  // figures are kept whenever they arrive.
+  const first = Promise.all([
     call(a.app.info()),
     call(a.settings.get()),
-    call(a.key.status()),
-    call(a.queue.stats()),
+    call(a.key.status()).then((key) => {
+      // No key: the welcome screen may come first, so its code is fetched now too.
+      if (!key.set) void loadWelcome()
+      return key
+    }),
   ])
+  void call(a.queue.stats())
+    .then((queue) => app.set({ queue }))
+    .catch(() => {})
+  const [info, settings, key] = await first
   applyLook(settings)
-  app.set({ info, settings, key, queue, ready: true })
+  app.set({ info, settings, key, ready: true })
   const live = await call(a.tasks.list({ states: [...LIVE_STATES, 'needs_attention'], limit: 500 }))
   jobs.applyMany(live.jobs)
   await jobs.setQuery({})
