@@ -1,6 +1,8 @@
+import type { DownloadBody } from './download-get'
+
 // A response body read as fast as it arrives and written as fast as the disk takes it, with at
-// most `ahead` bytes held between the two. Reading must not wait for writing: a web stream that
-// fails (a connection dropped) throws away whatever its reader had not yet taken, and those are
+// most `ahead` bytes held between the two. Reading must not wait for writing: a body that fails
+// (a connection dropped) may throw away whatever its reader had not yet taken, and those are
 // bytes a resume would otherwise have to fetch again. The writer takes everything queued at once
 // (one write call for many chunks: a 200 MB body is a few hundred writes, not thousands). What
 // arrived before a failure is written first; then the failure is thrown.
@@ -14,9 +16,8 @@ export interface DrainOptions {
   ahead?: number
 }
 
-export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): Promise<void> {
+export async function drain(reader: DownloadBody, o: DrainOptions): Promise<void> {
   const ahead = o.ahead ?? 8 * 1024 * 1024
-  const reader = body.getReader()
   let queue: Uint8Array[] = []
   /** Bytes read and not yet written: queued, or in the write under way. */
   let held = 0
@@ -34,8 +35,8 @@ export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): 
           await new Promise<void>((r) => (wakeReader = r))
           continue
         }
-        const { value, done } = await reader.read()
-        if (done) break
+        const value = await reader.read()
+        if (value === null) break
         o.take(value)
         queue.push(value)
         held += value.length
@@ -58,6 +59,7 @@ export async function drain(body: ReadableStream<Uint8Array>, o: DrainOptions): 
         let bytes = 0
         for (const chunk of batch) bytes += chunk.length
         await o.write(batch, bytes)
+        reader.release?.(batch)
         held -= bytes
         wake(wakeReader)
       } else if (finished) break

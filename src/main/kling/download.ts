@@ -2,6 +2,7 @@ import { open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promise
 import { dirname } from 'node:path'
 import { mp4Flaw } from '../library/mp4-facts'
 import { drain } from './body-drain'
+import { fetchGet, type DownloadAnswer, type DownloadGet } from './download-get'
 import {
   diskFull,
   downloadFailure,
@@ -13,6 +14,7 @@ import {
 import { DownloadWatch, type WatchLimits } from './download-watch'
 import { KlingApiError, networkError } from './errors'
 import { backoffDelay, sleep as defaultSleep, type BackoffOptions, type FetchLike } from './http'
+import { nodeGet } from './node-get'
 
 // Bringing one result file home, bounded and honest: at most MAX_VIDEO_BYTES, each attempt cut
 // when it goes silent, crawls or outlives its deadline, resumed with Range after a drop. A failure
@@ -33,6 +35,7 @@ export interface DownloadOptions {
   url: string
   /** The final path. Nothing is ever written there but a complete, checked file. */
   dest: string
+  /** The app's fetch (Electron's net.fetch); without it, node:http (node-get.ts). */
   fetch?: FetchLike
   signal?: AbortSignal
   /** Aborts one attempt that stays silent this long; the next attempt resumes. */
@@ -101,7 +104,7 @@ interface Plan {
   dest: string
   part: string
   folder: string
-  fetch: FetchLike
+  get: DownloadGet
   signal: AbortSignal | undefined
   limits: WatchLimits
   maxBytes: number
@@ -124,7 +127,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     dest: options.dest,
     part: options.partPath ?? partialPath(options.dest),
     folder: options.folder ?? dirname(options.dest),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    get: options.fetch ? fetchGet(options.fetch) : nodeGet,
     signal: options.signal,
     limits: {
       idleMs: options.idleTimeoutMs ?? 30_000,
@@ -168,10 +171,9 @@ async function downloadOnce(plan: Plan, counts: { resumes: number }): Promise<nu
   const have = await sizeOf(plan.part)
   const watch = new DownloadWatch(plan.limits, plan.signal)
   try {
-    let res: Response
+    let res: DownloadAnswer
     try {
-      res = await plan.fetch(plan.url, {
-        method: 'GET',
+      res = await plan.get(plan.url, {
         // Identity: a compressed body would not be the length announced, nor resumable.
         headers: {
           'Accept-Encoding': 'identity',
@@ -207,13 +209,13 @@ async function downloadOnce(plan: Plan, counts: { resumes: number }): Promise<nu
 type Answer = { done: number } | { start: number; total: number | null }
 
 /** What the server's status and headers say: where the body starts and the whole file's size. */
-async function answerOf(res: Response, have: number, plan: Plan): Promise<Answer> {
+async function answerOf(res: DownloadAnswer, have: number, plan: Plan): Promise<Answer> {
   const refuse = async (error: KlingApiError): Promise<never> => {
     await res.body?.cancel().catch(() => {})
     throw error
   }
   if (res.status === 416) {
-    const total = totalFromContentRange(res.headers.get('content-range'))
+    const total = totalFromContentRange(res.header('content-range'))
     if (total !== null && total === have) {
       await res.body?.cancel().catch(() => {})
       return { done: have }
@@ -251,7 +253,7 @@ async function answerOf(res: Response, have: number, plan: Plan): Promise<Answer
   let start = 0
   let total: number | null
   if (res.status === 206) {
-    const range = /bytes\s+(\d+)-\d+\/(\d+|\*)/.exec(res.headers.get('content-range') ?? '')
+    const range = /bytes\s+(\d+)-\d+\/(\d+|\*)/.exec(res.header('content-range') ?? '')
     start = range ? Number(range[1]) : -1
     if (start !== have) {
       await onDisk(plan.folder, () => rm(plan.part, { force: true }))
@@ -263,8 +265,8 @@ async function answerOf(res: Response, have: number, plan: Plan): Promise<Answer
     }
     total = range && range[2] !== '*' ? Number(range[2]) : null
   } else {
-    const length = res.headers.get('content-length')
-    const encoding = (res.headers.get('content-encoding') ?? 'identity').toLowerCase()
+    const length = res.header('content-length')
+    const encoding = (res.header('content-encoding') ?? 'identity').toLowerCase()
     // A compressed body's length is not the file's: the MP4 check decides then.
     total =
       length !== null && /^\d+$/.test(length) && encoding === 'identity' ? Number(length) : null
@@ -295,7 +297,7 @@ async function ensureRoom(plan: Plan, need: number): Promise<void> {
  * was received), counted against the cap, watched for silence and crawl, and flushed to disk.
  */
 async function stream(
-  res: Response,
+  res: DownloadAnswer,
   plan: Plan,
   watch: DownloadWatch,
   start: number,
@@ -316,7 +318,7 @@ async function stream(
     return onDisk(plan.folder, () => open(plan.part, start > 0 ? 'a' : 'w'))
   }
   try {
-    await drain(res.body as ReadableStream<Uint8Array>, {
+    await drain(res.body!, {
       take: (chunk) => {
         received += chunk.length
         if (received > plan.maxBytes)
