@@ -1,29 +1,26 @@
-import { Suspense, useEffect, useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { api, call } from './api'
+import { CreateView } from './features/create/CreateView'
+import { HistoryProblemView } from './features/history-problem/HistoryProblemView'
+import { LibraryView } from './features/library/LibraryView'
+import { QueueView } from './features/queue/QueueView'
+import { SettingsView } from './features/settings/SettingsView'
 import { SPEND_VIEW } from './features/spend/navigation'
 import { OverBudgetDialog } from './features/spend/OverBudgetDialog'
+import { SpendView } from './features/spend/SpendView'
 import { useWelcome } from './features/welcome/first-run'
+import { WelcomeView } from './features/welcome/WelcomeView'
 import { useT, type MessageKey } from './i18n'
-import { StartFrame, ViewPending } from './StartFrame'
+import { StartFrame } from './StartFrame'
 import { useApp, type View } from './stores/app'
 import { useJobs } from './stores/jobs'
 import { watchSpend } from './stores/spend'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { NoticeBar } from './ui/Notice'
-import {
-  CreateView,
-  HistoryProblemView,
-  LibraryView,
-  QueueView,
-  SettingsView,
-  SpendView,
-  WelcomeView,
-} from './views'
 
 // The shell: the sections rail, the one main area, the notice bar, and the one over-budget
 // question any paid action may ask. Until main has said enough to choose the first view, the
-// start frame stands in (StartFrame.tsx); each view's code arrives when it is first opened
-// (views.ts). While the welcome screen is up, the rail offers nothing that would lead past it.
+// start frame index.html painted stands in (StartFrame.tsx). While the welcome screen is up, the rail offers nothing that would lead past it.
 // What was spent is kept current from the start (stores/spend.ts).
 
 const VIEWS: { id: View; label: MessageKey }[] = [
@@ -83,14 +80,6 @@ function Rail({ locked }: { locked: boolean }): React.JSX.Element {
   )
 }
 
-/** Once a view has arrived and drawn: moving to another section puts the keyboard at its heading. */
-function Arrived({ main }: { main: React.RefObject<HTMLElement | null> }): null {
-  useEffect(() => {
-    main.current?.querySelector<HTMLElement>('h1')?.focus()
-  }, [main])
-  return null
-}
-
 function CurrentView({ welcome, view }: { welcome: boolean; view: View }): React.JSX.Element {
   if (welcome) return <WelcomeView />
   if (view === 'compose') return <CreateView />
@@ -109,6 +98,11 @@ export function App(): React.JSX.Element {
   const welcome = useWelcome()
   const main = useRef<HTMLElement>(null)
 
+  useEffect(() => {
+    // Moving to another section puts the keyboard at its heading.
+    main.current?.querySelector<HTMLElement>('h1')?.focus()
+  }, [ready, view, welcome.show])
+
   // A history main could not open: nothing runs, the window shows only that (and the way out).
   const problem = info?.historyProblem
 
@@ -124,12 +118,7 @@ export function App(): React.JSX.Element {
   }, [ready, sandboxChosen])
 
   if (!ready) return <StartFrame />
-  if (problem)
-    return (
-      <Suspense fallback={<StartFrame />}>
-        <HistoryProblemView problem={problem} />
-      </Suspense>
-    )
+  if (problem) return <HistoryProblemView problem={problem} />
 
   const fill = !welcome.show && FULL_HEIGHT.has(view)
   const viewName = t(
@@ -146,10 +135,7 @@ export function App(): React.JSX.Element {
         )}
         {/* One boundary per view: a view that throws is replaced by a panel, the rest runs on. */}
         <ErrorBoundary key={welcome.show ? 'welcome' : view} name={viewName}>
-          <Suspense fallback={<ViewPending />}>
-            <CurrentView welcome={welcome.show} view={view} />
-            <Arrived main={main} />
-          </Suspense>
+          <CurrentView welcome={welcome.show} view={view} />
         </ErrorBoundary>
       </main>
       <NoticeBar />

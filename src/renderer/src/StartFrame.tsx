@@ -1,11 +1,9 @@
-import { useEffect, useState } from 'react'
 import { useT } from './i18n'
 
-// What the window shows before it knows enough to show a view, and while a view's code is still
-// on its way. Neither may say anything that could turn out wrong: the start frame is the app's
-// frame and its name (right whether the welcome screen or the Create workspace comes next, and
-// the same in every language), the markup index.html paints before any script has run; a view
-// on its way is blank space in the view's place, with a quiet word only if it takes a while.
+// What the window shows before it knows enough to show a view. It may say nothing that could turn
+// out wrong: the app's frame and its name (right whether the welcome screen or the Create
+// workspace comes next, and the same in every language), the markup index.html paints before
+// any script has run.
 
 /**
  * Kept in step with the frame in index.html (and styled by its inline rules until the stylesheet
@@ -24,20 +22,5 @@ export function StartFrame(): React.JSX.Element {
         <h1>{t('app.title')}</h1>
       </main>
     </div>
-  )
-}
-
-/** How long a view may take to arrive before the area says it is loading. */
-const QUIET_MS = 300
-
-export function ViewPending(): React.JSX.Element {
-  const t = useT()
-  const [slow, setSlow] = useState(false)
-  useEffect(() => {
-    const timer = setTimeout(() => setSlow(true), QUIET_MS)
-    return () => clearTimeout(timer)
-  }, [])
-  return (
-    <div className="view-pending">{slow && <p className="muted">{t('common.loading')}</p>}</div>
   )
 }

@@ -2,7 +2,6 @@ import { api, call } from './api'
 import { systemLanguage, useLanguage, type Language } from './i18n'
 import { useApp } from './stores/app'
 import { useJobs } from './stores/jobs'
-import { loadWelcome } from './views'
 import { LIVE_STATES } from '../../shared/jobs'
 import type { Settings } from '../../shared/settings'
 
@@ -43,15 +42,7 @@ export async function boot(): Promise<void> {
   // The first view waits only for what decides it: where main is (a history problem, sandbox),
   // the person's language and theme, and whether a key is set (the welcome screen). The queue's
   // figures are kept whenever they arrive.
-  const first = Promise.all([
-    call(a.app.info()),
-    call(a.settings.get()),
-    call(a.key.status()).then((key) => {
-      // No key: the welcome screen may come first, so its code is fetched now too.
-      if (!key.set) void loadWelcome()
-      return key
-    }),
-  ])
+  const first = Promise.all([call(a.app.info()), call(a.settings.get()), call(a.key.status())])
   void call(a.queue.stats())
     .then((queue) => app.set({ queue }))
     .catch(() => {})

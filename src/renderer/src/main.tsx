@@ -1,6 +1,5 @@
 // Every view's styles in the one stylesheet, in the order the cascade was written for (views
-// first, the window's own rules last), so a view whose code arrives later never restyles what is
-// already on screen. First, so nothing the shell imports comes before them.
+// first, the window's own rules last). First, so nothing the shell imports comes before them.
 import './features/compose/slots.css'
 import './features/compose/compose.css'
 import './features/compare/compare.css'
@@ -17,14 +16,11 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { boot } from './boot'
-import { loadCreate, loadOtherViews } from './views'
 
-// The shell's entry (start.ts brings it): the first calls to main go out at once, the usual
-// first view's code is asked for beside them, and the shell takes over from the frame
-// index.html painted. Once the first view and its videos are in, the other views' code follows.
+// The shell's entry (start.ts brings it): the first calls to main go out at once, and the shell
+// takes over from the frame index.html painted.
 
-void boot().finally(loadOtherViews)
-void loadCreate()
+void boot()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
