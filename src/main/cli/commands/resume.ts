@@ -1,5 +1,6 @@
 import { isLive } from '../../../shared/jobs'
 import { KlingApiError } from '../../kling/errors'
+import type { JobRecord } from '../../tasks/ledger'
 import { triageUnsaved } from '../../tasks/triage'
 import { UsageError } from '../args'
 import { CliContext } from '../context'
@@ -66,7 +67,7 @@ export async function resume(io: CliIo, args: string[], signal?: AbortSignal): P
         if (io.now() - started >= timeoutMs)
           throw new KlingApiError({
             kind: 'timeout',
-            message: 'Some jobs are still running; run resume again later',
+            message: `Some jobs are still running: ${stillRunning(touched, ledger)}; run resume again later`,
           })
         await new Promise((r) => setTimeout(r, 100))
       }
@@ -115,4 +116,21 @@ function sayWhoElse(cx: CliContext, jobIds: string[]): void {
     cx.io.stderr(
       `${jobs} job(s) are being worked by another process (${label}): waiting for it, and taking them over if it stops.\n`,
     )
+}
+
+/** The jobs a resume ran out of time for, a few by name: where each is, and why if it knows. */
+function stillRunning(
+  ids: readonly string[],
+  ledger: { get(id: string): JobRecord | null },
+): string {
+  const live = ids.flatMap((id) => {
+    const job = ledger.get(id)
+    return job && isLive(job.state) ? [job] : []
+  })
+  const named = live.slice(0, 3).map((job) => {
+    const why = job.error ? `: ${job.error.message}` : ''
+    return terminalText(`${job.externalTaskId} (${job.state.replace('_', ' ')}${why})`)
+  })
+  const more = live.length > named.length ? ` and ${live.length - named.length} more` : ''
+  return `${named.join('; ')}${more}`
 }
