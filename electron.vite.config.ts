@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { firstPicture } from './scripts/first-picture-plugin'
 
 export default defineConfig({
   main: {
@@ -26,7 +27,8 @@ export default defineConfig({
     },
   },
   renderer: {
-    plugins: [react()],
+    // The window's first paint (scripts/first-picture-plugin.ts).
+    plugins: [react(), firstPicture()],
     // electron-vite leaves the renderer unminified; Vite's own minifier (Oxc) for the page's
     // JavaScript and Lightning CSS for its styles. Source maps stay off, as electron-vite has them.
     build: { minify: true },

@@ -1,6 +1,8 @@
 import type { Settings } from './settings'
 
-export type Language = 'en' | 'id'
+/** Every language the page speaks. */
+export const LANGUAGE_CODES = ['en', 'id'] as const
+export type Language = (typeof LANGUAGE_CODES)[number]
 
 /**
  * The language to speak: the one chosen in settings, or, left to the system, Indonesian when the

@@ -93,7 +93,13 @@ beforeEach(() => {
     view: 'compose',
   })
   useEstimates.setState({ byId: {}, asked: {} })
-  useJobs.setState({ byId: {}, progress: {}, facts: {}, factsAsked: {} })
+  useJobs.setState({
+    byId: {},
+    progress: {},
+    facts: {},
+    factsAsked: {},
+    loadedPages: { 0: 'done' },
+  })
 })
 afterEach(() => {
   cleanup()
@@ -123,6 +129,15 @@ describe('Feed', () => {
     render(<Feed />)
     expect(screen.getByText('Your videos will appear here')).toBeTruthy()
     expect(screen.getByText(/press Generate/)).toBeTruthy()
+  })
+
+  it('says nothing of an empty history before the history has answered', () => {
+    useJobs.setState({ loadedPages: { 0: 'loading' } })
+    render(<Feed />)
+    expect(screen.getByRole('heading', { name: 'Latest videos' })).toBeTruthy()
+    expect(screen.queryByText('Your videos will appear here')).toBeNull()
+    act(() => useJobs.setState({ loadedPages: { 0: 'done' } }))
+    expect(screen.getByText('Your videos will appear here')).toBeTruthy()
   })
 
   it('shows the takes of one Generate together under its prompt, kind, model and options', () => {

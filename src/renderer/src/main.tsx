@@ -16,13 +16,26 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { boot } from './boot'
+import { rememberLook } from './remember-look'
+import { useApp } from './stores/app'
 
-// The shell's entry (start.ts brings it): the first calls to main go out at once, and the shell
-// takes over from the frame index.html painted.
+// The shell's entry (start.ts brings it): the first calls to main go out at once. What index.html
+// painted (the start frame, or the picture of the Create view: shared/first-look.ts) stays until
+// main has answered them; the first render then replaces it with the live view in one step, with
+// no empty frame between. Should start-up fail, the shell renders anyway and says so.
 
-void boot()
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-)
+const started = boot()
+rememberLook()
+let shown = false
+const show = () => {
+  if (shown) return
+  shown = true
+  stop()
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )
+}
+const stop = useApp.subscribe((s) => s.ready && show())
+started.catch(show)

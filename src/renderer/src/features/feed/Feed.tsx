@@ -84,6 +84,8 @@ export function Feed(): React.JSX.Element {
   const byId = useJobs((s) => s.byId)
   const playing = useApp((s) => s.selected)
   const facts = useJobs((s) => s.facts)
+  // "Nothing yet" only once the history has answered: a returning person never sees it flash.
+  const listed = useJobs((s) => s.loadedPages[0] === 'done')
   const jobs = useMemo(() => newestJobs(byId), [byId])
   const groups = useMemo(() => groupJobs(jobs), [jobs])
   const extensions = useMemo(() => childrenCount(byId), [byId])
@@ -117,7 +119,7 @@ export function Feed(): React.JSX.Element {
         <CompareBar selection={selection} onCompare={setComparing} onClear={clear} />
       )}
       {groups.length === 0 ? (
-        <FirstRun />
+        listed && <FirstRun />
       ) : (
         <div className="feed-groups">
           {groups.map((group) => (

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { useApp } from '../../stores/app'
+import { useApp, type AppState } from '../../stores/app'
 
 // Whether the welcome screen is up. It shows while there is no key and sandbox mode was not
 // chosen, until the person picks a path; and it stays up while a key just saved is being tested,
@@ -26,12 +26,20 @@ export const useFirstRun = create<FirstRunState>((set) => ({
   },
 }))
 
+/** The rule itself: no key, sandbox not chosen, no path picked yet (or a new key on trial). */
+export function welcomeShows(
+  app: Pick<AppState, 'key' | 'settings'>,
+  run: Pick<FirstRunState, 'done' | 'holding'>,
+): boolean {
+  const sandboxChosen = app.settings?.sandboxMode ?? false
+  return !run.done && (run.holding || (!!app.key && !app.key.set && !sandboxChosen))
+}
+
 export function useWelcome(): { show: boolean; dismiss: () => void } {
   const key = useApp((s) => s.key)
-  const sandboxChosen = useApp((s) => s.settings?.sandboxMode ?? false)
+  const settings = useApp((s) => s.settings)
   const done = useFirstRun((s) => s.done)
   const holding = useFirstRun((s) => s.holding)
   const finish = useFirstRun((s) => s.finish)
-  const show = !done && (holding || (!!key && !key.set && !sandboxChosen))
-  return { show, dismiss: finish }
+  return { show: welcomeShows({ key, settings }, { done, holding }), dismiss: finish }
 }
