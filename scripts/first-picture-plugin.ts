@@ -19,16 +19,19 @@ export const MARKS = {
 } as const
 
 /** The picture's markup per language, from the components built for Node in a folder of its own. */
-async function renderPictures(): Promise<Record<string, string>> {
-  // Inside the project: the built module imports React from its node_modules.
-  await mkdir(resolve('out'), { recursive: true })
-  const dir = await mkdtemp(resolve('out', '.first-picture-'))
+async function renderPictures(root: string): Promise<Record<string, string>> {
+  // Inside the project, so the built module finds React in its node_modules; outside out/, which
+  // is what gets packaged, should a build be killed before it cleans up.
+  const cache = resolve(root, 'node_modules/.cache')
+  await mkdir(cache, { recursive: true })
+  const dir = await mkdtemp(join(cache, 'first-picture-'))
   try {
     await build({
       configFile: false,
+      root,
       logLevel: 'warn',
       build: {
-        ssr: resolve('src/renderer/src/first-picture.tsx'),
+        ssr: resolve(root, 'src/renderer/src/first-picture.tsx'),
         outDir: dir,
         emptyOutDir: false,
         minify: false,
@@ -51,8 +54,11 @@ function put(html: string, mark: string, what: string): string {
 }
 
 export function firstPicture(): Plugin {
+  // The project's folder: the renderer's root is src/renderer, two levels below it.
+  let root = process.cwd()
   return {
     name: 'kling-first-picture',
+    configResolved: (config) => void (root = resolve(config.root, '../..')),
     transformIndexHtml: {
       order: 'post',
       async handler(html, ctx) {
@@ -65,7 +71,7 @@ export function firstPicture(): Plugin {
         const sheet = sheets[0]!
         const css = sheet.type === 'asset' ? String(sheet.source) : ''
         if (/url\(/.test(css)) throw new Error('the stylesheet names files: inline it with care')
-        const pictures = await renderPictures()
+        const pictures = await renderPictures(root)
         const templates = Object.entries(pictures)
           .map(
             ([language, markup]) =>

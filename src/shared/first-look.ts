@@ -16,7 +16,10 @@ export interface Look {
   language: Language
   /** The theme setting: "system" leaves it to the OS, as the stylesheet does. */
   theme: 'system' | 'light' | 'dark'
-  /** Whether the page opened on the Create view (not the welcome screen, not a history problem). */
+  /**
+   * Whether the page opened on the Create view as its picture draws it: not the welcome screen, a
+   * history problem or sandbox mode (whose banner the picture lacks).
+   */
   create: boolean
 }
 

@@ -132,4 +132,18 @@ describe.skipIf(!available)('the first paint in Chromium', () => {
     }
     await page.context().close()
   }, 120_000)
+
+  it('a shell that fails to load takes the picture down: the plain frame, not a view that looks usable', async () => {
+    const h = await suite.harness({ secrets: new MemorySecretStore('sk-first-look-0002') })
+    const page = await suite.open(h)
+    await page.getByRole('heading', { name: 'Create a video' }).waitFor()
+    expect(await look(page)).toEqual({ language: 'en', theme: 'system', create: true })
+    page.removeAllListeners('pageerror') // the failed import is this test's point
+    await page.route(SHELL, (route) => route.abort())
+    await page.reload()
+    await page.locator('.start-frame h1').waitFor()
+    expect(await page.locator('[data-first-picture]').count()).toBe(0)
+    expect(await page.locator('#compose-title').count()).toBe(0)
+    await page.context().close()
+  }, 120_000)
 })

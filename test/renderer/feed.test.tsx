@@ -98,7 +98,7 @@ beforeEach(() => {
     progress: {},
     facts: {},
     factsAsked: {},
-    loadedPages: { 0: 'done' },
+    firstListed: true,
   })
 })
 afterEach(() => {
@@ -132,11 +132,11 @@ describe('Feed', () => {
   })
 
   it('says nothing of an empty history before the history has answered', () => {
-    useJobs.setState({ loadedPages: { 0: 'loading' } })
+    useJobs.setState({ firstListed: false })
     render(<Feed />)
     expect(screen.getByRole('heading', { name: 'Latest videos' })).toBeTruthy()
     expect(screen.queryByText('Your videos will appear here')).toBeNull()
-    act(() => useJobs.setState({ loadedPages: { 0: 'done' } }))
+    act(() => useJobs.setState({ firstListed: true }))
     expect(screen.getByText('Your videos will appear here')).toBeTruthy()
   })
 

@@ -42,8 +42,10 @@ describe('remembering the look', () => {
     expect(lookOf(app, 'id', run)).toEqual({ language: 'id', theme: 'system', create: true })
     // No key and no path picked: the welcome screen comes first.
     expect(lookOf({ ...app, key: NO_KEY }, 'en', run)?.create).toBe(false)
-    // A path picked once (sandbox, say): Create again, key or not.
+    // A path picked once: Create again, key or not; but sandbox mode's banner is not in the picture.
     expect(lookOf({ ...app, key: NO_KEY }, 'en', { ...run, done: true })?.create).toBe(true)
+    const sandbox = { ...INFO, sandbox: true, sandboxReason: 'setting' as const }
+    expect(lookOf({ ...app, info: sandbox }, 'en', run)?.create).toBe(false)
     const problem = { kind: 'damaged' as const, message: 'x', file: '/h.db' }
     expect(lookOf({ ...app, info: { ...INFO, historyProblem: problem } }, 'en', run)?.create).toBe(
       false,

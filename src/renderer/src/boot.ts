@@ -49,7 +49,14 @@ export async function boot(): Promise<void> {
   const [info, settings, key] = await first
   applyLook(settings)
   app.set({ info, settings, key, ready: true })
-  const live = await call(a.tasks.list({ states: [...LIVE_STATES, 'needs_attention'], limit: 500 }))
-  jobs.applyMany(live.jobs)
-  await jobs.setQuery({})
+  try {
+    const live = await call(
+      a.tasks.list({ states: [...LIVE_STATES, 'needs_attention'], limit: 500 }),
+    )
+    jobs.applyMany(live.jobs)
+    await jobs.setQuery({})
+  } finally {
+    // Answered or not: the feed may now say it has nothing, rather than nothing at all.
+    useJobs.setState({ firstListed: true })
+  }
 }

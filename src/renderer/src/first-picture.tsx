@@ -9,8 +9,11 @@ import { DEFAULT_SETTINGS } from '../../shared/settings'
 // until its first page is in. Never part of the page's bundle: the build runs it (see
 // scripts/first-picture-plugin.ts) and keeps only the markup.
 
-/** What the components read from the browser while rendering: an empty storage, a fixed id. */
-function quietBrowser(): void {
+/**
+ * What the components read from the browser while rendering: an empty storage, a fixed id. Put in
+ * place for the render and taken away after (it runs inside the build's own process).
+ */
+function quietBrowser(): () => void {
   const kept = new Map<string, string>()
   const storage: Storage = {
     get length() {
@@ -22,16 +25,31 @@ function quietBrowser(): void {
     removeItem: (k) => void kept.delete(k),
     setItem: (k, v) => void kept.set(k, String(v)),
   }
-  Object.assign(globalThis, { localStorage: storage })
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'localStorage')
+  const uuid = globalThis.crypto.randomUUID
+  Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true })
   // The external id the form proposes is random: the picture's would only differ build to build.
   globalThis.crypto.randomUUID = () => '00000000-0000-4000-8000-000000000000'
+  return () => {
+    if (had) Object.defineProperty(globalThis, 'localStorage', had)
+    else delete (globalThis as { localStorage?: Storage }).localStorage
+    globalThis.crypto.randomUUID = uuid
+  }
 }
 
 /** The picture in each language: the shell's markup, marked inert and as the picture. */
 export async function firstPictures(
   languages: readonly Language[],
 ): Promise<Record<string, string>> {
-  quietBrowser()
+  const restore = quietBrowser()
+  try {
+    return await render(languages)
+  } finally {
+    restore()
+  }
+}
+
+async function render(languages: readonly Language[]): Promise<Record<string, string>> {
   // Loaded after the storage is in place: stores read it when they are made.
   const [{ App }, { useApp }, { useLanguage }, { useDraft }] = await Promise.all([
     import('./App'),

@@ -22,7 +22,8 @@ import { useApp } from './stores/app'
 // The shell's entry (start.ts brings it): the first calls to main go out at once. What index.html
 // painted (the start frame, or the picture of the Create view: shared/first-look.ts) stays until
 // main has answered them; the first render then replaces it with the live view in one step, with
-// no empty frame between. Should start-up fail, the shell renders anyway and says so.
+// no empty frame between. Should those calls fail, the shell renders anyway: its start frame then
+// replaces the picture, which must not stay up looking usable.
 
 const started = boot()
 rememberLook()

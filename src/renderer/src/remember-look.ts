@@ -4,7 +4,8 @@ import { useLanguage, type Language } from './i18n'
 import { useApp, type AppState } from './stores/app'
 
 // Keeps what index.html's first script reads back at the next start (shared/first-look.ts): the
-// language and theme shown, and whether the window opens on Create. Written whenever one of them
+// language and theme shown, and whether the window opens on Create as the picture draws it (a key,
+// no sandbox). Written whenever one of them
 // changes, once main has said enough to know; storage that refuses is no reason to fail.
 
 /** What to remember, or null while main has not answered yet. */
@@ -17,7 +18,8 @@ export function lookOf(
   return {
     language,
     theme: app.settings.theme,
-    create: !app.info?.historyProblem && !welcomeShows(app, run),
+    // Sandbox mode adds a banner and a badge the picture does not have: the plain frame then.
+    create: !!app.info && !app.info.historyProblem && !app.info.sandbox && !welcomeShows(app, run),
   }
 }
 

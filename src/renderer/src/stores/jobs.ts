@@ -31,6 +31,8 @@ export interface JobsState {
   totalIsEstimate: boolean
   sort: LibrarySort
   loadedPages: Record<number, 'loading' | 'done'>
+  /** The history answered the page's first list at start (or failed to): "nothing yet" may show. */
+  firstListed: boolean
   progress: Record<string, { received: number; total: number | null }>
   /** What each saved file is (resolution, length, size...), as main read it. */
   facts: Record<string, MediaFacts>
@@ -228,6 +230,7 @@ export const useJobs = create<JobsState>((set, get) => ({
   totalIsEstimate: false,
   sort: 'newest',
   loadedPages: {},
+  firstListed: false,
   progress: {},
   facts: {},
   factsAsked: {},

@@ -85,7 +85,7 @@ export function Feed(): React.JSX.Element {
   const playing = useApp((s) => s.selected)
   const facts = useJobs((s) => s.facts)
   // "Nothing yet" only once the history has answered: a returning person never sees it flash.
-  const listed = useJobs((s) => s.loadedPages[0] === 'done')
+  const listed = useJobs((s) => s.firstListed)
   const jobs = useMemo(() => newestJobs(byId), [byId])
   const groups = useMemo(() => groupJobs(jobs), [jobs])
   const extensions = useMemo(() => childrenCount(byId), [byId])
