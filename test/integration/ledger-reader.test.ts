@@ -53,6 +53,21 @@ describe('LedgerReader', () => {
     }
   })
 
+  it("a query the worker's SQLite refuses fails with SQLite's codes, as it would here", async () => {
+    const reader = new LedgerReader(ledger, WORKER)
+    try {
+      await reader.list({})
+      // The table the pages come from is gone under the worker's statements.
+      ledger.db.exec('ALTER TABLE jobs RENAME TO jobs_gone')
+      const error = await reader.list({ offset: 5 }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(error).toMatchObject({ code: 'ERR_SQLITE_ERROR', errcode: expect.any(Number) })
+      expect((error as { errstr: unknown }).errstr).toEqual(expect.any(String))
+    } finally {
+      await reader.close()
+    }
+  })
+
   it('answers from the main thread where no worker was built', async () => {
     const reader = new LedgerReader(ledger, join(dir, 'no-such-worker.js'))
     expect((await reader.list({ search: 'otter' })).jobs.length).toBeGreaterThan(0)

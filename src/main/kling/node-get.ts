@@ -103,6 +103,17 @@ function answer(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | nul
   }
 }
 
+/**
+ * How long the body is when it may skip the parser (slab-socket.ts `direct`): a 200 or 206, not
+ * chunked, a plain length. Anything else is read through the parser, as it comes.
+ */
+function directLength(res: IncomingMessage): number | null {
+  const length = res.headers['content-length']
+  const chunked = /chunked/i.test(String(res.headers['transfer-encoding'] ?? ''))
+  if ((res.statusCode !== 200 && res.statusCode !== 206) || chunked) return null
+  return length !== undefined && /^\d+$/.test(length) ? Number(length) : null
+}
+
 /** The response's chunks, queued as they arrive (at most about HOLD unread) and read in turn. */
 function bodyOf(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | null): DownloadBody {
   const queue: Buffer[] = []
@@ -118,6 +129,23 @@ function bodyOf(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | nul
     end ??= { error }
     poke()
   }
+  // With the length known, the body after the headers' read skips the parser; it ends with its
+  // last byte (anything past it is not the body's) and stops the socket while HOLD waits unread.
+  const length = slab ? directLength(res) : null
+  let left = length ?? Infinity
+  const flow = length === null ? res : req.socket!
+  const push = (chunk: Buffer) => {
+    if (end) return
+    if (chunk.length > left) chunk = chunk.subarray(0, left)
+    left -= chunk.length
+    queue.push(chunk)
+    if ((queued += chunk.length) >= HOLD) flow.pause()
+    if (left === 0) {
+      end = 'done'
+      req.destroy()
+    }
+    poke()
+  }
   res.on('data', (chunk: Buffer) => {
     if (end) return
     if (slab?.holds(chunk)) {
@@ -127,10 +155,12 @@ function bodyOf(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | nul
       req.destroy()
       return
     }
-    queue.push(chunk)
-    if ((queued += chunk.length) >= HOLD) res.pause()
-    poke()
+    push(chunk)
   })
+  if (length !== null) {
+    if (length === 0) end = 'done'
+    slab!.direct(push)
+  }
   res.on('end', () => {
     end ??= 'done'
     poke()
@@ -142,7 +172,7 @@ function bodyOf(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | nul
       for (;;) {
         const chunk = queue.shift()
         if (chunk) {
-          if ((queued -= chunk.length) < HOLD && res.isPaused()) res.resume()
+          if ((queued -= chunk.length) < HOLD && flow.isPaused()) flow.resume()
           return chunk
         }
         if (end === 'done') return null
@@ -154,7 +184,8 @@ function bodyOf(req: ClientRequest, res: IncomingMessage, slab: SlabSocket | nul
       stop(new Error('cancelled'))
       req.destroy()
     },
-    release: (chunks) => chunks.forEach(giveBack),
+    // A block's chunk goes back to its block; the parser's own copy is freed outright.
+    release: (chunks) => chunks.forEach((chunk) => slab?.release(chunk) || giveBack(chunk)),
   }
 }
 

@@ -1,5 +1,6 @@
 import { connect as connectTcp, isIP, type OnReadOpts, type Socket } from 'node:net'
 import { connect as connectTls, type ConnectionOptions } from 'node:tls'
+import { ReadBlocks } from './read-blocks'
 
 // A download's connection that reads into one buffer of its own, reused for every read (Node's
 // `onread` option), and hands each read on as a 'data' event to node:http's parser, which copies
@@ -23,6 +24,14 @@ export interface SlabSocket {
   socket: Socket
   /** Whether a chunk is a view of the reused buffer (it would be overwritten by the next read). */
   holds(chunk: Uint8Array): boolean
+  /**
+   * From the next read on, the bytes bypass node:http's parser: read straight into memory of
+   * their own (read-blocks.ts), with no copy, and handed to `take`. For a body whose length is
+   * known, once its headers are parsed; the parser is never given another byte.
+   */
+  direct(take: (chunk: Buffer) => void): void
+  /** A chunk `take` was given is written: its memory may be read into again (true: it was one). */
+  release(chunk: Uint8Array): boolean
 }
 
 /** A plain or TLS connection to the URL's host, reading into one reused buffer. */
@@ -31,11 +40,15 @@ export function slabSocket(url: URL, tls: TlsTrust = {}): SlabSocket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
   const secure = url.protocol === 'https:'
   const port = Number(url.port) || (secure ? 443 : 80)
+  let blocks: ReadBlocks | null = null
+  let take: ((chunk: Buffer) => void) | null = null
   const onread: OnReadOpts = {
-    buffer: slab,
-    // Read at once, synchronously, by the parser: the buffer is free again when this returns.
-    callback: (bytes) => {
-      socket.emit('data', slab.subarray(0, bytes))
+    // Asked before every read: the reused buffer while the parser reads, then a block's room.
+    buffer: () => (blocks ? blocks.room() : slab),
+    callback: (bytes, buffer) => {
+      // Read at once, synchronously, by the parser: the buffer is free again when this returns.
+      if (buffer === slab || !blocks) socket.emit('data', slab.subarray(0, bytes))
+      else take!(blocks.took(buffer as Buffer, bytes))
       return true
     },
   }
@@ -50,5 +63,13 @@ export function slabSocket(url: URL, tls: TlsTrust = {}): SlabSocket {
         onread,
       } as ConnectionOptions)
     : connectTcp({ host, port, onread })
-  return { socket, holds: (chunk) => chunk.buffer === slab.buffer }
+  return {
+    socket,
+    holds: (chunk) => chunk.buffer === slab.buffer,
+    direct: (to) => {
+      take = to
+      blocks = new ReadBlocks()
+    },
+    release: (chunk) => blocks?.release(chunk) ?? false,
+  }
 }

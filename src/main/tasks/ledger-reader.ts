@@ -8,6 +8,14 @@ import type { Ledger, ListPage } from './ledger'
 // worker file was built (the command line, tests that do not ask for one) or the worker fails,
 // the ledger itself.
 
+/** What the list worker answers: a page, or the failure with SQLite's codes when it had them. */
+interface WorkerAnswer {
+  id: number
+  page?: ListPage
+  error?: string
+  sqlite?: { code: unknown; errcode: number; errstr: unknown }
+}
+
 export class LedgerReader {
   private worker: Worker | null = null
   private broken = false
@@ -29,11 +37,12 @@ export class LedgerReader {
       return this.worker
     const worker = new Worker(this.workerFile, { workerData: { path: this.ledger.path } })
     worker.unref()
-    worker.on('message', (m: { id: number; page?: ListPage; error?: string }) => {
+    worker.on('message', (m: WorkerAnswer) => {
       const w = this.waiting.get(m.id)
       this.waiting.delete(m.id)
       if (m.page) w?.ok(m.page)
-      else w?.fail(new Error(m.error ?? 'the library query failed'))
+      // Rebuilt with SQLite's codes, as the same failure on this thread would carry them.
+      else w?.fail(Object.assign(new Error(m.error ?? 'the library query failed'), m.sqlite))
     })
     // The worker folds the log back now and then; main's writes no longer stop for it.
     this.ledger.db.exec('PRAGMA wal_autocheckpoint = 0')

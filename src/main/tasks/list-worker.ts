@@ -26,6 +26,16 @@ parentPort?.on('message', ({ id, query }: { id: number; query: JobQuery }) => {
   try {
     parentPort!.postMessage({ id, page: listJobs(source, query) })
   } catch (error) {
-    parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) })
+    // SQLite's codes go along: main tells a full disk or a damaged file by them.
+    const { code, errcode, errstr } = error as {
+      code?: unknown
+      errcode?: unknown
+      errstr?: unknown
+    }
+    parentPort!.postMessage({
+      id,
+      error: error instanceof Error ? error.message : String(error),
+      sqlite: typeof errcode === 'number' ? { code, errcode, errstr } : undefined,
+    })
   }
 })
