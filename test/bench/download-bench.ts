@@ -36,6 +36,9 @@ export async function makeVideo(path: string, bytes: number): Promise<void> {
     await fh.write(head)
     await fh.write(free)
     await fh.truncate(bytes)
+    // On disk before anything is timed, as a server's file is: its writeback, due some 30 s
+    // later, would otherwise land in the middle of the rounds (on whoever flushes: ours).
+    await fh.sync()
   } finally {
     await fh.close()
   }
