@@ -57,4 +57,21 @@ describe('read blocks', () => {
   it('a chunk from elsewhere is not its own to take back', () => {
     expect(new ReadBlocks().release(Buffer.alloc(10))).toBe(false)
   })
+
+  it('counts a chunk released twice once: its block is not read into under another', () => {
+    const blocks = new ReadBlocks()
+    const a = read(blocks, 1_900_000, 1)
+    expect(blocks.release(a)).toBe(true)
+    read(blocks, 1_000, 2) // a's block is full: set aside, free
+    read(blocks, 1_900_000, 3)
+    const d = read(blocks, 1_000, 4) // back in a's block, at its start
+    expect(d.buffer === a.buffer).toBe(true)
+    const e = read(blocks, 1_900_000, 5) // e waits to be written, in that block
+    expect(blocks.release(d)).toBe(true)
+    expect(blocks.release(a)).toBe(true) // a second time: e is still out
+    read(blocks, 1_000, 6) // the block is full again: set aside, not free
+    read(blocks, 1_900_000, 7)
+    read(blocks, 2_000_000, 8) // a new block, not e's
+    expect(e.every((b) => b === 5)).toBe(true)
+  })
 })

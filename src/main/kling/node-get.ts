@@ -12,9 +12,10 @@ import { slabSocket, type SlabSocket, type TlsTrust } from './slab-socket'
 
 // A download's GET over node:http(s), the default outside the app: the body comes as the socket
 // delivers it, without the web-stream layer of Node's fetch (which costs as much time again per
-// chunk). Memory stays flat: the socket reads into one reused buffer (slab-socket.ts), and each
-// body chunk (a copy the parser made, held by nothing else) is given back as soon as it is on
-// disk (`release`), not left for the garbage collector. Redirects are followed as fetch would (a
+// chunk). Memory stays flat: the socket reads into one reused buffer (slab-socket.ts); a body of
+// announced length then skips the parser and is read straight into blocks reused once written
+// (read-blocks.ts), and a body of unknown length comes as the parser's copies, each given back as
+// soon as it is on disk (`release`), not left for the garbage collector. Redirects are followed as fetch would (a
 // signed link may point on to a CDN), at most MAX_REDIRECTS, never from https down to plain http.
 // Proxies: none, as with Node's fetch before; when NODE_USE_ENV_PROXY=1 (or --use-env-proxy) and
 // HTTP(S)_PROXY ask for one, the download goes through Node's fetch, which honours them.

@@ -1,12 +1,16 @@
 // Memory a download's socket reads its body straight into, so the bytes are never copied between
 // arriving and being written: blocks of BLOCK_BYTES, each read landing after the last in the
-// current block, a block going back to a small free list once every chunk read into it has been
-// written (released). Memory stays at the few blocks that hold what is read and not yet written.
+// current block, a block going back to a free list once every chunk read into it has been written
+// (released). Memory is the blocks holding what is read and not yet written (the reader stops
+// well before the drain's 8 MB ahead), plus at most KEEP_FREE blocks kept for reuse.
 
 const BLOCK_BYTES = 2 * 1024 * 1024
 /** A read gets at least this much room; a block with less left is closed and the next one begun. */
 const READ_ROOM = 256 * 1024
-/** Free blocks kept for reuse; more are left to the garbage collector. */
+/**
+ * Free blocks kept for reuse (16 MB at most); more are left to the garbage collector. Fewer made
+ * a slow disk's download allocate, and fault in, new blocks again and again.
+ */
 const KEEP_FREE = 8
 
 interface Block {
@@ -19,15 +23,18 @@ interface Block {
 
 export class ReadBlocks {
   private readonly byMemory = new Map<ArrayBufferLike, Block>()
+  /** The chunks handed out and not yet released. */
+  private readonly outstanding = new WeakSet<Uint8Array>()
   private readonly free: Block[] = []
-  private current: Block = this.fresh()
+  /** The block read into now; none until the first read (a body may not need one). */
+  private current: Block | null = null
 
   /** Where the next read goes: the rest of the current block, or a new block. */
   room(): Buffer {
-    if (BLOCK_BYTES - this.current.at < READ_ROOM) {
+    if (!this.current || BLOCK_BYTES - this.current.at < READ_ROOM) {
       const done = this.current
       this.current = this.free.pop() ?? this.fresh()
-      this.retire(done)
+      if (done) this.retire(done)
     }
     return this.current.memory.subarray(this.current.at)
   }
@@ -37,7 +44,9 @@ export class ReadBlocks {
     const block = this.byMemory.get(room.buffer)!
     block.at += bytes
     block.out++
-    return room.subarray(0, bytes)
+    const chunk = room.subarray(0, bytes)
+    this.outstanding.add(chunk)
+    return chunk
   }
 
   /**
@@ -47,6 +56,9 @@ export class ReadBlocks {
   release(chunk: Uint8Array): boolean {
     const block = this.byMemory.get(chunk.buffer)
     if (!block) return false
+    // Released twice: counting it again would free memory other chunks still wait to be written
+    // from.
+    if (!this.outstanding.delete(chunk)) return true
     block.out--
     if (block !== this.current) this.retire(block)
     return true

@@ -7,7 +7,8 @@ import { ReadBlocks } from './read-blocks'
 // the body out of it. Without it every read is a new buffer left for the garbage collector, and a
 // 200 MB download grows the process by some 60 MB before V8 frees them. Whether the body is
 // copied is checked on every chunk (`holds`): a Node whose parser passed the read buffer itself on
-// is noticed, and node-get.ts then stops using this socket.
+// is noticed, and node-get.ts then stops using this socket. Once the headers are parsed, a body
+// of known length is read past the parser instead (`direct`), with no copy at all.
 
 /**
  * One read's most. Node's own 64 KB made a loopback download spend twice curl's system time in
@@ -25,9 +26,10 @@ export interface SlabSocket {
   /** Whether a chunk is a view of the reused buffer (it would be overwritten by the next read). */
   holds(chunk: Uint8Array): boolean
   /**
-   * From the next read on, the bytes bypass node:http's parser: read straight into memory of
-   * their own (read-blocks.ts), with no copy, and handed to `take`. For a body whose length is
-   * known, once its headers are parsed; the parser is never given another byte.
+   * From the read after the next (the next one already has the reused buffer, and goes to the
+   * parser), the bytes bypass node:http's parser: read straight into memory of their own
+   * (read-blocks.ts), with no copy, and handed to `take`. For a body whose length is known, once
+   * its headers are parsed; the parser is never given another byte.
    */
   direct(take: (chunk: Buffer) => void): void
   /** A chunk `take` was given is written: its memory may be read into again (true: it was one). */
