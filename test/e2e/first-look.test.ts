@@ -94,10 +94,15 @@ describe.skipIf(!available)('the first paint in Chromium', () => {
       ['id', 'dark', { width: 1920, height: 1080 }],
     ] as const) {
       await page.setViewportSize(size)
-      await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
-        LOOK_KEY,
-        JSON.stringify({ language, theme, create: true }),
-      ] as const)
+      // Chosen in settings, remembered by the page itself, shown by both picture and live view.
+      await page.evaluate(
+        (patch) =>
+          (
+            window as unknown as { api: { settings: { update(p: object): Promise<unknown> } } }
+          ).api.settings.update(patch),
+        { language, theme },
+      )
+      await expect.poll(() => look(page)).toEqual({ language, theme, create: true })
       await page.unroute(SHELL)
       const held = await holdShell(page)
       await page.reload({ waitUntil: 'domcontentloaded' })
@@ -106,6 +111,7 @@ describe.skipIf(!available)('the first paint in Chromium', () => {
       await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` })
       held.release()
       await page.locator('h1#compose-title:not([data-first-picture] *)').waitFor()
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(language)
       await page.screenshot({ path: `${SHOTS_DIR}/${name.replace('picture', 'live')}.png` })
     }
     await page.context().close()
