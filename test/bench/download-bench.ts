@@ -117,6 +117,9 @@ const CLIENTS = ['curl', 'ours', 'fetch'] as const
 export async function downloadBench(dir: string, report: Reporter): Promise<void> {
   const source = join(dir, 'served.mp4')
   await makeVideo(source, BYTES)
+  // And whatever earlier steps wrote (a fresh install's node_modules, the soak's files): their
+  // writeback fell on the timed rounds in CI, on whoever flushes (ours).
+  await run('sync').catch(() => {})
   const server = await startFileServer(source)
   const times: Record<(typeof CLIENTS)[number], number[]> = { curl: [], ours: [], fetch: [] }
   const growths: number[] = []
