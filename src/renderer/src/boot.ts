@@ -1,4 +1,5 @@
 import { api, call } from './api'
+import { takeFirstCalls } from './first-calls'
 import { systemLanguage, useLanguage, type Language } from './i18n'
 import { useApp } from './stores/app'
 import { useJobs } from './stores/jobs'
@@ -40,9 +41,12 @@ export async function boot(): Promise<void> {
   })
 
   // The first view waits only for what decides it: where main is (a history problem, sandbox),
-  // the person's language and theme, and whether a key is set (the welcome screen). The queue's
-  // figures are kept whenever they arrive.
-  const first = Promise.all([call(a.app.info()), call(a.settings.get()), call(a.key.status())])
+  // the person's language and theme, and whether a key is set (the welcome screen); start.ts
+  // sent those calls before the shell's code arrived (first-calls.ts). Nothing the person does
+  // changes them before this point, and what main does meanwhile (jobs, the queue) is read
+  // below, after the subscriptions. The queue's figures are kept whenever they arrive.
+  const early = takeFirstCalls(a)
+  const first = Promise.all([call(early.info), call(early.settings), call(early.key)])
   void call(a.queue.stats())
     .then((queue) => app.set({ queue }))
     .catch(() => {})
