@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
@@ -9,6 +8,7 @@ import { mp4Flaw } from '../../src/main/library/mp4-facts'
 import { videoFileName } from '../../src/main/library/names'
 import { readSidecar, sidecarFor } from '../../src/main/library/sidecar'
 import { finishedJob, stepper } from '../fixtures/fetch-step'
+import { asRoot, canMount, leaveRoom, onTmpfs } from '../fixtures/tmpfs'
 
 // Saving where this computer says no: a real full disk (a small tmpfs, where the test may mount
 // one), a read-only folder, a file where a folder should be, a folder name of 300 characters. Each
@@ -52,34 +52,13 @@ async function listing(root: string): Promise<string[]> {
   return [...top.filter((n) => n !== INCOMING_DIR), ...parts.map((n) => `${INCOMING_DIR}/${n}`)]
 }
 
-const asRoot = process.platform === 'linux' && process.getuid?.() === 0
-const canMount = (() => {
-  if (!asRoot) return false
-  const probe = join(tmpdir(), `kling-mount-probe-${process.pid}`)
-  try {
-    execFileSync('mkdir', ['-p', probe])
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', probe], { stdio: 'ignore' })
-    execFileSync('umount', [probe], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  } finally {
-    execFileSync('rm', ['-rf', probe])
-  }
-})()
-
 /** A real 64 KB disk at `at` for the length of `body`, with only `room` bytes (whole pages) free. */
-async function onSmallDisk<T>(at: string, room: number, body: () => Promise<T>): Promise<T> {
-  await mkdir(at, { recursive: true })
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', at])
-  try {
+function onSmallDisk<T>(at: string, room: number, body: () => Promise<T>): Promise<T> {
+  return onTmpfs(at, { size: '64k' }, async () => {
     await mkdir(join(at, INCOMING_DIR))
-    const s = await statfs(at)
-    await writeFile(join(at, 'filler'), Buffer.alloc(s.bavail * s.bsize - room))
-    return await body()
-  } finally {
-    execFileSync('umount', [at])
-  }
+    leaveRoom(at, room)
+    return body()
+  })
 }
 
 const pages = (n: number) => Math.ceil(n / 4096) * 4096
@@ -171,12 +150,9 @@ describe('a folder that cannot be written', () => {
     const at = join(dir, 'ro')
     await mkdir(at)
     if (canMount) {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=4k', 'tmpfs', at])
-      try {
-        await refused(join(at, 'library'), 'local_read_only', /on a read-only disk/)
-      } finally {
-        execFileSync('umount', [at])
-      }
+      await onTmpfs(at, { size: '4k', readOnly: true }, () =>
+        refused(join(at, 'library'), 'local_read_only', /on a read-only disk/),
+      )
     } else {
       // Not root: permission bits hold.
       await chmod(at, 0o555)

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { runIn } from '../fixtures/cli'
+import { canMount, onTmpfs } from '../fixtures/tmpfs'
 
 // `generate --out` and `extend --out` name where a paid-for video will be copied. Any place it
 // cannot be written is refused with exit 2 before anything is sent: a folder, a name ending in a
@@ -35,21 +36,6 @@ async function refused(command: 'generate' | 'extend', out: string, words: RegEx
   expect(await tasks()).toBe(before)
 }
 
-const canMount = (() => {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
-  const probe = join(tmpdir(), `kling-mount-probe-out-${process.pid}`)
-  try {
-    execFileSync('mkdir', ['-p', probe])
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=4k', 'tmpfs', probe], { stdio: 'ignore' })
-    execFileSync('umount', [probe], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  } finally {
-    execFileSync('rm', ['-rf', probe])
-  }
-})()
-
 describe('--out is proven writable before anything is sent', () => {
   it.each(['generate', 'extend'] as const)('%s: a folder, or a name ending in "/"', async (c) => {
     await refused(c, dir, /--out .* is a folder/)
@@ -79,13 +65,10 @@ describe('--out is proven writable before anything is sent', () => {
   it.skipIf(!canMount)('a read-only disk', async () => {
     const ro = join(dir, 'ro')
     await mkdir(ro)
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=4k', 'tmpfs', ro])
-    try {
+    await onTmpfs(ro, { size: '4k', readOnly: true }, async () => {
       await refused('generate', join(ro, 'v.mp4'), /cannot be written/)
       await refused('extend', join(ro, 'v.mp4'), /cannot be written/)
-    } finally {
-      execFileSync('umount', [ro])
-    }
+    })
   })
 
   it('a writable place is left as it was, and the video lands there', async () => {

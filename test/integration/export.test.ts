@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -18,6 +17,7 @@ import { readSidecar } from '../../src/main/library/sidecar'
 import { inputStoreFor } from '../../src/main/studio/wire'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { png } from '../fixtures/images'
+import { canMount, onTmpfs } from '../fixtures/tmpfs'
 
 // Exporting copies of saved videos with their sidecars and input images into a folder the person
 // picks: real files, a real full disk (a tiny tmpfs, where the test may mount one), names never
@@ -310,21 +310,6 @@ describe('a full disk', () => {
     expect((await readdir(out)).filter((n) => n.includes('large'))).toEqual([])
   })
 
-  const canMount = (() => {
-    if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
-    const probe = join(tmpdir(), `kling-mount-probe-${process.pid}`)
-    try {
-      execFileSync('mkdir', ['-p', probe])
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', probe], { stdio: 'ignore' })
-      execFileSync('umount', [probe], { stdio: 'ignore' })
-      return true
-    } catch {
-      return false
-    } finally {
-      execFileSync('rm', ['-rf', probe])
-    }
-  })()
-
   it.skipIf(!canMount)('on a real 64 KB disk', async () => {
     // 16x9-5s is about 27 KB, 16x9-15s about 53 KB, 2x3-5s about 23 KB.
     const ids = [
@@ -333,8 +318,7 @@ describe('a full disk', () => {
       await saved('third', '2x3-5s.mp4'),
     ]
     await mkdir(out)
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', out])
-    try {
+    await onTmpfs(out, { size: '64k' }, async () => {
       const result = await run(ids)
       expect(result.exported).toBe(2)
       expect(result.failed).toEqual([
@@ -343,9 +327,7 @@ describe('a full disk', () => {
       const names = await readdir(out)
       expect(names.filter((n) => n.includes('toolarge'))).toEqual([])
       expect(names.filter((n) => n.endsWith('.mp4'))).toHaveLength(2)
-    } finally {
-      execFileSync('umount', [out])
-    }
+    })
   })
 })
 

@@ -10,7 +10,6 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { DatabaseSync } from 'node:sqlite'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -22,131 +21,19 @@ import {
 } from '../../src/shared/contract'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { SCHEMA_VERSION } from '../../src/main/tasks/migrations'
+import { fake, fakeElectron, fakeElectronStore, fakeKeytar } from '../fixtures/fake-electron'
 
 // A hostile history at launch: main/index.ts, the composition root, run against a fake electron
-// module (as wiring.test.ts does), over a real history.db cut short, overwritten with random
-// bytes, damaged in the middle, held by another connection's write transaction, or written by a
-// newer app. Every time a window opens and app.info says what is wrong; Start afresh moves a
-// damaged file aside (checked on disk, never deleted) and asks Electron to relaunch; a newer or
-// held history is never moved. The next launch starts on a new, empty history.
+// module (fixtures/fake-electron.ts, as wiring.test.ts is), over a real history.db cut short,
+// overwritten with random bytes, damaged in the middle, held by another connection's write
+// transaction, or written by a newer app. Every time a window opens and app.info says what is
+// wrong; Start afresh moves a damaged file aside (checked on disk, never deleted) and asks
+// Electron to relaunch; a newer or held history is never moved. The next launch starts on a new,
+// empty history.
 
-const fake = vi.hoisted(() => {
-  const state = {
-    windows: [] as { loaded?: string; reloads: number; closed?: () => void }[],
-    ipc: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
-    dataDir: '',
-    relaunches: 0,
-    exits: [] as number[],
-    quits: 0,
-    errorBoxes: [] as string[],
-  }
-  class FakeWindow {
-    entry: (typeof state.windows)[number] = { reloads: 0 }
-    webContents = {
-      setWindowOpenHandler: () => {},
-      on: () => {},
-      send: () => {},
-      getURL: () => this.entry.loaded ?? '',
-      reload: () => this.entry.reloads++,
-    }
-    constructor() {
-      state.windows.push(this.entry)
-    }
-    once() {}
-    on(event: string, fn: () => void) {
-      if (event === 'closed') this.entry.closed = fn
-    }
-    loadFile(file: string) {
-      this.entry.loaded = pathToFileURL(file).href
-      return Promise.resolve()
-    }
-    loadURL(url: string) {
-      this.entry.loaded = url
-      return Promise.resolve()
-    }
-    maximize() {}
-    isDestroyed() {
-      return false
-    }
-    isMaximized() {
-      return false
-    }
-    getNormalBounds() {
-      return { x: 0, y: 0, width: 1280, height: 820 }
-    }
-  }
-  return { state, FakeWindow }
-})
-
-vi.mock('electron', () => ({
-  app: {
-    isPackaged: false,
-    setPath: () => {},
-    getPath: (name: string) => join(fake.state.dataDir, name),
-    getVersion: () => '0.1.0',
-    getPreferredSystemLanguages: () => ['en-US'],
-    requestSingleInstanceLock: () => true,
-    whenReady: () => Promise.resolve(),
-    on: () => {},
-    quit: () => fake.state.quits++,
-    relaunch: () => fake.state.relaunches++,
-    exit: (code: number) => fake.state.exits.push(code),
-  },
-  BrowserWindow: fake.FakeWindow,
-  ipcMain: {
-    handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
-      fake.state.ipc.set(channel, fn),
-    removeHandler: (channel: string) => fake.state.ipc.delete(channel),
-  },
-  net: { fetch: (input: string, init: RequestInit) => fetch(input, init) },
-  powerMonitor: { on: () => {} },
-  dialog: {
-    showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
-    showErrorBox: (_title: string, text: string) => fake.state.errorBoxes.push(text),
-  },
-  shell: { openExternal: () => {}, showItemInFolder: () => {}, openPath: async () => '' },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: () => {},
-      setPermissionCheckHandler: () => {},
-      setSpellCheckerEnabled: () => {},
-      webRequest: { onHeadersReceived: () => {} },
-    },
-  },
-  screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }) },
-  protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
-  safeStorage: { isAsyncEncryptionAvailable: async () => false },
-  Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => {} },
-  Notification: class {
-    static isSupported() {
-      return false
-    }
-  },
-}))
-
-vi.mock('keytar', () => ({
-  default: {
-    getPassword: async () => null,
-    setPassword: async () => {},
-    deletePassword: async () => false,
-  },
-}))
-
-vi.mock('electron-store', () => ({
-  default: class {
-    store: Record<string, unknown>
-    constructor(options: { defaults?: Record<string, unknown> }) {
-      this.store = { ...(options.defaults ?? {}) }
-    }
-    get(key: string) {
-      return this.store[key]
-    }
-    set(key: string | Record<string, unknown>, value?: unknown) {
-      if (typeof key === 'string') this.store[key] = value
-      else this.store = { ...key }
-    }
-  },
-}))
+vi.mock('electron', () => fakeElectron())
+vi.mock('keytar', () => fakeKeytar())
+vi.mock('electron-store', () => fakeElectronStore())
 
 const dirs: string[] = []
 afterAll(async () => {
@@ -337,7 +224,7 @@ describe('a history that cannot be opened, at launch', () => {
     expect(readFileSync(file).equals(before)).toBe(true)
     expect(readdirSync(join(dir, 'userData')).some((n) => n.includes('damaged'))).toBe(false)
     expect(fake.state.relaunches).toBe(0)
-    fake.state.windows[0]!.closed!()
+    fake.state.windows[0]!.handlers.closed!()
     expect(fake.state.quits).toBe(1)
   })
 })

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
   existsSync,
@@ -6,7 +5,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statfsSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs'
@@ -27,6 +25,7 @@ import { Ledger } from '../../src/main/tasks/ledger'
 import type { HistoryProblem } from '../../src/shared/contract'
 import { bridgeTo, fakeDesktop } from '../fixtures/app-core'
 import { runIn, type Run } from '../fixtures/cli'
+import { canMount, leaveRoom, onTmpfs } from '../fixtures/tmpfs'
 
 // A hostile history.db, met by the app's way of opening it (studio/history-open.ts, then the
 // window of app/history-problem.ts, as main/index.ts composes them) and by the built command
@@ -221,21 +220,6 @@ describe('a hostile history.db', () => {
   })
 })
 
-const canMount = (() => {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
-  const probe = join(tmpdir(), `kling-mount-probe-${process.pid}`)
-  try {
-    mkdirSync(probe, { recursive: true })
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' })
-    execFileSync('umount', [probe], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  } finally {
-    execFileSync('rm', ['-rf', probe])
-  }
-})()
-
 /** What the app tells the person: the problem's window, a refused Generate, or a failed start. */
 async function appSays(data: string): Promise<string> {
   let app: Launch
@@ -260,13 +244,10 @@ describe.skipIf(!canMount)('a history on a full disk (a real one: a small tmpfs)
     { name: 'room to read, none to write', room: 64 * 1024 },
   ])('$name: said to be full, in one line and in the window; nothing lost', async ({ room }) => {
     const at = join(dir, `disk-${room}`)
-    mkdirSync(at, { recursive: true })
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', at])
-    try {
+    await onTmpfs(at, { size: '16m', lazy: true }, async () => {
       const data = join(at, 'data')
       const file = dataWithHistory(data)
-      const s = statfsSync(at)
-      writeFileSync(join(at, 'filler'), Buffer.alloc(s.bavail * s.bsize - room))
+      leaveRoom(at, room)
       await expectCliSays(data, /^kling-studio: .*\bfull\b/i, room > 0)
       expect.soft(await appSays(data)).toMatch(/^(window|refused): .*\bfull\b/i)
       // Nothing lost: with room again, every job is there and the file is whole.
@@ -278,8 +259,6 @@ describe.skipIf(!canMount)('a history on a full disk (a real one: a small tmpfs)
       } finally {
         ledger.close()
       }
-    } finally {
-      execFileSync('umount', ['--lazy', at])
-    }
+    })
   })
 })

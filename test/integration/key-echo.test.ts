@@ -13,24 +13,14 @@ import { Ledger } from '../../src/main/tasks/ledger'
 import { isLive, type Job } from '../../src/shared/jobs'
 import { runIn } from '../fixtures/cli'
 import { fakeDesktop } from '../fixtures/app-core'
+import { b64, leaksOf } from '../fixtures/key-forms'
 
 // A hostile server repeats the Authorization header it was sent, in every form (raw, base64,
 // URL-encoded, JSON-escaped, in a task's status message, an error's message, a web page's title):
 // the key must then be nowhere the app or the command line stores, emits, logs or prints.
 
 const KEY = 'sk-Echo$(.*+?)[^]{|}\\0123456789abcXYZ/=%&"'
-const b64 = (s: string) => Buffer.from(s).toString('base64')
-const FORMS = [
-  KEY,
-  encodeURIComponent(KEY),
-  b64(KEY),
-  b64(`Bearer ${KEY}`),
-  JSON.stringify(KEY).slice(1, -1),
-  KEY.slice(0, 14),
-  KEY.slice(-14),
-]
-const leaks = (text: string) =>
-  FORMS.filter((f) => text.includes(f) || text.toLowerCase().includes(f.toLowerCase()))
+const leaks = leaksOf(KEY)
 
 /** Everything the server could say, built from the header it saw. */
 function echoOf(auth: string): string {

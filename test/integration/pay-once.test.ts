@@ -40,7 +40,7 @@ function holding(e: Emulator, externalTaskId: string): { tasks: number; creates:
   return { tasks: mine.length, creates: mine.reduce((n, t) => n + t.create_requests, 0) }
 }
 
-/** An app core as the window drives it (bridge.test.ts, takes-app.ts), with this fetch for the API. */
+/** An app core as the window drives it (bridge-rig.ts, takes-app.ts), with this fetch for the API. */
 async function openApp(fetchApi: FetchLike) {
   const ledger = new Ledger(join(dir, 'history.db'))
   const confirms: string[] = []

@@ -13,7 +13,7 @@ import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { bridgeTo, fakeDesktop, must } from '../fixtures/app-core'
 
-// The app's services behind the real contract checks and bridge (as test/integration/bridge.test.ts
+// The app's services behind the real contract checks and bridge (as test/integration/bridge-rig.ts
 // joins them, without its event plumbing), with a key, sending to an emulator on loopback, on a
 // history on disk: what the takes and cancel tests run against.
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CALLS, channelFor, type CallName } from '../../src/shared/contract'
+import { fake, fakeElectron, fakeElectronStore, fakeKeytar } from '../fixtures/fake-electron'
 
 // main/index.ts, the composition root, run against a fake electron module: proves the window is
 // built hardened, every contract call has a handler, the page's and media's schemes are
@@ -11,151 +12,9 @@ import { CALLS, channelFor, type CallName } from '../../src/shared/contract'
 // screen and clipboard writing, to that page only, and denies navigation. Only the electron module
 // is fake; the services are the real ones.
 
-const fake = vi.hoisted(() => {
-  const state = {
-    windows: [] as {
-      options: Record<string, unknown>
-      handlers: Record<string, (...a: unknown[]) => unknown>
-      openHandler?: (d: { url: string }) => unknown
-      loaded?: string
-    }[],
-    ipc: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
-    schemes: [] as unknown[],
-    schemeCalls: 0,
-    protocolHandlers: new Map<string, (r: Request) => Promise<Response>>(),
-    permissionRequest: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
-    permissionCheck: null as
-      null | ((wc: unknown, p: string, origin: string, d: Record<string, unknown>) => boolean),
-    external: [] as string[],
-    singleInstance: false,
-    dataDir: '',
-    menu: null as unknown,
-    spellChecker: null as boolean | null,
-  }
-  class FakeWindow {
-    handlers: Record<string, (...a: unknown[]) => unknown> = {}
-    entry: (typeof state.windows)[number]
-    webContents = {
-      setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => (this.entry.openHandler = fn),
-      on: (event: string, fn: (...a: unknown[]) => unknown) =>
-        (this.entry.handlers[`wc:${event}`] = fn),
-      send: () => {},
-      getURL: () => this.entry.loaded ?? '',
-      startDrag: () => {},
-    }
-    constructor(options: Record<string, unknown>) {
-      this.entry = { options, handlers: this.handlers }
-      state.windows.push(this.entry)
-    }
-    once(event: string, fn: () => void) {
-      this.handlers[event] = fn
-    }
-    on(event: string, fn: () => void) {
-      this.handlers[event] = fn
-    }
-    loadFile(file: string) {
-      this.entry.loaded = pathToFileURL(file).href
-      return Promise.resolve()
-    }
-    loadURL(url: string) {
-      this.entry.loaded = url
-      return Promise.resolve()
-    }
-    maximize() {}
-    isDestroyed() {
-      return false
-    }
-    isMaximized() {
-      return false
-    }
-    getNormalBounds() {
-      return { x: 0, y: 0, width: 1280, height: 820 }
-    }
-  }
-  return { state, FakeWindow }
-})
-
-vi.mock('electron', () => ({
-  app: {
-    isPackaged: false,
-    setPath: () => {},
-    getPath: (name: string) => join(fake.state.dataDir, name),
-    getVersion: () => '0.1.0',
-    requestSingleInstanceLock: () => (fake.state.singleInstance = true),
-    whenReady: () => Promise.resolve(),
-    on: () => {},
-    quit: () => {},
-  },
-  BrowserWindow: fake.FakeWindow,
-  ipcMain: {
-    handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
-      fake.state.ipc.set(channel, fn),
-    removeHandler: (channel: string) => fake.state.ipc.delete(channel),
-  },
-  net: { fetch: (input: string, init: RequestInit) => fetch(input, init) },
-  powerMonitor: { on: () => {} },
-  dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
-  shell: {
-    openExternal: (url: string) => fake.state.external.push(url),
-    showItemInFolder: () => {},
-    openPath: async () => '',
-    trashItem: async () => {},
-  },
-  session: {
-    defaultSession: {
-      setSpellCheckerEnabled: (on: boolean) => (fake.state.spellChecker = on),
-      setPermissionRequestHandler: (fn: never) => (fake.state.permissionRequest = fn),
-      setPermissionCheckHandler: (fn: never) => (fake.state.permissionCheck = fn),
-      webRequest: { onHeadersReceived: () => {} },
-    },
-  },
-  screen: { getDisplayMatching: () => ({ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }) },
-  protocol: {
-    registerSchemesAsPrivileged: (list: unknown[]) => {
-      fake.state.schemeCalls++
-      fake.state.schemes.push(...list)
-    },
-    handle: (scheme: string, fn: (r: Request) => Promise<Response>) =>
-      fake.state.protocolHandlers.set(scheme, fn),
-  },
-  safeStorage: { isAsyncEncryptionAvailable: async () => false },
-  Menu: {
-    buildFromTemplate: (t: unknown) => t,
-    setApplicationMenu: (m: unknown) => (fake.state.menu = m),
-  },
-  Notification: class {
-    static isSupported() {
-      return false
-    }
-  },
-}))
-
-vi.mock('keytar', () => {
-  const secrets = new Map<string, string>()
-  return {
-    default: {
-      getPassword: async (s: string, a: string) => secrets.get(`${s}/${a}`) ?? null,
-      setPassword: async (s: string, a: string, p: string) => void secrets.set(`${s}/${a}`, p),
-      deletePassword: async (s: string, a: string) => secrets.delete(`${s}/${a}`),
-    },
-  }
-})
-
-vi.mock('electron-store', () => ({
-  default: class {
-    store: Record<string, unknown>
-    constructor(options: { defaults?: Record<string, unknown> }) {
-      this.store = { ...(options.defaults ?? {}) }
-    }
-    get(key: string) {
-      return this.store[key]
-    }
-    set(key: string | Record<string, unknown>, value?: unknown) {
-      if (typeof key === 'string') this.store[key] = value
-      else this.store = { ...key }
-    }
-  },
-}))
+vi.mock('electron', () => fakeElectron())
+vi.mock('keytar', () => fakeKeytar())
+vi.mock('electron-store', () => fakeElectronStore())
 
 beforeAll(async () => {
   fake.state.dataDir = await mkdtemp(join(tmpdir(), 'kling-wiring-'))

@@ -3,25 +3,12 @@ import { apiKeyFrom } from '../../src/main/cli/address'
 import { KlingApiError } from '../../src/main/kling/errors'
 import { KEY_MARK, keyForms, keyScrubber } from '../../src/main/kling/scrub'
 import { keyInput } from '../../src/shared/contract-checks'
+import { b64, leaksOf } from '../fixtures/key-forms'
 
 // Every form in which a server could repeat the key is cleaned out of what it says.
 
 const KEY = 'sk-Te$t.(K3y)+[x]*?^|{9}/\\"&<>\'=%Zz0123456789'
-const b64 = (s: string) => Buffer.from(s).toString('base64')
-
-/** The forms a test looks for: any of them left in a text is a leak. */
-function leaks(text: string): string[] {
-  const looks = [
-    KEY,
-    encodeURIComponent(KEY),
-    b64(KEY),
-    b64(`Bearer ${KEY}`),
-    JSON.stringify(KEY).slice(1, -1),
-    KEY.slice(0, 14),
-    KEY.slice(-14),
-  ]
-  return looks.filter((f) => text.toLowerCase().includes(f.toLowerCase()))
-}
+const leaks = leaksOf(KEY)
 
 describe('scrubbing the key out of server text', () => {
   const scrub = keyScrubber(KEY)

@@ -1,94 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import type { JobState } from '../../src/shared/jobs'
-import type { KlingTask } from '../../src/shared/kling'
-import { KlingApiError, networkError } from '../../src/main/kling/errors'
-import type { JobRecord } from '../../src/main/tasks/ledger'
-import { nextState, type LifecycleEvent } from '../../src/main/tasks/lifecycle'
-import { newMemory, type Next, type StepContext } from '../../src/main/tasks/steps/step'
-import { AUTO_RESENDS, CREATE_POSTS, submit } from '../../src/main/tasks/steps/submit'
+import { networkError } from '../../src/main/kling/errors'
+import { AUTO_RESENDS, CREATE_POSTS } from '../../src/main/tasks/steps/submit'
 import { LOOKUP_UNSUPPORTED } from '../../src/main/kling/videos'
-import { job as makeJob } from '../fixtures/job'
+import {
+  context,
+  err,
+  found,
+  noSuchTask,
+  refused,
+  reset,
+  run,
+  service,
+  task,
+  webPage,
+} from './submit-script'
 
 // Every rule of "never pay twice", one test each, against the one file that decides them
 // (src/main/tasks/steps/submit.ts). A create is paid; a lookup is free. The service is scripted
-// answer by answer; the job moves through the real lifecycle.
-
-const task = (status = 'submitted'): KlingTask => ({
-  task_id: '878106242831892487',
-  task_status: status,
-  task_status_msg: '',
-  external_task_id: 'ks-1',
-  videos: [],
-  created_at: null,
-  updated_at: null,
-  final_unit_deduction: null,
-  request_id: 'rq-ok',
-})
-
-const err = (init: ConstructorParameters<typeof KlingApiError>[0]) => () => {
-  throw new KlingApiError(init)
-}
-const reset = err({ kind: 'network', message: 'socket hang up', mayHaveReachedServer: true })
-const refused = err({ kind: 'network', message: 'ECONNREFUSED', mayHaveReachedServer: false })
-const noSuchTask = () => null
-const found = () => task('processing')
-const webPage = err({
-  kind: 'unreadable_response',
-  status: 404,
-  message: 'HTTP 404: the server answered with a web page',
-})
-
-type Answer<T> = () => T
-function service(script: { create?: Answer<KlingTask>[]; find?: Answer<KlingTask | null>[] }) {
-  const calls: string[] = []
-  const bodies: Record<string, unknown>[] = []
-  return {
-    calls,
-    bodies,
-    videos: {
-      create: async (_kind: string, body: Record<string, unknown>) => {
-        calls.push('create')
-        bodies.push(body)
-        const next = script.create?.shift()
-        if (!next) throw new Error('no create answer scripted')
-        return next()
-      },
-      find: async () => {
-        calls.push('find')
-        const next = script.find?.shift()
-        if (!next) throw new Error('no lookup answer scripted')
-        return next()
-      },
-    },
-  }
-}
-
-function context(state: JobState, over: Partial<JobRecord> = {}, slots = { free: true }) {
-  const events: LifecycleEvent['type'][] = []
-  const ctx: StepContext = {
-    job: { ...makeJob({ state, ...over }), file: null } as JobRecord,
-    memory: newMemory(),
-    apply: (event) => {
-      events.push(event.type)
-      const change = nextState(ctx.job, event, 1_000)
-      if (change) ctx.job = { ...ctx.job, ...change.patch } as JobRecord
-      return ctx.job
-    },
-    signal: new AbortController().signal,
-    random: () => 0.5,
-    now: () => 1_000,
-    claimSlot: () => slots.free,
-    baseUrl: 'https://api.example.test',
-  }
-  return { ctx, events }
-}
-
-async function run(ctx: StepContext, s: ReturnType<typeof service>): Promise<Next> {
-  return submit(ctx, {
-    videos: s.videos as never,
-    wire: async (j) => ({ ...j.request, external_task_id: j.externalTaskId }),
-  })
-}
+// answer by answer (submit-script.ts); the job moves through the real lifecycle. What happens
+// around the rules (records, slots, cancels) is in submit-edges.test.ts.
 
 describe('submit: when a create may go out', () => {
   it('1. the job is recorded as creating before the create is sent, with its external id', async () => {
@@ -317,86 +247,5 @@ describe('submit: when a create may go out', () => {
     await run(ctx, s)
     expect(ctx.job.state).toBe('needs_attention')
     expect(s.calls).toEqual(['find'])
-  })
-
-  it('a passing fault of the lookup of a crashed create asks again later, as it was', async () => {
-    const { ctx } = context('creating')
-    const s = service({
-      find: [err({ kind: 'server', status: 503, code: '5001', message: 'busy' })],
-    })
-    const next = await run(ctx, s)
-    expect(ctx.job.state).toBe('creating')
-    expect('after' in next).toBe(true)
-    expect(s.calls).toEqual(['find'])
-  })
-
-  it('a create is recorded with the address it goes to, before it goes', async () => {
-    const { ctx } = context('queued')
-    let seen: string | null = null
-    const s = service({ create: [() => ((seen = ctx.job.baseUrl), task())] })
-    await run(ctx, s)
-    expect(seen).toBe('https://api.example.test')
-    expect(ctx.job.baseUrl).toBe('https://api.example.test')
-  })
-
-  it('an unconfirmed create is sent again only with a free slot, and waits for one otherwise', async () => {
-    const slots = { free: false }
-    const { ctx } = context('needs_attention', {}, slots)
-    const s = service({ find: [noSuchTask, noSuchTask], create: [() => task()] })
-    const next = await run(ctx, s)
-    expect(s.calls).toEqual(['find'])
-    expect('after' in next).toBe(true)
-    expect(ctx.memory.autoResends).toBe(0)
-    slots.free = true
-    await run(ctx, s)
-    expect(s.calls).toEqual(['find', 'find', 'create'])
-  })
-
-  it('an answer that cannot be recorded is not taken for a failed create', async () => {
-    const { ctx } = context('queued')
-    const apply = ctx.apply
-    ctx.apply = (event) => {
-      if (event.type === 'answered') throw new Error('database is locked')
-      return apply(event)
-    }
-    const s = service({ create: [() => task()] })
-    await expect(run(ctx, s)).rejects.toThrow(/locked/)
-    // Still `creating`: the engine runs the step again, and it is looked up, not sent again.
-    expect(ctx.job.state).toBe('creating')
-  })
-
-  it('an answer that could not be recorded is recorded on the next try: no lookup, no second create', async () => {
-    const { ctx } = context('queued')
-    const apply = ctx.apply
-    let locked = true
-    ctx.apply = (event) => {
-      if (event.type === 'answered' && locked) throw new Error('database is locked')
-      return apply(event)
-    }
-    // A lookup that lags behind the create would say "no such task": it must not be asked.
-    const s = service({ create: [() => task(), () => task()], find: [noSuchTask, noSuchTask] })
-    await expect(run(ctx, s)).rejects.toThrow(/locked/)
-    await expect(run(ctx, s)).rejects.toThrow(/locked/)
-    locked = false
-    expect(await run(ctx, s)).toEqual({ poll: true })
-    expect(s.calls).toEqual(['create'])
-    expect(ctx.job).toMatchObject({ state: 'submitted', taskId: '878106242831892487' })
-  })
-
-  it(`a creating job is sent at most ${CREATE_POSTS} times a session, however it came back`, async () => {
-    const { ctx } = context('creating')
-    ctx.memory.posts = CREATE_POSTS
-    const s = service({ find: [noSuchTask] })
-    const next = await run(ctx, s)
-    expect(s.calls).toEqual(['find'])
-    expect('after' in next && next.after > 0).toBe(true)
-    expect(ctx.job.state).toBe('creating')
-  })
-
-  it('a cancelled create leaves the job as it is, for whoever runs it next', async () => {
-    const { ctx } = context('queued')
-    const s = service({ create: [err({ kind: 'aborted', message: 'cancelled' })] })
-    expect(await run(ctx, s)).toEqual({ stop: true })
-    expect(ctx.job.state).toBe('creating')
   })
 })
