@@ -276,7 +276,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  await settings.update({ baseUrl: options.emulator.url })
+  // Written only when it changes: a test may have filled the disk after writing it.
+  if (settings.get().baseUrl !== options.emulator.url)
+    await settings.update({ baseUrl: options.emulator.url })
   await start()
 
   return {

@@ -1,4 +1,13 @@
-import { copyFile, mkdir, readdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises'
+import {
+  copyFile,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { Locator, Page } from 'playwright-core'
@@ -13,16 +22,18 @@ import { id } from '../../src/renderer/src/i18n/id'
 import { channelFor } from '../../src/shared/contract'
 import type { Job } from '../../src/shared/jobs'
 import { job } from '../fixtures/job'
+import { canMount, leaveRoom, onTmpfs } from '../fixtures/tmpfs'
 import { chromiumAvailable, e2eSuite } from './session'
 import { shotMatrix } from './shots'
 
 // The screens of things gone wrong, in Chromium against the real main services, in English and
 // Indonesian, each through the screenshot matrix (two sizes, two themes, axe, no sideways
 // overflow): a history.db that cannot be opened at launch (damaged: Start afresh sets it aside
-// and the app starts on a new one; held by another connection: Try again once it lets go; from a
-// newer app: only Quit, which closes the window), a view that cannot draw what main answered
-// (the panel, the rail still working, Reload bringing the view back once the answer is right),
-// and the Library's list of the sidecars a rescan left out.
+// and the app starts on a new one; held by another connection: Try again once it lets go; on a
+// full disk: Try again once there is room; from a newer app: only Quit, which closes the
+// window), a view that cannot draw what main answered (the panel, the rail still working, Reload
+// bringing the view back once the answer is right), and the Library's list of the sidecars a
+// rescan left out.
 
 const KEY = 'sk-problems-key-71c3'
 const SMALL = { width: 1024, height: 700 }
@@ -41,8 +52,9 @@ const words =
     (l === 'en' ? en : id)[key].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k]))
 
 /** A data folder with a real history of a few jobs, folded into the file (no log). */
-async function dataDirWithHistory(): Promise<{ dir: string; file: string }> {
-  const dir = await suite.tempDir('kling-problems-')
+async function dataDirWithHistory(dir?: string): Promise<{ dir: string; file: string }> {
+  dir ??= await suite.tempDir('kling-problems-')
+  await mkdir(dir, { recursive: true })
   const file = join(dir, 'history.db')
   const ledger = new Ledger(file)
   for (let i = 0; i < 30; i++)
@@ -134,6 +146,34 @@ describe.skipIf(!chromiumAvailable)('screens of things gone wrong, in Chromium',
         holder.close()
       }
     }, 120_000)
+
+    it.skipIf(!canMount)(
+      `a history on a full disk (a real one: a small tmpfs): Try again once there is room (${l})`,
+      async () => {
+        const at = join(await suite.tempDir('kling-problems-full-'), 'disk')
+        await onTmpfs(at, { size: '16m', lazy: true }, async () => {
+          const { dir, file } = await dataDirWithHistory(join(at, 'data'))
+          // The settings as the harness would write them, then no room at all.
+          await writeFile(join(dir, 'config.json'), JSON.stringify({ baseUrl: suite.emulator.url }))
+          leaveRoom(at, 0)
+          const { h, page } = await open(dir, l)
+          expect(h.problem).toMatchObject({ kind: 'full', file })
+          await page.getByRole('heading', { name: t('history.full.title'), level: 1 }).waitFor()
+          expect(await buttons(page)).toEqual([t('history.tryAgain'), t('history.quit')])
+          expect(await shotMatrix(page, `problem-${l}-full`)).toEqual([])
+          await rm(join(at, 'filler'))
+          await page.getByRole('button', { name: t('history.tryAgain') }).click()
+          await expect.poll(() => h.restarts).toBe(1)
+          expect(h.problem).toBeNull()
+          await page.reload()
+          await page.getByRole('heading', { name: t('compose.title'), level: 1 }).waitFor()
+          await page.context().close()
+          // Nothing set aside: a full disk is not a damaged history.
+          expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/damaged/))
+        })
+      },
+      120_000,
+    )
 
     it(`a history from a newer app: only Quit, which closes the window (${l})`, async () => {
       const { dir, file } = await dataDirWithHistory()

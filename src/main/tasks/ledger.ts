@@ -42,10 +42,11 @@ export type { JobChunk } from './ledger-pages'
 export type { DriverKind } from './ledger-plan'
 export type { NewJob, SavedJob } from './job-insert'
 
-/** A chunk of a walk through the history, oldest first; `next` continues it (null: the end). */
-
 const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
 const STATEMENT_CACHE = 500
+
+/** How long a write waits for another process's transaction once the history is open. */
+export const WRITE_WAIT_MS = 1_000
 
 export class Ledger {
   readonly db: DatabaseSync
@@ -76,6 +77,9 @@ export class Ledger {
       migrate(this.db)
       ensureTerms(this.db)
       ensureSpend(this.db)
+      // Opening waits 5 s for another process; later writes block the caller's event loop
+      // (main's, whole), so they wait less, and a step that cannot write retries (step-trouble.ts).
+      this.db.exec(`PRAGMA busy_timeout = ${WRITE_WAIT_MS}`)
     } catch (error) {
       // A history that cannot be opened is not held open: it may be moved aside next.
       this.db.close()
