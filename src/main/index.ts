@@ -157,7 +157,11 @@ async function main(): Promise<void> {
 
   openWindow()
   installMenu({
-    rescan: () => void rescanLibrary(ledger, library),
+    // The window's own Rescan reports what it found; this one can only say when it fails.
+    rescan: () =>
+      void rescanLibrary(ledger, library).catch((error: unknown) =>
+        console.error(`[kling] the menu's rescan stopped: ${(error as Error).message ?? error}`),
+      ),
     openLibrary: () => void shell.openPath(library.root),
   })
   let running = true

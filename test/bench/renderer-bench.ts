@@ -244,7 +244,9 @@ function reportFirstView(views: Record<Kind, View[][]>, report: Reporter): void 
   const [picture, live, blank] = [of('app', 'painted'), of('app', 'live'), of('blank', 'painted')]
   const loads = views.app.flat()
   const seen = loads.filter((v) => v.fromPicture).length
-  if (seen === 0) throw new Error('the picture was never shown to the returning person')
+  // A slow frame may miss now and then; a picture missing from most loads is a fault.
+  if (seen * 2 < loads.length)
+    throw new Error(`the picture was shown in only ${seen} of ${loads.length} loads`)
   report.record(
     'renderer.first_picture_ms',
     median(picture),

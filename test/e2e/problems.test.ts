@@ -195,14 +195,12 @@ describe.skipIf(!chromiumAvailable)('screens of things gone wrong, in Chromium',
         page.evaluate((url) => void window.open(url), h.url),
       ])
       const closed = popup.waitForEvent('close')
-      // The click closes the window, sometimes before Playwright has finished the click: an
-      // error then is the point of the test, any other is not.
+      // The click closes the window, sometimes before Playwright has finished the click: what
+      // counts is that the window closes.
       await popup
         .getByRole('button', { name: t('history.quit') })
         .click()
-        .catch((error: unknown) => {
-          if (!popup.isClosed()) throw error
-        })
+        .catch(() => {})
       await closed
       expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/damaged/))
       await page.context().close()

@@ -50,7 +50,8 @@ describe.skipIf(!chromiumAvailable)('a card while its history is locked, in Chro
         expect(await shotMatrix(page, `trouble-${l}-locked`)).toEqual([])
         holder.exec('ROLLBACK')
         held = false
-        await line.waitFor({ state: 'detached', timeout: 60_000 })
+        // The next try may be up to a minute away (the waits grow while the lock is held).
+        await line.waitFor({ state: 'detached', timeout: 120_000 })
         await tile.locator('video, img').first().waitFor({ timeout: 60_000 })
         // One task, created once, for the one take.
         const ours = suite.emulator
@@ -61,6 +62,6 @@ describe.skipIf(!chromiumAvailable)('a card while its history is locked, in Chro
         if (held) holder.exec('ROLLBACK')
         holder.close()
       }
-    }, 180_000)
+    }, 300_000)
   }
 })

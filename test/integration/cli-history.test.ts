@@ -108,7 +108,7 @@ describe('the command line over a history it cannot use', () => {
       const resume = await runIn(dir, ['resume'])
       oneLine(
         resume,
-        /^kling-studio: the history at .* is busy: another process has held it for over 5 s \(database is locked\); try again when the other process is done\n$/,
+        /^kling-studio: the history at .* is busy: another process is holding it \(database is locked\); try again when the other process is done\n$/,
       )
     } finally {
       holder.exec('ROLLBACK')

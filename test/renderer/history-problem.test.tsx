@@ -97,7 +97,7 @@ describe('history problem notice', () => {
 
   it('locked: Try again restarts; Quit closes the window', async () => {
     const close = vi.spyOn(window, 'close').mockImplementation(() => {})
-    await show('locked', 'another process has held it for over 5 s (database is locked)')
+    await show('locked', 'another process is holding it (database is locked)')
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Your history is busy')
     expect(screen.queryByRole('button', { name: 'Start afresh' })).toBeNull()
     await act(async () => {

@@ -22,7 +22,7 @@ import { FLAG as SPEND_FLAG } from '../tasks/spend-buckets'
 // no lock: a list answers while another process writes); only a missing or older one needs the
 // write that creates or migrates it. A damaged file is never deleted: it is moved aside.
 
-/** How long a write waits for another process's transaction (the ledger's busy timeout). */
+/** How long a reader's opening waits for another process's transaction. */
 const BUSY_WAIT_MS = 5_000
 /**
  * The meta keys the ledger's opening sets once it has filled what it fills once (ensureTerms,
@@ -70,7 +70,8 @@ export function problemOf(error: unknown, file: string): HistoryProblem | null {
     return { kind: 'full', message: full, file }
   }
   if (LOCKED.has(primary)) {
-    const waited = `another process has held it for over ${BUSY_WAIT_MS / 1000} s (${detail})`
+    // Opening waits 5 s for it, a later write 1 s (ledger.ts): the wait is not said, only who.
+    const waited = `another process is holding it (${detail})`
     return { kind: 'locked', message: waited, file }
   }
   return null
