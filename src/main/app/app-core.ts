@@ -165,7 +165,8 @@ export class AppCore {
       'queue.pause': () => (this.runner.pause(), queue(true)),
       'queue.resume': () => (this.runner.resume(), queue()),
       'queue.stats': () => this.runner.stats(),
-      'app.info': () => this.info(),
+      // Sandbox follows from whether a key is set: answered once the keychain has been read.
+      'app.info': async () => (await this.keys.loaded(), this.info()),
     }
   }
 

@@ -12,6 +12,9 @@ import type { SettingsStore } from '../settings/settings-store'
 
 export class KeyService {
   private cache: string | null = null
+  private loading: Promise<void> | null = null
+  /** Set or cleared here since the start: newer than what the keychain's first read gives. */
+  private setHere = false
 
   constructor(
     private readonly o: {
@@ -22,8 +25,21 @@ export class KeyService {
     },
   ) {}
 
-  async load(): Promise<void> {
-    this.cache = await this.o.secrets.get()
+  /**
+   * Reads the key from the keychain, once: every later call waits for that same read. The window
+   * opens before the app has started, and its first calls (whether a key is set; sandbox, which
+   * follows from that) wait for the read rather than answer "no key" while it is under way.
+   */
+  load(): Promise<void> {
+    this.loading ??= this.o.secrets.get().then((key) => {
+      if (!this.setHere) this.cache = key
+    })
+    return this.loading
+  }
+
+  /** Once the keychain has been read (or failed to be: what is known then is answered). */
+  loaded(): Promise<void> {
+    return this.load().catch(() => {})
   }
 
   current(): string | null {
@@ -72,15 +88,17 @@ export class KeyService {
       return status
     }
     return {
-      'key.status': () => this.status(),
+      'key.status': async () => (await this.loaded(), this.status()),
       'key.set': async ({ key }) => {
         await this.o.secrets.set(key)
         this.cache = key
+        this.setHere = true
         return changed()
       },
       'key.clear': async () => {
         await this.o.secrets.clear()
         this.cache = null
+        this.setHere = true
         return changed()
       },
       'key.test': () => this.test(),
