@@ -156,12 +156,16 @@ async function main(): Promise<void> {
   handleMediaProtocol(() => ({ ...core.mediaDeps(), corsOrigins }))
 
   openWindow()
+  const tell = eventSender((channel, payload) => window?.webContents.send(channel, payload))
   installMenu({
-    // The window's own Rescan reports what it found; this one can only say when it fails.
-    rescan: () =>
+    // The window runs it, as its own Rescan button does, and shows what it found; with no window
+    // (closed on macOS) main runs it alone and can only log a failure.
+    rescan: () => {
+      if (window && !window.isDestroyed()) return tell('app.rescanLibrary', {})
       void rescanLibrary(ledger, library).catch((error: unknown) =>
         console.error(`[kling] the menu's rescan stopped: ${(error as Error).message ?? error}`),
-      ),
+      )
+    },
     openLibrary: () => void shell.openPath(library.root),
   })
   let running = true

@@ -322,6 +322,8 @@ export interface EventPayloads {
   'queue.changed': QueueStats
   /** A notification was clicked: bring this job into view. */
   'app.showJob': { id: string }
+  /** The app menu's File > Rescan Library: the window rescans and shows what it found. */
+  'app.rescanLibrary': Record<string, never>
 }
 export type EventName = keyof EventPayloads
 export const EVENTS: readonly EventName[] = [
@@ -333,6 +335,7 @@ export const EVENTS: readonly EventName[] = [
   'key.changed',
   'queue.changed',
   'app.showJob',
+  'app.rescanLibrary',
 ]
 
 export const channelFor = (name: CallName): string => `kling:call:${name}`

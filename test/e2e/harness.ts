@@ -62,6 +62,8 @@ export interface Harness {
   readonly problem: HistoryProblem | null
   /** How many restarts (Start afresh, Try again) have finished launching again. */
   readonly restarts: number
+  /** Sends the page an event as main does (what the app menu, say, tells the window). */
+  emit: ReturnType<typeof eventSender>
   close(): Promise<void>
 }
 
@@ -289,6 +291,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     get restarts() {
       return restarts
     },
+    emit: send,
     close: async () => {
       for (const res of clients) res.end()
       await restarting.catch(() => {})

@@ -265,14 +265,21 @@ describe.skipIf(!chromiumAvailable)('screens of things gone wrong, in Chromium',
       await page.context().close()
     }, 120_000)
 
-    it(`the rescan's list of skipped sidecars (${l})`, async () => {
+    it(`the rescan's list of skipped sidecars, from ${l === 'en' ? 'the button' : 'the menu'} (${l})`, async () => {
       const dir = await suite.tempDir('kling-problems-')
       const root = join(dir, 'library')
       const skipped = await hostileLibrary(root)
-      const { page } = await open(dir, l)
-      await page.getByRole('button', { name: t('nav.library'), exact: true }).click()
-      await page.getByRole('heading', { name: t('library.title'), level: 1 }).waitFor()
-      await page.getByRole('button', { name: t('library.rescan'), exact: true }).click()
+      const { h, page } = await open(dir, l)
+      if (l === 'en') {
+        await page.getByRole('button', { name: t('nav.library'), exact: true }).click()
+        await page.getByRole('heading', { name: t('library.title'), level: 1 }).waitFor()
+        await page.getByRole('button', { name: t('library.rescan'), exact: true }).click()
+      } else {
+        // From the app menu (File > Rescan Library), on another view: the Library, then the same.
+        await page.getByRole('heading', { name: t('compose.title'), level: 1 }).waitFor()
+        h.emit('app.rescanLibrary', {})
+        await page.getByRole('heading', { name: t('library.title'), level: 1 }).waitFor()
+      }
       const report = page.getByRole('region', { name: t('rescan.title') })
       await report.waitFor()
       await page

@@ -1,4 +1,5 @@
 import { api, call } from './api'
+import { rescanLibrary } from './features/library/rescan'
 import { takeFirstCalls } from './first-calls'
 import { systemLanguage, useLanguage, type Language } from './i18n'
 import { useApp } from './stores/app'
@@ -38,6 +39,12 @@ export async function boot(): Promise<void> {
         useApp.getState().set({ view: 'library', selected: id })
       })
       .catch(() => useApp.getState().set({ view: 'library' }))
+  })
+
+  // The app menu's Rescan Library: the Library, and the rescan its button runs.
+  a.on('app.rescanLibrary', () => {
+    useApp.getState().set({ view: 'library' })
+    void rescanLibrary()
   })
 
   // The first view waits only for what decides it: where main is (a history problem, sandbox),

@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { RescanResult } from '../../../../shared/contract'
-import { api, call } from '../../api'
-import { useT, type Translate } from '../../i18n'
+import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
 import { useJobs, type LibrarySort } from '../../stores/jobs'
-import { noticeFrom } from '../../ui/errors'
 import { BulkBar } from './BulkBar'
 import { LibraryFilters } from './LibraryFilters'
 import { PlayerDialog } from './PlayerDialog'
 import { RescanReport } from './RescanReport'
+import { rescanLibrary, useRescan } from './rescan'
 import { useSelection } from './selection'
 import { typing } from './typing'
 import { DEFAULT_TILE_SIZE, VirtualGrid } from './VirtualGrid'
@@ -28,32 +26,17 @@ function storedSize(): number {
   return Number.isFinite(n) && n >= TILE_SIZES.min && n <= TILE_SIZES.max ? n : DEFAULT_TILE_SIZE
 }
 
-/** The rescan's counts as one sentence, saying how many sidecars were left out, if any. */
-function rescanned(t: Translate, r: RescanResult): string {
-  const counts = { found: r.found, added: r.added, missing: r.missing, n: r.skippedCount }
-  if (r.skippedCount === 0) return t('library.rescanned', counts)
-  return t(r.skippedCount === 1 ? 'rescan.skippedOne' : 'rescan.skipped', counts)
-}
-
 /** The title, how many videos match, and the rescan (with what it left out). */
 function LibraryHead(): React.JSX.Element {
   const t = useT()
   const total = useJobs((s) => s.total)
   const estimate = useJobs((s) => s.totalIsEstimate)
-  const notify = useApp((s) => s.notify)
-  const [report, setReport] = useState<RescanResult | null>(null)
+  const report = useRescan((s) => s.report)
+  const dismiss = useRescan((s) => s.dismiss)
   const count =
     total === 1 && !estimate
       ? t('library.countOne')
       : t(estimate ? 'browse.countAtLeast' : 'library.count', { n: total })
-  const rescan = () =>
-    void call(api().library.rescan())
-      .then(async (result) => {
-        setReport(result)
-        await useJobs.getState().setQuery(useJobs.getState().query, true)
-        notify({ kind: 'info', text: rescanned(t, result) })
-      })
-      .catch((e: unknown) => notify(noticeFrom(e)))
   return (
     <>
       <div className="view-head">
@@ -63,11 +46,11 @@ function LibraryHead(): React.JSX.Element {
         <p className="muted" aria-live="polite">
           {count}
         </p>
-        <button type="button" className="ghost" onClick={rescan}>
+        <button type="button" className="ghost" onClick={() => void rescanLibrary()}>
           {t('library.rescan')}
         </button>
       </div>
-      {report && <RescanReport result={report} onDismiss={() => setReport(null)} />}
+      {report && <RescanReport result={report} onDismiss={dismiss} />}
     </>
   )
 }
