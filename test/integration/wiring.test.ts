@@ -156,6 +156,8 @@ describe('main/index.ts wiring', () => {
     expect(win.openHandler!({ url: 'https://klingai.com/' })).toEqual({ action: 'deny' })
     expect(fake.state.external).toEqual(['https://klingai.com/'])
     expect(win.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+    // Only the app's own external pages: not any https address.
+    expect(win.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
     expect(fake.state.external).toHaveLength(1)
     let prevented = false
     win.handlers['wc:will-navigate']!(

@@ -1,5 +1,6 @@
 import { BrowserWindow, screen, session, shell } from 'electron'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
+import { externalAllowed } from '../../shared/external-links'
 import Store from 'electron-store'
 import { permissionAllowed } from './permissions'
 
@@ -114,8 +115,8 @@ export function createMainWindow(options: {
   win.on('close', remember)
 
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // External https links open in the browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    // The app's own external pages open in the browser; nothing opens inside the app.
+    if (externalAllowed(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   // Only to the page it shows (a reload); a link elsewhere, or to another app:// file, is refused.

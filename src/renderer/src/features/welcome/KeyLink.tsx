@@ -1,9 +1,11 @@
+import { KEY_PAGE } from '../../../../shared/external-links'
 import { useT } from '../../i18n'
 
 // Where a person gets a CometAPI key. A link with a target opens through the window's open
-// handler in main, which hands https addresses to the system browser and opens nothing in the app.
+// handler in main, which hands the app's own external pages (shared/external-links.ts) to the
+// system browser and opens nothing in the app.
 
-export const KEY_PAGE = 'https://www.cometapi.com/console/token'
+export { KEY_PAGE }
 
 export function KeyLink(): React.JSX.Element {
   const t = useT()
