@@ -196,7 +196,7 @@ describe('a history that cannot be opened, at launch', () => {
       await launch(dir)
       const problem = await problemShown()
       expect(problem).toMatchObject({ kind: 'locked', file })
-      expect(problem.message).toMatch(/another process has held it/)
+      expect(problem.message).toMatch(/another process is holding it/)
       const refused = await ask('app.startAfresh', { file })
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_state' } })
       expect(existsSync(file)).toBe(true)

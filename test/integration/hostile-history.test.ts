@@ -200,7 +200,7 @@ describe('a hostile history.db', () => {
       // The command lines and the app wait out the same 5 s, side by side.
       const told = expectCliSays(
         data,
-        /^kling-studio: the history at .* is busy: another process has held it/,
+        /^kling-studio: the history at .* is busy: another process is holding it/,
         true,
       )
       const app = await launch(data)
