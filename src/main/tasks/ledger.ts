@@ -45,7 +45,7 @@ export type { NewJob, SavedJob } from './job-insert'
 const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
 const STATEMENT_CACHE = 500
 
-/** How long a write waits for another process's transaction once the history is open. */
+/** A write's wait for another process once open (opening: 5 s); it blocks the event loop. */
 export const WRITE_WAIT_MS = 1_000
 
 export class Ledger {
@@ -77,8 +77,6 @@ export class Ledger {
       migrate(this.db)
       ensureTerms(this.db)
       ensureSpend(this.db)
-      // Opening waits 5 s for another process; later writes block the caller's event loop
-      // (main's, whole), so they wait less, and a step that cannot write retries (step-trouble.ts).
       this.db.exec(`PRAGMA busy_timeout = ${WRITE_WAIT_MS}`)
     } catch (error) {
       // A history that cannot be opened is not held open: it may be moved aside next.
