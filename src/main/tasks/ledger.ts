@@ -44,7 +44,6 @@ export type { NewJob, SavedJob } from './job-insert'
 
 const ENDED: readonly JobState[] = ['done', 'failed', 'expired']
 const STATEMENT_CACHE = 500
-
 /** A write's wait for another process once open (opening: 5 s); it blocks the event loop. */
 export const WRITE_WAIT_MS = 1_000
 
