@@ -168,6 +168,22 @@ describe.skipIf(!chromiumAvailable)('a creator’s walkthrough in Chromium', () 
       await page.locator('dialog video').waitFor()
       await step(page, problems, name('11-player'))
 
+      // A notice raised in the player sits inside it: readable and in reach, not inert under the
+      // dialog's backdrop.
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+      const player = page.locator('dialog.player')
+      await player.getByRole('button', { name: t('player.more') }).click()
+      await player.getByRole('menuitem', { name: t('library.copy') }).click()
+      const notice = player.locator('.notice')
+      await notice.getByText(t('library.copied')).waitFor()
+      // Focus in it holds it while the screenshots are taken (an info notice goes after 6 s).
+      const dismiss = notice.getByRole('button', { name: t('common.dismiss') })
+      await dismiss.focus()
+      await step(page, problems, name('12-player-notice'))
+      await dismiss.click()
+      await notice.waitFor({ state: 'detached' })
+      await expect(player.isVisible()).resolves.toBe(true)
+
       expect(problems).toEqual([])
       expect(await page.content()).not.toContain(KEY)
       await page.context().close()

@@ -7,6 +7,8 @@ import { noticeFrom } from '../../src/renderer/src/ui/errors'
 import { ApiError } from '../../src/renderer/src/api'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useLanguage } from '../../src/renderer/src/i18n'
+import { useModal, useModals } from '../../src/renderer/src/ui/modal'
+import { useRef, useState } from 'react'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -107,5 +109,76 @@ describe('notice bar', () => {
     say({ kind: 'info', text: 'Prompt copied' })
     expect(screen.getByText('Prompt copied').tagName).toBe('SPAN')
     expect(document.querySelector('.notice strong')).toBeNull()
+  })
+
+  it('goes inside the topmost modal dialog while one is open, and back out when it closes', () => {
+    function Modal(props: { label: string; children?: React.ReactNode }) {
+      const ref = useRef<HTMLDialogElement>(null)
+      useModal(ref)
+      return (
+        <dialog ref={ref} aria-label={props.label}>
+          {props.children}
+        </dialog>
+      )
+    }
+    function Page() {
+      const [inner, setInner] = useState(false)
+      return (
+        <>
+          <Modal label="player">
+            {inner && <Modal label="extend" />}
+            <button type="button" onClick={() => setInner(!inner)}>
+              {inner ? 'Leave extend' : 'Extend'}
+            </button>
+          </Modal>
+          <NoticeBar />
+        </>
+      )
+    }
+    render(<Page />)
+    // Extend opens from inside the player, as in the window: on top of it.
+    fireEvent.click(screen.getByRole('button', { name: 'Extend' }))
+    const player = screen.getByRole('dialog', { name: 'player' }) as HTMLDialogElement
+    const extend = screen.getByRole('dialog', { name: 'extend' }) as HTMLDialogElement
+    // The test's DOM has showModal: both really opened as modal, the inner one last.
+    expect([player.open, extend.open]).toEqual([true, true])
+    expect(useModals.getState().open).toEqual([player, extend])
+    say({ kind: 'error', text: 'The export failed', requestId: 'rq-7' })
+    expect(extend.contains(screen.getByText('The export failed'))).toBe(true)
+    // The inner one closes (Escape, or its own Cancel): the notice moves to the player.
+    act(() => extend.close())
+    expect(useModals.getState().open).toEqual([player])
+    expect(player.contains(screen.getByText('The export failed'))).toBe(true)
+    expect(extend.contains(screen.getByText('The export failed'))).toBe(false)
+    fireEvent.click(screen.getByRole('button', { name: 'Leave extend' }))
+    act(() => player.close())
+    expect(useModals.getState().open).toEqual([])
+    expect(player.contains(screen.getByText('The export failed'))).toBe(false)
+    expect(screen.getByText(/rq-7/)).toBeTruthy()
+  })
+
+  it('leaves a dialog that was never opened as modal (no showModal) out of it', () => {
+    const showModal = HTMLDialogElement.prototype.showModal
+    // @ts-expect-error a DOM without modal dialogs
+    delete HTMLDialogElement.prototype.showModal
+    try {
+      function Plain() {
+        const ref = useRef<HTMLDialogElement>(null)
+        useModal(ref)
+        return <dialog ref={ref} open aria-label="plain" />
+      }
+      render(
+        <>
+          <Plain />
+          <NoticeBar />
+        </>,
+      )
+      say({ kind: 'info', text: 'Copied' })
+      expect(useModals.getState().open).toEqual([])
+      const plain = screen.getByRole('dialog', { name: 'plain' })
+      expect(plain.contains(screen.getByText('Copied'))).toBe(false)
+    } finally {
+      HTMLDialogElement.prototype.showModal = showModal
+    }
   })
 })

@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'react'
+import { createPortal } from 'react-dom'
 import { useT } from '../i18n'
 import { explain } from './errors'
+import { useTopModal } from './modal'
 import { useApp } from '../stores/app'
 
 // What just happened, said once: the notice bar (a live region), and the lines of a failure that
-// the bar and the screens' own inline results share, so every failure reads the same way.
+// the bar and the screens' own inline results share, so every failure reads the same way. While a
+// modal dialog is open the bar is inside the topmost one: outside, it would be inert under the
+// dialog's backdrop (modal.ts).
 
 /** An info notice leaves by itself after this long; an error stays until dismissed. */
 export const INFO_NOTICE_MS = 6_000
@@ -40,6 +44,7 @@ export function ErrorLines(props: {
 
 /** One live region for what just happened: read out by screen readers, dismissible. */
 export function NoticeBar(): React.JSX.Element | null {
+  const host = useTopModal()
   const notice = useApp((s) => s.notice)
   const notify = useApp((s) => s.notify)
   const t = useT()
@@ -55,7 +60,7 @@ export function NoticeBar(): React.JSX.Element | null {
     return () => clearTimeout(timer)
   }, [notice, held, notify])
 
-  return (
+  const region = (
     <div className="notice-region" role="status" aria-live="polite">
       {notice && (
         <div
@@ -82,4 +87,5 @@ export function NoticeBar(): React.JSX.Element | null {
       )}
     </div>
   )
+  return host ? createPortal(region, host) : region
 }

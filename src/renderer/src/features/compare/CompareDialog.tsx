@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useRef } from 'react'
 import type { Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import { useT } from '../../i18n'
@@ -7,6 +7,7 @@ import { useJobs } from '../../stores/jobs'
 import { formatDuration } from '../../ui/format'
 import { useGuard } from '../feed/guard'
 import { useSyncedPlayback, type SyncedPlayback } from './use-synced-playback'
+import { useModal } from '../../ui/modal'
 import './compare.css'
 
 // Two to four takes side by side, over the whole window, played in step: one play/pause, one
@@ -123,10 +124,7 @@ export function CompareDialog({
   // Four wide clips fill the window best two by two; tall ones side by side.
   const portrait = useJobs((s) => ids.some((id) => isPortrait(s.byId[id])))
 
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
-  }, [])
+  useModal(dialog)
 
   // Closing the dialog tells the opener through its close event, once; one never opened (no
   // showModal here) tells it directly.

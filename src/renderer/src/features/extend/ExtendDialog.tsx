@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import type { ExtendInput } from '../../../../shared/contract'
 import type { Job } from '../../../../shared/jobs'
 import { EXTENSION_SECONDS } from '../../../../shared/kling'
@@ -12,6 +12,7 @@ import { payWithinCaps } from '../spend/gate'
 import { costTexts } from '../spend/money'
 import { extensionUnits } from './extend-cost'
 import { ExtendFields, type ExtendValues } from './ExtendFields'
+import { useModal } from '../../ui/modal'
 import '../feed/feed.css'
 
 // Extending a finished video: what the next seconds should show (all optional), sent as one
@@ -135,10 +136,7 @@ export function ExtendDialog({
     cfg: initial?.cfg_scale ?? DEFAULT_CFG,
   }))
 
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
-  }, [])
+  useModal(dialog)
 
   // Closing the dialog tells the opener through its close event, once; one never opened (no
   // showModal here) tells it directly.

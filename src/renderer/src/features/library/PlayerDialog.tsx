@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import type { Job } from '../../../../shared/jobs'
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
@@ -10,6 +10,7 @@ import { PlayerActions } from './PlayerActions'
 import { PlayerInfo } from './PlayerInfo'
 import { onVideoKey, stepOf } from './player-keys'
 import { usePlayerWalk, type PlayerWalk } from './player-walk'
+import { useModal } from '../../ui/modal'
 import './library.css'
 
 // The player: one video large, what can be done with it, and what it is and what was asked for.
@@ -162,10 +163,7 @@ export function PlayerDialog({
 
   // The dialog is there from the first render (a job not loaded yet shows it loading), so it
   // opens now, once.
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
-  }, [])
+  useModal(dialog)
 
   const job = walk.job
   const close = () => (dialog.current?.open ? dialog.current.close() : onClose())

@@ -5,6 +5,7 @@ import { useSpend } from '../../stores/spend'
 import { BudgetFigures } from './BudgetFigures'
 import { useBudgetAsk, type BudgetAsk } from './gate'
 import { openCaps } from './navigation'
+import { useModal } from '../../ui/modal'
 
 // The question a paid action asks when it would pass a cap: which cap, what is charged and on its
 // way, what this adds (as money too when a price is set), and three ways on: send anyway (a
@@ -38,12 +39,9 @@ function AskDialog({ ask }: { ask: BudgetAsk }): React.JSX.Element {
   const cancel = useRef<HTMLButtonElement>(null)
   const reason = ask.verdict?.reason ?? 'elsewhere'
 
-  useEffect(() => {
-    const d = dialog.current
-    if (d && !d.open && typeof d.showModal === 'function') d.showModal()
-    // The safe way on has the keyboard: passing a cap takes a deliberate move.
-    cancel.current?.focus()
-  }, [])
+  useModal(dialog)
+  // The safe way on has the keyboard: passing a cap takes a deliberate move.
+  useEffect(() => cancel.current?.focus(), [])
 
   /** Closes first (the keyboard goes back where it was), then answers. */
   const answer = (proceed: boolean) => {
