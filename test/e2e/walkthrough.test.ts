@@ -76,6 +76,16 @@ describe.skipIf(!chromiumAvailable)('a creator’s walkthrough in Chromium', () 
       // A double click on Generate made one Generate: four tasks, not eight.
       expect(await page.locator('.feed-group').count()).toBe(1)
       await step(page, problems, name('04-feed-done'))
+      // A take's less used actions wait under More, in a menu that stays inside the window.
+      await doneTiles(page)
+        .first()
+        .getByRole('button', { name: t('player.more') })
+        .click()
+      const menu = page.getByRole('menu', { name: t('player.moreLabel') })
+      await menu.getByRole('menuitem', { name: t('library.editRerun') }).waitFor()
+      await step(page, problems, name('04-feed-more'))
+      await page.keyboard.press('Escape')
+      await menu.waitFor({ state: 'detached' })
 
       // Compare the four side by side, and pick the second.
       await group.getByRole('button', { name: t('feed.compareGroup') }).click()

@@ -210,8 +210,24 @@ describe('Feed', () => {
     expect(media.querySelector('video')!.getAttribute('src')).toBe('video://d1#t=0.5')
 
     const take = within(tileOf(/Use last frame/))
-    for (const name of ['Favourite', 'Use last frame', 'Extend', 'Edit', 'Export'])
+    for (const name of ['Favourite', 'Use last frame', 'Extend', 'More'])
       expect(take.getByRole('button', { name })).toBeTruthy()
+    // The rest wait under More, one row of buttons left on the tile.
+    expect(take.queryByRole('button', { name: /^Edit|^Export/ })).toBeNull()
+    const more = (item: string) => {
+      fireEvent.click(take.getByRole('button', { name: 'More' }))
+      fireEvent.click(take.getByRole('menuitem', { name: item }))
+      expect(take.queryByRole('menu')).toBeNull()
+    }
+    fireEvent.click(take.getByRole('button', { name: 'More' }))
+    expect(take.getAllByRole('menuitem').map((m) => m.textContent)).toEqual([
+      'Edit and generate',
+      'Export (Save as)…',
+      'Show in folder',
+      'Copy prompt',
+    ])
+    fireEvent.click(take.getByRole('button', { name: 'More' }))
+    expect(take.queryByRole('menu')).toBeNull()
     const handle = take.getByRole('button', { name: /Drag this video into/ })
     expect(handle.getAttribute('draggable')).toBe('true')
     // The page's own drag gives way to the OS drag of the file.
@@ -220,9 +236,9 @@ describe('Feed', () => {
 
     fireEvent.click(take.getByRole('button', { name: 'Use last frame' }))
     expect(takeFrame).toHaveBeenCalledWith(d, 'last', 'image')
-    fireEvent.click(take.getByRole('button', { name: 'Edit' }))
+    more('Edit and generate')
     expect(load).toHaveBeenCalledWith('text2video', d.request)
-    fireEvent.click(take.getByRole('button', { name: 'Export' }))
+    more('Export (Save as)…')
     await waitFor(() => expect(useApp.getState().notice?.text).toBe('Exported to /out'))
     expect(calls.export).toHaveBeenCalledWith({ ids: ['d1'] })
     // The video itself is the play button.

@@ -6,11 +6,15 @@ import { useApp } from '../../stores/app'
 import { useDraft } from '../../stores/draft'
 import { useJobs } from '../../stores/jobs'
 import { extendBlock } from '../extend/extendable'
+import { copyPrompt, reveal } from '../library/actions'
+import { MoreMenu, type MenuItem } from '../library/Menu'
 import { useGuard } from './guard'
 
-// What can be done with a finished take (the video itself plays it), each button guarded against a
-// double click: favourite, start a new video from its last frame, extend it (or say why not), edit and
-// generate again, export, and a handle that drags the file into an editor.
+// What can be done with a finished take (the video itself plays it), each guarded against a double
+// click. Its star sits beside the Compare tick; in one row as far as the tile allows: start a new
+// video from its last frame, extend it (or say why not), and a handle that drags the file into an
+// editor; under "More" the rest: edit and generate again, export, show in its folder, copy the
+// prompt.
 
 /** Hands the file to the OS drag, so editors take it like a file from disk. */
 function DragHandle({ id }: { id: string }): React.JSX.Element {
@@ -32,6 +36,31 @@ function DragHandle({ id }: { id: string }): React.JSX.Element {
   )
 }
 
+/** The star that keeps a take among the favourites (the Library can show only those). */
+export function FavouriteToggle({ job }: { job: Job }): React.JSX.Element {
+  const t = useT()
+  const guard = useGuard()
+  const favourite = () =>
+    guard.run('favourite', () =>
+      call(api().tasks.favourite({ id: job.id, favourite: !job.favourite })).then((next) =>
+        useJobs.getState().apply(next),
+      ),
+    )
+  return (
+    <button
+      type="button"
+      className="fav"
+      aria-pressed={job.favourite}
+      aria-label={t('library.favourite')}
+      title={t('library.favourite')}
+      disabled={guard.busy('favourite')}
+      onClick={favourite}
+    >
+      <span aria-hidden="true">{job.favourite ? '★' : '☆'}</span>
+    </button>
+  )
+}
+
 export function DoneActions({
   job,
   onExtend,
@@ -49,12 +78,6 @@ export function DoneActions({
   const why = block ? t(block.key, block.params) : null
   const id = job.id
 
-  const favourite = () =>
-    guard.run('favourite', () =>
-      call(api().tasks.favourite({ id, favourite: !job.favourite })).then((next) =>
-        useJobs.getState().apply(next),
-      ),
-    )
   const lastFrame = () =>
     guard.run('frame', () => useDraft.getState().takeFrame(job, 'last', 'image'))
   const exportIt = () =>
@@ -69,19 +92,22 @@ export function DoneActions({
       )
     })
 
+  const more: MenuItem[] = [
+    { key: 'edit', label: t('library.editRerun'), onSelect: () => onEdit(job) },
+    {
+      key: 'export',
+      label: t('player.export'),
+      disabled: guard.busy('export'),
+      onSelect: exportIt,
+    },
+    ...(job.saved
+      ? [{ key: 'reveal', label: t('library.reveal'), onSelect: () => reveal(id) }]
+      : []),
+    { key: 'copy', label: t('library.copy'), onSelect: () => copyPrompt(job, t) },
+  ]
+
   return (
     <div className="tile-actions">
-      <button
-        type="button"
-        className="fav"
-        aria-pressed={job.favourite}
-        aria-label={t('library.favourite')}
-        title={t('library.favourite')}
-        disabled={guard.busy('favourite')}
-        onClick={favourite}
-      >
-        <span aria-hidden="true">{job.favourite ? '★' : '☆'}</span>
-      </button>
       <button
         type="button"
         title={t('feed.lastFrameHelp')}
@@ -99,12 +125,7 @@ export function DoneActions({
       >
         {t('feed.extend')}
       </button>
-      <button type="button" title={t('library.editRerun')} onClick={() => onEdit(job)}>
-        {t('feed.edit')}
-      </button>
-      <button type="button" disabled={guard.busy('export')} onClick={exportIt}>
-        {t('feed.export')}
-      </button>
+      <MoreMenu items={more} />
       <DragHandle id={id} />
     </div>
   )

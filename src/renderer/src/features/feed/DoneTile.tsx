@@ -1,11 +1,11 @@
 import { useT } from '../../i18n'
 import { useApp } from '../../stores/app'
-import { DoneActions } from './DoneActions'
+import { DoneActions, FavouriteToggle } from './DoneActions'
 import { DoneMedia } from './DoneMedia'
 import { TileHead, type TileProps } from './TileHead'
 
 // A finished take: the video in place (a click plays it in the player), its badges and family,
-// a tick for comparing, and its actions.
+// a tick for comparing beside its star, and its actions.
 
 export function DoneTile(props: TileProps): React.JSX.Element {
   const { job, shape, take, selected, selectable, onSelect, onExtend, onEdit } = props
@@ -19,16 +19,19 @@ export function DoneTile(props: TileProps): React.JSX.Element {
       />
       <div className="tile-body">
         <TileHead {...props} />
-        <label className="tile-select">
-          <input
-            type="checkbox"
-            checked={selected}
-            disabled={!selectable}
-            onChange={() => onSelect(job.id)}
-            aria-label={t('feed.select', { n: take || 1 })}
-          />
-          <span aria-hidden="true">{t('feed.compareShort')}</span>
-        </label>
+        <div className="tile-marks">
+          <label className="tile-select">
+            <input
+              type="checkbox"
+              checked={selected}
+              disabled={!selectable}
+              onChange={() => onSelect(job.id)}
+              aria-label={t('feed.select', { n: take || 1 })}
+            />
+            <span aria-hidden="true">{t('feed.compareShort')}</span>
+          </label>
+          <FavouriteToggle job={job} />
+        </div>
         <DoneActions job={job} onExtend={onExtend} onEdit={onEdit} />
       </div>
     </li>

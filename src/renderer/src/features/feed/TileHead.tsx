@@ -33,7 +33,8 @@ export function TileHead({ job, take, parentPrompt, extensions }: TileProps): Re
         {job.video?.duration && (
           <span className="muted">{t('feed.seconds', { n: job.video.duration })}</span>
         )}
-        {job.favourite && (
+        {/* A finished take shows its star as the toggle beside Compare (DoneTile). */}
+        {job.favourite && !(job.state === 'done' && job.saved) && (
           <span className="badge fav" title={t('library.favourite')}>
             ★<span className="sr-only"> {t('library.favourite')}</span>
           </span>

@@ -1,8 +1,9 @@
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useT } from '../../i18n'
 
-// A small menu of actions: a tile's right-click menu, the player's "More". The keyboard moves
-// through it with the arrows, Escape closes it (focus goes back where it was), so does a click
-// elsewhere or a choice.
+// A small menu of actions: a tile's right-click menu, the "More" of the player and of a take in
+// the feed. The keyboard moves through it with the arrows, Escape closes it (focus goes back where
+// it was), so does a click elsewhere or a choice.
 
 export interface MenuItem {
   key: string
@@ -10,6 +11,21 @@ export interface MenuItem {
   onSelect(): void
   danger?: boolean
   disabled?: boolean
+}
+
+/**
+ * Where a menu opened from a button goes: under it, its right edge at the button's (above it when
+ * there is no room below). Placed in the window, not in the button's box, so no scrolling list it
+ * sits in (the feed, a tile) cuts it off.
+ */
+function underHost(menu: HTMLElement): { x: number; y: number } | null {
+  const host = menu.parentElement
+  if (!host) return null
+  const r = host.getBoundingClientRect()
+  const box = menu.getBoundingClientRect()
+  const below = r.bottom + 4
+  const y = below + box.height <= window.innerHeight - 4 ? below : r.top - 4 - box.height
+  return { x: r.right - box.width, y }
 }
 
 /** Arrows, Home and End move through the items; Escape or Tab closes. */
@@ -45,14 +61,21 @@ export function Menu({
     const el = menu.current
     if (!el) return
     const back = document.activeElement as HTMLElement | null
-    el.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus()
-    if (at) {
+    const place = () => {
+      const to = at ?? underHost(el)
+      if (!to) return
       // Kept inside the window, whatever corner it was opened in.
       const box = el.getBoundingClientRect()
-      el.style.left = `${Math.max(4, Math.min(at.x, window.innerWidth - box.width - 4))}px`
-      el.style.top = `${Math.max(4, Math.min(at.y, window.innerHeight - box.height - 4))}px`
+      el.style.left = `${Math.max(4, Math.min(to.x, window.innerWidth - box.width - 4))}px`
+      el.style.top = `${Math.max(4, Math.min(to.y, window.innerHeight - box.height - 4))}px`
     }
+    place()
+    el.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus({
+      preventScroll: true,
+    })
+    window.addEventListener('resize', place)
     return () => {
+      window.removeEventListener('resize', place)
       if (back?.isConnected) back.focus()
     }
   }, [at])
@@ -63,10 +86,16 @@ export function Menu({
     const away = (e: PointerEvent) => {
       if (!host?.contains(e.target as Node)) onClose()
     }
+    // It stays where it opened: once what it belongs to scrolls away under it, it goes.
+    const scrolled = (e: Event) => {
+      if (!menu.current?.contains(e.target as Node)) onClose()
+    }
     document.addEventListener('pointerdown', away, true)
+    document.addEventListener('scroll', scrolled, true)
     window.addEventListener('blur', onClose)
     return () => {
       document.removeEventListener('pointerdown', away, true)
+      document.removeEventListener('scroll', scrolled, true)
       window.removeEventListener('blur', onClose)
     }
   }, [onClose, at])
@@ -98,5 +127,25 @@ export function Menu({
         </button>
       ))}
     </div>
+  )
+}
+
+/** A "More ▾" button and the menu it opens under itself. */
+export function MoreMenu({ items }: { items: MenuItem[] }): React.JSX.Element {
+  const t = useT()
+  const [open, setOpen] = useState(false)
+  return (
+    <span className="menu-host">
+      <button
+        type="button"
+        className="ghost"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((m) => !m)}
+      >
+        {t('player.more')} <span aria-hidden="true">▾</span>
+      </button>
+      {open && <Menu label={t('player.moreLabel')} items={items} onClose={() => setOpen(false)} />}
+    </span>
   )
 }

@@ -1,34 +1,14 @@
-import { useState } from 'react'
 import type { Job } from '../../../../shared/jobs'
 import { useT } from '../../i18n'
 import { useGuard } from '../feed/guard'
 import { startDrag } from './actions'
-import { Menu, type MenuItem } from './Menu'
+import { MoreMenu } from './Menu'
 import { moreOf, primaryOf, secondaryOf, type Action } from './player-action-list'
 
 // The player's actions, sized by how often they are wanted: one primary (export a saved video,
 // retry a failed one, fetch one not saved yet) beside the drag handle, a row of secondary ones,
 // the rest under "More". Each runs once at a time: a double click sends one request. A paid one
 // (Retry, Generate again) is sent once for good: after it succeeded its button says "Sent".
-
-function MoreMenu({ items }: { items: MenuItem[] }): React.JSX.Element {
-  const t = useT()
-  const [open, setOpen] = useState(false)
-  return (
-    <span className="menu-host">
-      <button
-        type="button"
-        className="ghost"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((m) => !m)}
-      >
-        {t('player.more')} <span aria-hidden="true">▾</span>
-      </button>
-      {open && <Menu label={t('player.moreLabel')} items={items} onClose={() => setOpen(false)} />}
-    </span>
-  )
-}
 
 export function PlayerActions({
   job,

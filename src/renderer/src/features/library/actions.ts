@@ -130,6 +130,14 @@ export function reveal(id: string): void {
   void call(api().library.reveal({ id })).catch((e: unknown) => notify(noticeFrom(e)))
 }
 
+/** The prompt it was made from, on the clipboard. */
+export function copyPrompt(job: Job, t: Translate): void {
+  void navigator.clipboard
+    .writeText(job.request.prompt ?? '')
+    .then(() => notify({ kind: 'info', text: t('library.copied') }))
+    .catch((e: unknown) => notify(noticeFrom(e)))
+}
+
 export function openExternally(id: string): void {
   void call(api().library.open({ id })).catch((e: unknown) => notify(noticeFrom(e)))
 }

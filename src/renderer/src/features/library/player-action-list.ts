@@ -1,11 +1,10 @@
 import type { Job } from '../../../../shared/jobs'
 import { api, call } from '../../api'
 import type { Translate } from '../../i18n'
-import { useApp } from '../../stores/app'
 import { useJobs } from '../../stores/jobs'
-import { noticeFrom } from '../../ui/errors'
 import { failureOf } from '../../ui/failure'
 import {
+  copyPrompt,
   editAndGenerate,
   exportVideos,
   openExternally,
@@ -77,7 +76,6 @@ export function secondaryOf(
 }
 
 export function moreOf(job: Job, t: Translate, onLeave: () => void): MenuItem[] {
-  const notify = useApp.getState().notify
   const list: (MenuItem | false)[] = [
     job.saved && { key: 'reveal', label: t('library.reveal'), onSelect: () => reveal(job.id) },
     job.saved && {
@@ -88,11 +86,7 @@ export function moreOf(job: Job, t: Translate, onLeave: () => void): MenuItem[] 
     {
       key: 'copy',
       label: t('library.copy'),
-      onSelect: () =>
-        void navigator.clipboard
-          .writeText(job.request.prompt ?? '')
-          .then(() => notify({ kind: 'info', text: t('library.copied') }))
-          .catch((e: unknown) => notify(noticeFrom(e))),
+      onSelect: () => copyPrompt(job, t),
     },
     {
       key: 'trash',

@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+// The small menus (a tile's right-click menu, More): where they go, and what closes them.
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Menu, MoreMenu } from '../../src/renderer/src/features/library/Menu'
+
+afterEach(cleanup)
+
+const items = (onSelect = vi.fn()) => [
+  { key: 'a', label: 'Show in folder', onSelect },
+  { key: 'b', label: 'Copy prompt', onSelect },
+]
+
+/** Gives an element a box, as a laid-out page would (the test's DOM lays nothing out). */
+function boxOf(el: Element, box: { left: number; top: number; width: number; height: number }) {
+  el.getBoundingClientRect = () =>
+    ({
+      ...box,
+      x: box.left,
+      y: box.top,
+      right: box.left + box.width,
+      bottom: box.top + box.height,
+    }) as DOMRect
+}
+
+describe('menus', () => {
+  it('opens More under its button in the window, whatever list it sits in, and closes on a choice', () => {
+    const onSelect = vi.fn()
+    render(
+      <div data-testid="list" style={{ overflow: 'auto' }}>
+        <MoreMenu items={items(onSelect)} />
+      </div>,
+    )
+    const button = screen.getByRole('button', { name: /More/ })
+    boxOf(button.parentElement!, { left: 600, top: 300, width: 80, height: 30 })
+    // Menus measure themselves before they paint: given a size, the menu ends under the button.
+    const measure = vi
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({
+        left: 0,
+        top: 0,
+        width: 200,
+        height: 90,
+        right: 200,
+        bottom: 90,
+      } as DOMRect)
+    fireEvent.click(button)
+    measure.mockRestore()
+    const menu = screen.getByRole('menu')
+    expect(menu.className).toContain('anchored')
+    // Right edges aligned (680 - 200), 4 px below the button (300 + 30 + 4).
+    expect([menu.style.left, menu.style.top]).toEqual(['480px', '334px'])
+    expect(document.activeElement).toBe(screen.getByRole('menuitem', { name: 'Show in folder' }))
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy prompt' }))
+    expect(onSelect).toHaveBeenCalledTimes(1)
+    expect(screen.queryByRole('menu')).toBeNull()
+  })
+
+  it('opens above its button when there is no room below', () => {
+    render(<MoreMenu items={items()} />)
+    const button = screen.getByRole('button', { name: /More/ })
+    boxOf(button.parentElement!, { left: 600, top: window.innerHeight - 40, width: 80, height: 30 })
+    const measure = vi
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockReturnValue({
+        left: 0,
+        top: 0,
+        width: 200,
+        height: 90,
+        right: 200,
+        bottom: 90,
+      } as DOMRect)
+    fireEvent.click(button)
+    measure.mockRestore()
+    expect(screen.getByRole('menu').style.top).toBe(`${window.innerHeight - 40 - 4 - 90}px`)
+  })
+
+  it('goes when what it belongs to scrolls, not when it scrolls itself', () => {
+    const onClose = vi.fn()
+    render(
+      <div data-testid="list">
+        <Menu label="More actions" items={items()} onClose={onClose} />
+      </div>,
+    )
+    fireEvent.scroll(screen.getByRole('menu'))
+    expect(onClose).not.toHaveBeenCalled()
+    act(() => void screen.getByTestId('list').dispatchEvent(new Event('scroll')))
+    expect(onClose).toHaveBeenCalledTimes(1)
+  })
+})
