@@ -210,20 +210,36 @@ export class CliContext {
     timeoutMs: number,
     until: (job: Job) => boolean,
   ): Promise<JobRecord> {
+    return (await this.followAll(engine, [jobId], timeoutMs, until))[0]!
+  }
+
+  /** The same for the takes of one Generate: until `until` says so of every one. */
+  async followAll(
+    engine: Tracker,
+    jobIds: string[],
+    timeoutMs: number,
+    until: (job: Job) => boolean,
+  ): Promise<JobRecord[]> {
     const ledger = this.studio().ledger
     const started = this.io.now()
     try {
       for (;;) {
-        const job = ledger.get(jobId)
-        if (!job) throw new CancelledElsewhere(jobId)
-        if (until(job)) return job
+        const jobs = jobIds.map((id) => {
+          const job = ledger.get(id)
+          if (!job) throw new CancelledElsewhere(id)
+          return job
+        })
+        const waiting = jobs.filter((j) => !until(j))
+        if (waiting.length === 0) return jobs
         if (this.signal?.aborted) {
-          throw new KlingApiError({
-            kind: 'aborted',
-            message: `Stopped waiting; job ${jobId} goes on (kling-studio resume picks it up)`,
-          })
+          const which =
+            jobIds.length === 1
+              ? `job ${jobIds[0]} goes on (kling-studio resume picks it up)`
+              : `jobs ${jobIds.join(', ')} go on (kling-studio resume picks them up)`
+          throw new KlingApiError({ kind: 'aborted', message: `Stopped waiting; ${which}` })
         }
-        if (this.io.now() - started >= timeoutMs) throw timedOut(job, jobId, timeoutMs)
+        if (this.io.now() - started >= timeoutMs)
+          throw timedOut(waiting[0]!, waiting[0]!.id, timeoutMs)
         await new Promise((r) => setTimeout(r, 100))
       }
     } finally {

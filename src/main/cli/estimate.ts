@@ -56,11 +56,13 @@ function capCheck(cx: CliContext, units: number | null): CapCheck {
   return { budget, committed, verdict: checkBudget(committed, units, budget) }
 }
 
-export function dryRun(cx: CliContext, kind: VideoKind, request: VideoRequest): number {
+export function dryRun(cx: CliContext, kind: VideoKind, request: VideoRequest, takes = 1): number {
   const { io, json } = cx
   const basis = priceBasis(kind, request)
   const row = unitRowFor(kind, request)
-  const { units } = estimateUnits(kind, request)
+  const { units: each } = estimateUnits(kind, request)
+  // Every take is a task of its own, charged as one.
+  const units = each === null ? null : each * takes
   const caps = capCheck(cx, units)
   const money = units === null ? null : unitsAsMoney(units, caps.budget)
   if (json) {
@@ -69,6 +71,7 @@ export function dryRun(cx: CliContext, kind: VideoKind, request: VideoRequest): 
         dry_run: true,
         kind,
         request,
+        takes,
         priced_as: basis,
         units,
         money,
@@ -88,7 +91,7 @@ export function dryRun(cx: CliContext, kind: VideoKind, request: VideoRequest): 
     'Dry run: nothing was sent.',
     units === null
       ? `${what}: units unknown (no published price for this combination)`
-      : `${what}: about ${units} unit${units === 1 ? '' : 's'}${price}`,
+      : `${what}${takes > 1 ? `, ${takes} takes of about ${each} each` : ''}: about ${units} unit${units === 1 ? '' : 's'}${price}`,
   ]
   for (const s of row?.sources ?? [])
     lines.push(`  source: ${s.title}, ${s.url} (read ${row!.checked})`)

@@ -8,8 +8,8 @@ Usage:
   kling-studio generate <prompt> [--negative-prompt T] [--aspect-ratio R] [--duration 5|10]
                         [--mode std|pro] [--model NAME] [--cfg-scale 0..1] [--sound on|off]
                         [--camera PRESET | --camera simple:AXIS=VALUE] [--callback-url URL]
-                        [--external-task-id ID] [--wait] [--timeout 30m] [--out FILE] [--json]
-                        [--dry-run] [--over-budget]
+                        [--external-task-id ID] [--takes 1-4] [--wait] [--timeout 30m]
+                        [--out FILE] [--json] [--dry-run] [--over-budget]
   kling-studio generate [<prompt>] --image FILE|URL [--image-tail FILE|URL] [options]
   kling-studio generate <prompt> --images A,B[,C,D] [options]
   kling-studio extend <job-or-task-id> [<prompt>] [--negative-prompt T] [--cfg-scale 0..1]
@@ -30,7 +30,9 @@ Every command but emulator also takes --data DIR (the history and settings folde
 generate --dry-run checks the request and prints what it would cost in Kling units (from a
 published table, with its sources), the money at the price set, and whether a cap would stop it,
 without sending anything; without --wait, generate prints the "kling-studio wait <task id>"
-command that follows the task to its end.
+command that follows the task to its end. --takes N makes N takes of one Generate (as the app's
+Takes: one group; a given --external-task-id X names them X-1 .. X-N), each its own task and video,
+each printed in turn (with --json one line each); --out then cannot be used.
 
 spend shows the units real tasks were charged (final_unit_deduction; the sandbox is free) by day,
 week (from Monday), month or model, as money once a price is set, and the caps with what today and

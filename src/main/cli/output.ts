@@ -210,6 +210,7 @@ export function jobJson(job: JobRecord, extra: Record<string, unknown> = {}): st
     job_id: job.id,
     kind: job.kind,
     parent_job_id: job.parentJobId,
+    group_id: job.groupId,
     state: job.state,
     prompt: job.request.prompt ?? '',
     ...extra,

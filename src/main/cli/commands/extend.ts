@@ -87,12 +87,14 @@ export async function extend(io: CliIo, args: string[], signal?: AbortSignal): P
     return await run(
       cx,
       client,
-      {
-        kind: 'video-extend',
-        request: request as VideoRequest,
-        externalTaskId,
-        parentJobId: parent.id,
-      },
+      [
+        {
+          kind: 'video-extend',
+          request: request as VideoRequest,
+          externalTaskId,
+          parentJobId: parent.id,
+        },
+      ],
       out,
       timeoutMs,
       flags.wait === true,

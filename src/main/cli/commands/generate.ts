@@ -1,4 +1,3 @@
-import { takeIdFamily } from '../../../shared/takes'
 import { isLive } from '../../../shared/jobs'
 import {
   capabilityWarnings,
@@ -7,8 +6,8 @@ import {
   type VideoRequest,
 } from '../../../shared/kling'
 import { prepareImages } from '../../inputs'
-import { newExternalTaskId } from '../../kling/client'
 import type { JobRecord } from '../../tasks/ledger'
+import { planTakes } from '../../tasks/takes'
 import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
 import { CliContext } from '../context'
 import { checkOutFile } from '../out-file'
@@ -20,9 +19,11 @@ import { terminalText } from '../terminal-text'
 // kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
 // last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
 // multi-image2video). Everything is checked before anything is paid for; images are kept in the
-// library by content hash, and the job in the history, before the create is sent. --dry-run
-// stops after the checks and prints what the request would cost, sending nothing. A spending cap
-// that the job would pass stops it before it is written (exit 6), unless --over-budget.
+// library by content hash, and the job in the history, before the create is sent. --takes 2-4
+// makes that many takes of one Generate, as the app's Takes do (one group, the app's id rule).
+// --dry-run stops after the checks and prints what the request would cost, sending nothing. A
+// spending cap that the jobs would pass stops them before they are written (exit 6), unless
+// --over-budget.
 
 const OPTIONS = {
   ...PAYING,
@@ -41,7 +42,22 @@ const OPTIONS = {
   images: { type: 'string' },
   'callback-url': { type: 'string' },
   'external-task-id': { type: 'string' },
+  takes: { type: 'string' },
 } as const
+
+/** --takes: how many takes of this one Generate (1-4, as in the app); 1 without it. */
+function takesOf(flags: Flags, out: string | undefined): number {
+  const given = str(flags, 'takes')
+  if (given === undefined) return 1
+  if (!/^[1-4]$/.test(given.trim()))
+    throw new UsageError(`--takes is how many takes of this Generate, 1 to 4 (got "${given}")`)
+  const takes = Number(given)
+  if (takes > 1 && out !== undefined)
+    throw new UsageError(
+      '--out names one file; several takes are kept in the library (--wait waits for all of them)',
+    )
+  return takes
+}
 
 function kindOf(flags: Flags): VideoKind {
   if (flags.images !== undefined) {
@@ -124,7 +140,8 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
     throw new UsageError('generate takes exactly one prompt (quote it)')
   const cx = new CliContext(io, flags, signal, 'cli generate')
   const draft = checkRequest(kind, requestFrom(kind, prompt, flags), io, cx.json)
-  if (flags['dry-run'] === true) return dryRun(cx, kind, draft)
+  const takes = takesOf(flags, str(flags, 'out'))
+  if (flags['dry-run'] === true) return dryRun(cx, kind, draft, takes)
   const out = await cx.checkOut()
   if (out !== undefined) await checkOutFile(out) // a file can really be written there
   const timeoutMs = cx.timeoutMs() // a bad --timeout is a usage error before anything is paid for
@@ -134,16 +151,16 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
     const { external_task_id: given, ...rest } = draft as VideoRequest & {
       external_task_id?: string
     }
-    const externalTaskId = given ?? newExternalTaskId()
     // The app's rule: an id is spent by any Generate of it, whatever its number of takes.
-    const used = takeIdFamily(externalTaskId).filter((id) => studio.ledger.byExternalId(id))
-    if (used.length > 0) {
+    const planned = planTakes(given, takes, (id) => studio.ledger.byExternalId(id) !== null)
+    if (!planned.ok) {
       throw new UsageError(
-        `--external-task-id: external_task_id ${used.join(', ')} was already used for a job in this history`,
+        `--external-task-id: ${planned.message.replace(/already used/, 'already used for a job in this history')}`,
       )
     }
-    // Refused before its images are kept; checked again in the write that adds the job.
-    budgetGuard(cx, { kind, request: rest, takes: 1, parentJobId: null })?.()
+    const { externalTaskIds, groupId } = planned.value
+    // Refused before its images are kept; checked again in the write that adds the jobs.
+    budgetGuard(cx, { kind, request: rest, takes, parentJobId: null })?.()
     const images = await prepareImages(
       {
         image: str(flags, 'image'),
@@ -153,52 +170,85 @@ export async function generate(io: CliIo, args: string[], signal?: AbortSignal):
       { store: studio.inputs, signal },
     )
     const request = { ...rest, ...images } as VideoRequest
-    return await run(
-      cx,
-      client,
-      { kind, request, externalTaskId },
-      out,
-      timeoutMs,
-      flags.wait === true,
-    )
+    const jobs = externalTaskIds.map((externalTaskId) => ({
+      kind,
+      request,
+      externalTaskId,
+      groupId,
+    }))
+    return await run(cx, client, jobs, out, timeoutMs, flags.wait === true)
   } finally {
     cx.close()
   }
 }
 
-/** Enqueues one job and follows it: to its end with --wait or --out, else until it is sent. */
+/** A job to enqueue: one take of a Generate, or an extension. */
+interface RunJob {
+  kind: VideoKind
+  request: VideoRequest
+  externalTaskId: string
+  parentJobId?: string
+  groupId?: string | null
+}
+
+/**
+ * Enqueues the jobs (the takes of one Generate, in one write) and follows them: to their end with
+ * --wait or --out, else until each is sent. Each is said in turn; the exit code is the first
+ * take's that did not end well, and a take that needs attention is thrown once all are said.
+ */
 export async function run(
   cx: CliContext,
   client: Awaited<ReturnType<CliContext['client']>>,
-  job: { kind: VideoKind; request: VideoRequest; externalTaskId: string; parentJobId?: string },
+  jobs: RunJob[],
   out: string | undefined,
   timeoutMs: number,
   wait: boolean,
 ): Promise<number> {
-  const guard = budgetGuard(cx, { ...job, takes: 1, parentJobId: job.parentJobId ?? null })
+  const first = jobs[0]!
+  const guard = budgetGuard(cx, {
+    kind: first.kind,
+    request: first.request,
+    takes: jobs.length,
+    parentJobId: first.parentJobId ?? null,
+  })
   const line = new StatusLine(cx.io, 'Generating')
   const engine = cx.engine(client, line)
-  let created: JobRecord
+  let created: JobRecord[]
   try {
-    // The caps are checked in the same write that adds the job: no other process slips between.
-    created = engine.enqueueAll([job], guard)[0]!
+    // The caps are checked in the same write that adds the jobs: no other process slips between.
+    created = engine.enqueueAll(jobs, guard)
   } catch (error) {
     line.stop()
     await engine.stop()
     throw error
   }
-  if (!cx.json) cx.io.stderr(`Job ${created.id} (${job.kind}, external id ${job.externalTaskId})\n`)
+  if (!cx.json)
+    for (const job of created)
+      cx.io.stderr(`Job ${job.id} (${job.kind}, external id ${job.externalTaskId})\n`)
   const waitForEnd = wait || out !== undefined
-  let final: JobRecord
+  let finals: JobRecord[]
   try {
-    final = await cx.follow(engine, created.id, timeoutMs, (j) =>
-      waitForEnd ? !isLive(j.state) : j.state !== 'queued' && j.state !== 'creating',
+    finals = await cx.followAll(
+      engine,
+      created.map((j) => j.id),
+      timeoutMs,
+      (j) => (waitForEnd ? !isLive(j.state) : j.state !== 'queued' && j.state !== 'creating'),
     )
   } finally {
     line.stop()
   }
-  const code = await cx.conclude(final, out)
-  if (!waitForEnd && !cx.json && isLive(final.state)) cx.io.stderr(followHint(cx, final))
+  let code = 0
+  let trouble: unknown = null
+  for (const final of finals) {
+    try {
+      const said = await cx.conclude(final, out)
+      code ||= said
+    } catch (error) {
+      trouble ??= error
+    }
+    if (!waitForEnd && !cx.json && isLive(final.state)) cx.io.stderr(followHint(cx, final))
+  }
+  if (trouble !== null) throw trouble
   return code
 }
 
