@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBridge } from '../../src/shared/bridge'
 import { isLive, type Job } from '../../src/shared/jobs'
+import type { Settings } from '../../src/shared/settings'
 import { AppCore } from '../../src/main/app/app-core'
 import { startEmulator, type Emulator } from '../../src/main/emulator/server'
 import { eventSender } from '../../src/main/ipc/register'
@@ -15,7 +16,7 @@ import { MemorySecretStore } from '../../src/main/secrets/secret-store'
 import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 import { Ledger } from '../../src/main/tasks/ledger'
 import { ipcTransport, type IpcRendererLike } from '../../src/preload/transport'
-import { startIn } from '../fixtures/cli'
+import { runIn, startIn } from '../fixtures/cli'
 import { fakeDesktop } from '../fixtures/app-core'
 
 // The app's window follows a job that a command line makes on the same history: a real
@@ -71,7 +72,7 @@ let ledger: Ledger
 let core: AppCore
 let proxy: Awaited<ReturnType<typeof gate>>
 /** What the window's listener heard. */
-let heard: { updated: Job[]; removed: string[] }
+let heard: { updated: Job[]; removed: string[]; settings: Settings[] }
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kling-follow-cli-'))
@@ -95,8 +96,9 @@ beforeEach(async () => {
     for (const l of listeners.get(channel) ?? []) l({}, structuredClone(payload))
   }
   const api = createBridge(ipcTransport(renderer))
-  heard = { updated: [], removed: [] }
+  heard = { updated: [], removed: [], settings: [] }
   api.on('tasks.updated', (job) => void heard.updated.push(job))
+  api.on('settings.changed', (settings) => void heard.settings.push(settings))
   api.on('tasks.removed', ({ id }) => void heard.removed.push(id))
 
   ledger = new Ledger(join(data, LEDGER_FILE))
@@ -163,4 +165,22 @@ describe('the app follows the command line', () => {
     expect(done.revision).toBe(ledger.get(done.id)!.revision)
     expect(heard.removed).toEqual([])
   }, 60_000)
+
+  it('hears of the caps a command line sets, and goes by them', async () => {
+    const set = await runIn(dir, ['budget', '--daily', '9', '--price', '0.2'])
+    expect(set.code, set.stderr).toBe(0)
+    const told = await until(
+      () => heard.settings.find((s) => s.budget.dailyUnits === 9),
+      () => `the window heard no new caps: ${JSON.stringify(heard.settings)}`,
+    )
+    expect(told.budget).toMatchObject({ dailyUnits: 9, pricePerUnit: 0.2 })
+    // Told once, with the file's settings, and main answers with them from then on.
+    expect(heard.settings).toHaveLength(1)
+    const handlers = core.handlers()
+    expect((await handlers['settings.get'](undefined)).budget.dailyUnits).toBe(9)
+    // The app's own change is not heard back as another process's.
+    await handlers['settings.update']({ theme: 'dark' })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(heard.settings.map((s) => s.theme)).toEqual([told.theme, 'dark'])
+  }, 30_000)
 })

@@ -70,6 +70,7 @@ export class AppCore {
   private readonly inputs: InputsService
   private readonly reader: LedgerReader
   private readonly watch: LedgerWatch
+  private unwatchSettings = () => {}
 
   constructor(private readonly o: AppCoreOptions) {
     // Other processes' changes to the history reach the window through the watch; what the
@@ -123,6 +124,7 @@ export class AppCore {
     await this.keys.load()
     await this.runner.start()
     this.watch.start()
+    this.unwatchSettings = this.settingsService.watchOthers()
   }
 
   suspend(): void {
@@ -134,6 +136,7 @@ export class AppCore {
   }
 
   async stop(): Promise<void> {
+    this.unwatchSettings()
     await Promise.all([this.runner.stop(), this.reader.close(), this.watch.stop()])
   }
 

@@ -44,6 +44,11 @@ export class SettingsService {
     if (problem) throw new CallError('invalid_input', `libraryFolder must be ${problem}`)
   }
 
+  /** Tells the window when another process (the command line) changed the settings. */
+  watchOthers(): () => void {
+    return this.o.settings.watch?.((next) => this.o.emit('settings.changed', next)) ?? (() => {})
+  }
+
   handlers(): Pick<Handlers, 'settings.get' | 'settings.update'> {
     const { settings, library, ledger, runner, emit } = this.o
     return {

@@ -14,6 +14,8 @@ export function openElectronSettings(): SettingsStore {
     defaults: DEFAULT_SETTINGS,
     schema: SETTINGS_SCHEMA as never,
     clearInvalidConfig: true,
+    // The command line's `budget` writes the same file: its change reaches the window.
+    watch: true,
   })
   return {
     get: () => sanitizeSettings(store.store),
@@ -22,5 +24,7 @@ export function openElectronSettings(): SettingsStore {
       store.set(next)
       return next
     },
+    // Also told of this process's own sets: the window hears settings.changed twice, harmlessly.
+    watch: (changed) => store.onDidAnyChange((next) => next && changed(sanitizeSettings(next))),
   }
 }
