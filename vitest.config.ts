@@ -14,6 +14,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
+    // Run through vitest, so a test may stand in for the electron module it imports
+    // (electron-settings-watch.test.ts); elsewhere it is mocked whole.
+    server: { deps: { inline: ['electron-store'] } },
     env: {
       // A stray require('electron') returns a string instead of downloading a binary.
       ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron',
