@@ -9,11 +9,13 @@ import { JsonSettingsStore } from '../../src/main/settings/settings-store'
 // `budget` (the JSON store, writing a new file and renaming it over the old) changes the caps:
 // the app's store hears it, and reads the new caps.
 
-const data = vi.hoisted(() => {
-  const { mkdtempSync: make } = require('node:fs') as typeof import('node:fs')
-  const { tmpdir: tmp } = require('node:os') as typeof import('node:os')
-  const { join: at } = require('node:path') as typeof import('node:path')
-  return make(at(tmp(), 'kling-electron-settings-'))
+const data = await vi.hoisted(async () => {
+  const [fs, os, path] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:os'),
+    import('node:path'),
+  ])
+  return fs.mkdtemp(path.join(os.tmpdir(), 'kling-electron-settings-'))
 })
 vi.mock('electron', () => {
   const electron = {

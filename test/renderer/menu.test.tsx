@@ -34,16 +34,14 @@ describe('menus', () => {
     const button = screen.getByRole('button', { name: /More/ })
     boxOf(button.parentElement!, { left: 600, top: 300, width: 80, height: 30 })
     // Menus measure themselves before they paint: given a size, the menu ends under the button.
-    const measure = vi
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue({
-        left: 0,
-        top: 0,
-        width: 200,
-        height: 90,
-        right: 200,
-        bottom: 90,
-      } as DOMRect)
+    const measure = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+      left: 0,
+      top: 0,
+      width: 200,
+      height: 90,
+      right: 200,
+      bottom: 90,
+    } as DOMRect)
     fireEvent.click(button)
     measure.mockRestore()
     const menu = screen.getByRole('menu')
@@ -60,16 +58,14 @@ describe('menus', () => {
     render(<MoreMenu items={items()} />)
     const button = screen.getByRole('button', { name: /More/ })
     boxOf(button.parentElement!, { left: 600, top: window.innerHeight - 40, width: 80, height: 30 })
-    const measure = vi
-      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
-      .mockReturnValue({
-        left: 0,
-        top: 0,
-        width: 200,
-        height: 90,
-        right: 200,
-        bottom: 90,
-      } as DOMRect)
+    const measure = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+      left: 0,
+      top: 0,
+      width: 200,
+      height: 90,
+      right: 200,
+      bottom: 90,
+    } as DOMRect)
     fireEvent.click(button)
     measure.mockRestore()
     expect(screen.getByRole('menu').style.top).toBe(`${window.innerHeight - 40 - 4 - 90}px`)
