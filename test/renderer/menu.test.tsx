@@ -71,16 +71,26 @@ describe('menus', () => {
     expect(screen.getByRole('menu').style.top).toBe(`${window.innerHeight - 40 - 4 - 90}px`)
   })
 
-  it('goes when what it belongs to scrolls, not when it scrolls itself', () => {
+  it('follows its button as the list under it moves, and goes once the button is out of sight', async () => {
     const onClose = vi.fn()
     render(
-      <div data-testid="list">
+      <span className="menu-host" data-testid="host">
         <Menu label="More actions" items={items()} onClose={onClose} />
-      </div>,
+      </span>,
     )
-    fireEvent.scroll(screen.getByRole('menu'))
+    const host = screen.getByTestId('host')
+    const menu = screen.getByRole('menu')
+    const frame = () => new Promise((r) => setTimeout(r, 60))
+    boxOf(host, { left: 600, top: 300, width: 80, height: 30 })
+    await frame()
+    // Takes arrived above it: the tile, and the button, moved down 120 px.
+    boxOf(host, { left: 600, top: 420, width: 80, height: 30 })
+    await frame()
+    expect(parseFloat(menu.style.top)).toBeGreaterThan(420)
     expect(onClose).not.toHaveBeenCalled()
-    act(() => void screen.getByTestId('list').dispatchEvent(new Event('scroll')))
-    expect(onClose).toHaveBeenCalledTimes(1)
+    // Scrolled out of the window: the menu goes with it.
+    boxOf(host, { left: 600, top: -200, width: 80, height: 30 })
+    await frame()
+    expect(onClose).toHaveBeenCalled()
   })
 })

@@ -8,7 +8,7 @@ import { ApiError } from '../../src/renderer/src/api'
 import { useApp } from '../../src/renderer/src/stores/app'
 import { useLanguage } from '../../src/renderer/src/i18n'
 import { useModal, useModals } from '../../src/renderer/src/ui/modal'
-import { useRef, useState } from 'react'
+import { StrictMode, useRef, useState } from 'react'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -143,15 +143,21 @@ describe('notice bar', () => {
     // The test's DOM has showModal: both really opened as modal, the inner one last.
     expect([player.open, extend.open]).toEqual([true, true])
     expect(useModals.getState().open).toEqual([player, extend])
+    later(0)
     say({ kind: 'error', text: 'The export failed', requestId: 'rq-7' })
     expect(extend.contains(screen.getByText('The export failed'))).toBe(true)
-    // The inner one closes (Escape, or its own Cancel): the notice moves to the player.
+    // The inner one closes (Escape, or its own Cancel): the notice moves to the player, its region
+    // there empty at first and filled a moment later, so a screen reader hears it.
     act(() => extend.close())
     expect(useModals.getState().open).toEqual([player])
-    expect(player.contains(screen.getByText('The export failed'))).toBe(true)
+    const region = player.querySelector('[role="status"]')!
+    expect(region.textContent).toBe('')
+    later(0)
+    expect(region.contains(screen.getByText('The export failed'))).toBe(true)
     expect(extend.contains(screen.getByText('The export failed'))).toBe(false)
     fireEvent.click(screen.getByRole('button', { name: 'Leave extend' }))
     act(() => player.close())
+    later(0)
     expect(useModals.getState().open).toEqual([])
     expect(player.contains(screen.getByText('The export failed'))).toBe(false)
     expect(screen.getByText(/rq-7/)).toBeTruthy()
@@ -180,5 +186,24 @@ describe('notice bar', () => {
     } finally {
       HTMLDialogElement.prototype.showModal = showModal
     }
+  })
+
+  it('keeps a dialog opened under StrictMode (its effect run twice) as the topmost modal', () => {
+    function Modal() {
+      const ref = useRef<HTMLDialogElement>(null)
+      useModal(ref)
+      return <dialog ref={ref} aria-label="player" />
+    }
+    render(
+      <StrictMode>
+        <Modal />
+        <NoticeBar />
+      </StrictMode>,
+    )
+    const player = screen.getByRole('dialog', { name: 'player' }) as HTMLDialogElement
+    expect(useModals.getState().open).toEqual([player])
+    later(0)
+    say({ kind: 'info', text: 'Prompt copied' })
+    expect(player.contains(screen.getByText('Prompt copied'))).toBe(true)
   })
 })

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { access, copyFile, mkdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { Job } from '../../shared/jobs'
+import { isLive, type Job } from '../../shared/jobs'
 import type { KlingTask } from '../../shared/kling'
 import { sanitizeSettings } from '../../shared/settings'
 import { readFileSync } from 'node:fs'
@@ -38,6 +38,12 @@ import {
 const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000
 /** The role of a command that only reads the history; every command that writes names its own. */
 const READER = 'cli'
+
+/** How following several jobs ended: each as last seen (null: it left the history), and why early. */
+export interface Followed {
+  jobs: (JobRecord | null)[]
+  stopped: KlingApiError | null
+}
 
 export class CliContext {
   private opened: Studio | null = null
@@ -210,36 +216,46 @@ export class CliContext {
     timeoutMs: number,
     until: (job: Job) => boolean,
   ): Promise<JobRecord> {
-    return (await this.followAll(engine, [jobId], timeoutMs, until))[0]!
+    const { jobs, stopped } = await this.followAll(engine, [jobId], timeoutMs, ([j]) => until(j!))
+    if (!jobs[0]) throw new CancelledElsewhere(jobId)
+    if (stopped) throw stopped
+    return jobs[0]
   }
 
-  /** The same for the takes of one Generate: until `until` says so of every one. */
+  /**
+   * The same for the takes of one Generate, until `enough` says so of those still in the history
+   * (a take cancelled elsewhere is left out; the rest are followed on). Never throws for a take:
+   * each comes back as last seen (null: it left the history), with why the following stopped
+   * early, if it did (time ran out, Ctrl-C), for the caller to say after every take.
+   */
   async followAll(
     engine: Tracker,
     jobIds: string[],
     timeoutMs: number,
-    until: (job: Job) => boolean,
-  ): Promise<JobRecord[]> {
+    enough: (jobs: JobRecord[]) => boolean,
+  ): Promise<Followed> {
     const ledger = this.studio().ledger
     const started = this.io.now()
     try {
       for (;;) {
-        const jobs = jobIds.map((id) => {
-          const job = ledger.get(id)
-          if (!job) throw new CancelledElsewhere(id)
-          return job
-        })
-        const waiting = jobs.filter((j) => !until(j))
-        if (waiting.length === 0) return jobs
+        const jobs = jobIds.map((id) => ledger.get(id))
+        const here = jobs.filter((j): j is JobRecord => j !== null)
+        if (here.length === 0 || enough(here)) return { jobs, stopped: null }
+        const going = here.filter((j) => isLive(j.state))
+        const first = going[0] ?? here[0]!
         if (this.signal?.aborted) {
           const which =
-            jobIds.length === 1
-              ? `job ${jobIds[0]} goes on (kling-studio resume picks it up)`
-              : `jobs ${jobIds.join(', ')} go on (kling-studio resume picks them up)`
-          throw new KlingApiError({ kind: 'aborted', message: `Stopped waiting; ${which}` })
+            going.length <= 1
+              ? `job ${first.id} goes on (kling-studio resume picks it up)`
+              : `jobs ${going.map((j) => j.id).join(', ')} go on (kling-studio resume picks them up)`
+          const stopped = new KlingApiError({
+            kind: 'aborted',
+            message: `Stopped waiting; ${which}`,
+          })
+          return { jobs, stopped }
         }
         if (this.io.now() - started >= timeoutMs)
-          throw timedOut(waiting[0]!, waiting[0]!.id, timeoutMs)
+          return { jobs, stopped: timedOut(first, first.id, timeoutMs) }
         await new Promise((r) => setTimeout(r, 100))
       }
     } finally {

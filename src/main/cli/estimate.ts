@@ -60,9 +60,8 @@ export function dryRun(cx: CliContext, kind: VideoKind, request: VideoRequest, t
   const { io, json } = cx
   const basis = priceBasis(kind, request)
   const row = unitRowFor(kind, request)
-  const { units: each } = estimateUnits(kind, request)
-  // Every take is a task of its own, charged as one.
-  const units = each === null ? null : each * takes
+  // Every take is a task of its own, charged as one (rounded as the caps count them).
+  const { units, perTake: each } = estimateUnits(kind, request, takes)
   const caps = capCheck(cx, units)
   const money = units === null ? null : unitsAsMoney(units, caps.budget)
   if (json) {

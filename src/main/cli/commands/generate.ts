@@ -1,4 +1,4 @@
-import { isLive } from '../../../shared/jobs'
+import { isLive, type Job } from '../../../shared/jobs'
 import {
   capabilityWarnings,
   validateRequest,
@@ -9,12 +9,13 @@ import { prepareImages } from '../../inputs'
 import type { JobRecord } from '../../tasks/ledger'
 import { planTakes } from '../../tasks/takes'
 import { describeFieldErrors, numberOrRaw, parseCameraFlag, UsageError } from '../args'
-import { CliContext } from '../context'
+import { CliContext, type Followed } from '../context'
 import { checkOutFile } from '../out-file'
 import { budgetGuard, dryRun } from '../estimate'
 import { parse, PAYING, shellLine, str, type Flags } from '../flags'
 import { StatusLine, type CliIo } from '../output'
 import { terminalText } from '../terminal-text'
+import { concludeTakes, takesFollowed } from './takes-end'
 
 // kling-studio generate: a new video from a prompt (text2video), from a first frame and perhaps a
 // last one (--image, --image-tail: image2video) or from 2-4 reference images (--images:
@@ -193,8 +194,7 @@ interface RunJob {
 
 /**
  * Enqueues the jobs (the takes of one Generate, in one write) and follows them: to their end with
- * --wait or --out, else until each is sent. Each is said in turn; the exit code is the first
- * take's that did not end well, and a take that needs attention is thrown once all are said.
+ * --wait or --out, else until each is sent (takes-end.ts says when several may be left).
  */
 export async function run(
   cx: CliContext,
@@ -226,29 +226,28 @@ export async function run(
     for (const job of created)
       cx.io.stderr(`Job ${job.id} (${job.kind}, external id ${job.externalTaskId})\n`)
   const waitForEnd = wait || out !== undefined
-  let finals: JobRecord[]
+  const ended = (j: Job) =>
+    waitForEnd ? !isLive(j.state) : j.state !== 'queued' && j.state !== 'creating'
+  const hint = (j: JobRecord) => followHint(cx, j)
+  if (created.length > 1) {
+    const slots = cx.studio().settings.get().concurrency
+    let followed: Followed
+    try {
+      const ids = created.map((j) => j.id)
+      followed = await cx.followAll(engine, ids, timeoutMs, takesFollowed(waitForEnd, slots))
+    } finally {
+      line.stop()
+    }
+    return concludeTakes(cx, created, followed, ended, hint)
+  }
+  let final: JobRecord
   try {
-    finals = await cx.followAll(
-      engine,
-      created.map((j) => j.id),
-      timeoutMs,
-      (j) => (waitForEnd ? !isLive(j.state) : j.state !== 'queued' && j.state !== 'creating'),
-    )
+    final = await cx.follow(engine, created[0]!.id, timeoutMs, ended)
   } finally {
     line.stop()
   }
-  let code = 0
-  let trouble: unknown = null
-  for (const final of finals) {
-    try {
-      const said = await cx.conclude(final, out)
-      code ||= said
-    } catch (error) {
-      trouble ??= error
-    }
-    if (!waitForEnd && !cx.json && isLive(final.state)) cx.io.stderr(followHint(cx, final))
-  }
-  if (trouble !== null) throw trouble
+  const code = await cx.conclude(final, out)
+  if (!waitForEnd && !cx.json && isLive(final.state)) cx.io.stderr(hint(final))
   return code
 }
 

@@ -45,7 +45,14 @@ export function ErrorLines(props: {
 /** One live region for what just happened: read out by screen readers, dismissible. */
 export function NoticeBar(): React.JSX.Element | null {
   const host = useTopModal()
-  const notice = useApp((s) => s.notice)
+  // Moved (a dialog opened or closed): the region comes empty first and is filled a moment later,
+  // so screen readers hear the notice (a live region that arrives already filled is not read).
+  const [filledIn, setFilledIn] = useState(host)
+  useEffect(() => {
+    const soon = setTimeout(() => setFilledIn(host))
+    return () => clearTimeout(soon)
+  }, [host])
+  const notice = useApp((s) => (filledIn === host ? s.notice : null))
   const notify = useApp((s) => s.notify)
   const t = useT()
   // Pointer over it or focus in it: the person is reading it, so it waits.

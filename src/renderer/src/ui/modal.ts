@@ -20,6 +20,9 @@ const without = (d: HTMLDialogElement) =>
 /** The dialog a notice belongs in now: the topmost modal one, or none. */
 export const useTopModal = (): HTMLDialogElement | null => useModals((s) => s.open.at(-1) ?? null)
 
+/** The dialogs this hook opened as modals (a closed one leaves on its close event). */
+const opened = new WeakSet<HTMLDialogElement>()
+
 /**
  * Opens the dialog as a modal once it is in the document, and keeps it in `useModals` until it
  * closes or leaves. A browser without showModal (a test's DOM) leaves it as rendered, not modal.
@@ -27,10 +30,18 @@ export const useTopModal = (): HTMLDialogElement | null => useModals((s) => s.op
 export function useModal(dialog: RefObject<HTMLDialogElement | null>): void {
   useEffect(() => {
     const d = dialog.current
-    if (!d || d.open || typeof d.showModal !== 'function') return
-    d.showModal()
-    useModals.setState((s) => ({ open: [...s.open, d] }))
-    const closed = () => without(d)
+    if (!d) return
+    if (!d.open) {
+      if (typeof d.showModal !== 'function') return
+      d.showModal()
+      opened.add(d)
+      // Already open: an effect run again (StrictMode, a hot reload) registers it again, if modal.
+    } else if (!opened.has(d)) return
+    useModals.setState((s) => ({ open: [...s.open.filter((o) => o !== d), d] }))
+    const closed = () => {
+      opened.delete(d)
+      without(d)
+    }
     d.addEventListener('close', closed)
     return () => {
       d.removeEventListener('close', closed)

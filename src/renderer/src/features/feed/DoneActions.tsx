@@ -63,10 +63,13 @@ export function FavouriteToggle({ job }: { job: Job }): React.JSX.Element {
 
 export function DoneActions({
   job,
+  take,
   onExtend,
   onEdit,
 }: {
   job: Job
+  /** Its place among the takes of its Generate, from 1; 0 for a single take. */
+  take: number
   onExtend(job: Job): void
   onEdit(job: Job): void
 }): React.JSX.Element {
@@ -125,7 +128,7 @@ export function DoneActions({
       >
         {t('feed.extend')}
       </button>
-      <MoreMenu items={more} />
+      <MoreMenu items={more} name={take > 0 ? t('feed.moreOf', { n: take }) : undefined} />
       <DragHandle id={id} />
     </div>
   )

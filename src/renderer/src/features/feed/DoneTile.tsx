@@ -32,7 +32,7 @@ export function DoneTile(props: TileProps): React.JSX.Element {
           </label>
           <FavouriteToggle job={job} />
         </div>
-        <DoneActions job={job} onExtend={onExtend} onEdit={onEdit} />
+        <DoneActions job={job} take={take} onExtend={onExtend} onEdit={onEdit} />
       </div>
     </li>
   )

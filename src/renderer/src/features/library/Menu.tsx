@@ -28,6 +28,30 @@ function underHost(menu: HTMLElement): { x: number; y: number } | null {
   return { x: r.right - box.width, y }
 }
 
+/** A menu at the pointer stays there; the window resizing puts it back inside. */
+function followWindow(place: () => void): () => void {
+  window.addEventListener('resize', place)
+  return () => window.removeEventListener('resize', place)
+}
+
+/**
+ * A menu under a button goes where the button goes, frame by frame (a list scrolled, a tile moved
+ * by takes arriving above it, the window resized), and closes once the button is out of sight.
+ */
+function followHost(menu: HTMLElement, place: () => void, close: () => void): () => void {
+  let last = ''
+  let frame = requestAnimationFrame(function follow() {
+    const host = menu.parentElement
+    const r = host?.getBoundingClientRect()
+    if (!host?.isConnected || !r || r.bottom < 0 || r.top > window.innerHeight) return close()
+    const at = `${r.left},${r.top},${r.right},${r.bottom},${window.innerWidth},${window.innerHeight}`
+    if (at !== last && last !== '') place()
+    last = at
+    frame = requestAnimationFrame(follow)
+  })
+  return () => cancelAnimationFrame(frame)
+}
+
 /** Arrows, Home and End move through the items; Escape or Tab closes. */
 function menuKey(e: React.KeyboardEvent<HTMLDivElement>, onClose: () => void): void {
   const all = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)')]
@@ -56,6 +80,10 @@ export function Menu({
   onClose(): void
 }): React.JSX.Element {
   const menu = useRef<HTMLDivElement>(null)
+  const close = useRef(onClose)
+  useEffect(() => {
+    close.current = onClose
+  }, [onClose])
 
   useLayoutEffect(() => {
     const el = menu.current
@@ -73,10 +101,11 @@ export function Menu({
     el.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus({
       preventScroll: true,
     })
-    window.addEventListener('resize', place)
+    const stopFollowing = at ? followWindow(place) : followHost(el, place, () => close.current())
     return () => {
-      window.removeEventListener('resize', place)
-      if (back?.isConnected) back.focus()
+      stopFollowing()
+      // Back where it was, without scrolling a list the person may be scrolling.
+      if (back?.isConnected) back.focus({ preventScroll: true })
     }
   }, [at])
 
@@ -86,16 +115,10 @@ export function Menu({
     const away = (e: PointerEvent) => {
       if (!host?.contains(e.target as Node)) onClose()
     }
-    // It stays where it opened: once what it belongs to scrolls away under it, it goes.
-    const scrolled = (e: Event) => {
-      if (!menu.current?.contains(e.target as Node)) onClose()
-    }
     document.addEventListener('pointerdown', away, true)
-    document.addEventListener('scroll', scrolled, true)
     window.addEventListener('blur', onClose)
     return () => {
       document.removeEventListener('pointerdown', away, true)
-      document.removeEventListener('scroll', scrolled, true)
       window.removeEventListener('blur', onClose)
     }
   }, [onClose, at])
@@ -130,8 +153,11 @@ export function Menu({
   )
 }
 
-/** A "More ▾" button and the menu it opens under itself. */
-export function MoreMenu({ items }: { items: MenuItem[] }): React.JSX.Element {
+/**
+ * A "More ▾" button and the menu it opens under itself; `name` tells it apart from the others
+ * on the page (a take's), for screen readers.
+ */
+export function MoreMenu({ items, name }: { items: MenuItem[]; name?: string }): React.JSX.Element {
   const t = useT()
   const [open, setOpen] = useState(false)
   return (
@@ -141,6 +167,7 @@ export function MoreMenu({ items }: { items: MenuItem[] }): React.JSX.Element {
         className="ghost"
         aria-haspopup="menu"
         aria-expanded={open}
+        aria-label={name}
         onClick={() => setOpen((m) => !m)}
       >
         {t('player.more')} <span aria-hidden="true">▾</span>

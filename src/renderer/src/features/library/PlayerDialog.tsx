@@ -135,7 +135,8 @@ function PlayerBody({
 function PlayerLoading({ close }: { close(): void }): React.JSX.Element {
   const t = useT()
   return (
-    <div className="player-loading">
+    // Busy here, not the dialog: a notice the dialog holds (a video that would not load) is read out.
+    <div className="player-loading" aria-busy="true">
       <h2 id="player-title">{t('library.details')}</h2>
       <p className="muted" role="status">
         {t('common.loading')}
@@ -173,7 +174,6 @@ export function PlayerDialog({
       ref={dialog}
       className="player"
       aria-labelledby="player-title"
-      aria-busy={job ? undefined : true}
       // React passes a nested dialog's close (Extend's) on to this one: only its own counts.
       onClose={(e) => e.target === e.currentTarget && onClose()}
       onKeyDown={(e) => {
