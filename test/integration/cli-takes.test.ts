@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,11 +13,14 @@ import { runIn, startEmulatorProcess, stopProcess } from '../fixtures/cli'
 
 let dir: string
 let emulator: { url: string; child: ChildProcess }
+/** One at the service's own pace: a take renders for minutes. */
+let slow: { url: string; child: ChildProcess }
 let env: Record<string, string>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kling-cli-takes-'))
   emulator = await startEmulatorProcess(['--time-scale', '600', '--seed', '12'])
+  slow = await startEmulatorProcess(['--time-scale', '1', '--seed', '13'])
   env = {
     COMETAPI_KEY: 'takes-key',
     COMETAPI_BASE_URL: emulator.url,
@@ -26,6 +29,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await stopProcess(emulator.child)
+  await stopProcess(slow.child)
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -114,7 +118,74 @@ describe('generate --takes', () => {
       JSON.parse(r.stdout) as { units: number; takes: number }
     expect(units(one).takes).toBe(1)
     expect(units(three)).toMatchObject({ takes: 3, units: units(one).units * 3 })
+    // Rounded as the caps count units, not 12.600000000000001.
+    const v3 = await cli(
+      ['generate', 'a heron', '--dry-run', '--json', '--takes', '3', '--model', 'kling-v3'].concat([
+        '--duration',
+        '7',
+      ]),
+    )
+    expect(v3.code, v3.stderr).toBe(0)
+    expect(String(units(v3).units)).toMatch(/^\d+(\.\d{1,2})?$/)
     const text = await cli(['generate', 'a heron', '--dry-run', '--takes', '3'])
     expect(text.stdout).toMatch(/3 takes of about \d+(\.\d+)? each: about \d+(\.\d+)? units/)
   })
+})
+
+describe('generate --takes, taking its time', () => {
+  /** A history of its own, with these settings, on the slow emulator. */
+  async function place(name: string, settings: object = {}) {
+    const data = join(dir, name)
+    await mkdir(data, { recursive: true })
+    await writeFile(join(data, 'config.json'), JSON.stringify(settings))
+    return (args: string[]) =>
+      runIn(dir, args, { ...env, COMETAPI_BASE_URL: slow.url, KLING_STUDIO_DATA_DIR: data })
+  }
+  const lines = (stdout: string) =>
+    stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as Printed & { task_id: string | null; error?: { kind: string } },
+      )
+
+  it('without --wait, leaves once the takes not sent wait only for its busy slots', async () => {
+    const cli = await place('one-slot', { concurrency: 1 })
+    const started = Date.now()
+    const r = await cli(['generate', 'two slow herons', '--takes', '2', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    // Not the minutes the first take renders for.
+    expect(Date.now() - started).toBeLessThan(20_000)
+    const [first, second] = lines(r.stdout)
+    expect(first!.task_id).toEqual(expect.any(String))
+    expect(second).toMatchObject({ state: 'queued', task_id: null })
+    // In words, each take says how it goes on.
+    const text = await (
+      await place('one-slot-text', { concurrency: 1 })
+    )(['generate', 'two slow herons', '--takes', '2'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stderr).toContain('kling-studio wait')
+    expect(text.stderr).toContain('kling-studio resume')
+  }, 60_000)
+
+  it('out of time, says every take as it is, then the timeout', async () => {
+    const cli = await place('timeout')
+    const r = await cli([
+      'generate',
+      'two slow herons',
+      '--takes',
+      '2',
+      '--wait',
+      '--timeout',
+      '3s',
+      '--json',
+    ])
+    expect(r.code).toBe(4)
+    const said = lines(r.stdout)
+    expect(said).toHaveLength(3)
+    expect(said.slice(0, 2).map((t) => t.job_id)).toEqual([expect.any(String), expect.any(String)])
+    expect(said.slice(0, 2).every((t) => t.task_id !== null && t.state !== 'done')).toBe(true)
+    expect(said[2]!.error!.kind).toBe('timeout')
+  }, 60_000)
 })
