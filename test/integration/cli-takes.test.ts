@@ -169,6 +169,18 @@ describe('generate --takes, taking its time', () => {
     expect(text.stderr).toContain('kling-studio resume')
   }, 60_000)
 
+  it('counts every take against a spending cap: two fit, three do not', async () => {
+    const cli = await place('capped', { budget: { dailyUnits: 2 } })
+    const before = await (await fetch(`${slow.url}/__emulator/tasks`)).json()
+    const three = await cli(['generate', 'three herons', '--takes', '3', '--mode', 'std'])
+    expect(three.code).toBe(6)
+    expect(three.stderr).toContain('over budget: this would take about 3 units')
+    expect(await (await fetch(`${slow.url}/__emulator/tasks`)).json()).toEqual(before)
+    const two = await cli(['generate', 'two herons', '--takes', '2', '--mode', 'std', '--json'])
+    expect(two.code, two.stderr).toBe(0)
+    expect(lines(two.stdout)).toHaveLength(2)
+  }, 60_000)
+
   it('out of time, says every take as it is, then the timeout', async () => {
     const cli = await place('timeout')
     const r = await cli([
