@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The small menus (a tile's right-click menu, More): where they go, and what closes them.
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Menu, MoreMenu } from '../../src/renderer/src/features/library/Menu'
 
