@@ -29,6 +29,43 @@ describe('StatusLine', () => {
     }
   })
 
+  it('shows a step tried again on the line, counting down, and leaves it once one goes through', () => {
+    vi.useFakeTimers()
+    try {
+      let now = 0
+      const { value, err } = io(true, () => now)
+      const line = new StatusLine(value, 'Generating')
+      line.update('processing')
+      const locked = {
+        kind: 'locked' as const,
+        message: 'The history is locked by another program',
+      }
+      line.trouble('job-1', { ...locked, attempts: 1, retryAt: 4_000 })
+      now = 1_000
+      vi.advanceTimersByTime(1000)
+      expect(err.at(-1)).toBe(
+        '\r\x1b[2KGenerating processing · 0:01 elapsed · The history is locked by another program, again in 3 s',
+      )
+      line.trouble('job-1', null)
+      expect(err.at(-1)).toBe('\r\x1b[2KGenerating processing · 0:01 elapsed')
+      line.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('off a terminal, says each trouble of a job once (not with --json)', () => {
+    const { value, err } = io(false, () => 0)
+    const line = new StatusLine(value, 'Generating')
+    const full = { kind: 'full' as const, message: 'The disk holding the history is full' }
+    line.trouble('job-1', { ...full, attempts: 1, retryAt: 2_000 })
+    line.trouble('job-1', { ...full, attempts: 2, retryAt: 5_000 })
+    line.trouble('job-2', { ...full, attempts: 1, retryAt: 1_000 }, true)
+    expect(err).toEqual([
+      'kling-studio: job job-1: The disk holding the history is full; trying again in 2 s\n',
+    ])
+  })
+
   it('stays silent when stderr is not a terminal', () => {
     const { value, err } = io(false, () => 0)
     const line = new StatusLine(value, 'Task 1')

@@ -193,6 +193,7 @@ export class CliContext {
           line.update(
             event.job.state === 'creating' ? 'creating' : (event.job.taskStatus ?? event.job.state),
           )
+        if (event.type === 'trouble') line.trouble(event.jobId, event.trouble, this.json)
         if (event.type === 'progress') {
           line.update(
             'downloading',

@@ -1,3 +1,4 @@
+import type { JobTrouble } from '../../shared/contract'
 import type { ApiErrorInfo, KlingTask } from '../../shared/kling'
 import { unitsText, type BudgetVerdict } from '../../shared/spend'
 import type { KlingApiError } from '../kling/errors'
@@ -164,6 +165,10 @@ export class StatusLine {
   private status = 'submitting'
   private timer: NodeJS.Timeout | undefined
   private readonly started: number
+  /** A step that failed here and is tried again (the history held by another program, a full disk). */
+  private troubled: JobTrouble | null = null
+  /** What was last said of each job's trouble off a terminal, so each is said once. */
+  private readonly said = new Map<string, string>()
 
   constructor(
     private readonly io: CliIo,
@@ -183,9 +188,27 @@ export class StatusLine {
     this.draw()
   }
 
+  /**
+   * A step of a job failed here and waits to be tried again (null: one went through). On a
+   * terminal it joins the line with its countdown; elsewhere it is said once, unless `quiet`.
+   */
+  trouble(jobId: string, trouble: JobTrouble | null, quiet = false): void {
+    this.troubled = trouble
+    this.draw()
+    if (this.io.interactive || quiet || !trouble) return
+    if (this.said.get(jobId) === trouble.message) return
+    this.said.set(jobId, trouble.message)
+    const wait = Math.max(0, Math.ceil((trouble.retryAt - this.io.now()) / 1000))
+    this.io.stderr(`kling-studio: job ${jobId}: ${trouble.message}; trying again in ${wait} s\n`)
+  }
+
   private draw(): void {
     if (!this.io.interactive) return
-    const text = `${this.label} ${this.status} · ${formatElapsed(this.io.now() - this.started)} elapsed`
+    let text = `${this.label} ${this.status} · ${formatElapsed(this.io.now() - this.started)} elapsed`
+    if (this.troubled) {
+      const wait = Math.max(0, Math.ceil((this.troubled.retryAt - this.io.now()) / 1000))
+      text += ` · ${this.troubled.message}, again in ${wait} s`
+    }
     this.io.stderr(`\r\x1b[2K${text}`)
   }
 
