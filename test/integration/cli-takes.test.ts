@@ -37,6 +37,13 @@ const cli = (args: string[]) => runIn(dir, args, env)
 const tasksSent = async () =>
   ((await (await fetch(`${emulator.url}/__emulator/tasks`)).json()) as unknown[]).length
 
+/** --json output of several takes: one line each. */
+const linesOf = <T>(stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T)
+
 interface Printed {
   job_id: string
   external_task_id: string
@@ -57,10 +64,7 @@ describe('generate --takes', () => {
       '--json',
     ])
     expect(r.code, r.stderr).toBe(0)
-    const takes = r.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Printed)
+    const takes = linesOf<Printed>(r.stdout)
     expect(takes).toHaveLength(3)
     expect(takes.map((t) => t.state)).toEqual(['done', 'done', 'done'])
     expect(new Set(takes.map((t) => t.external_task_id)).size).toBe(3)
@@ -84,10 +88,7 @@ describe('generate --takes', () => {
       '--json',
     ])
     expect(r.code, r.stderr).toBe(0)
-    const ids = r.stdout
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as Printed).external_task_id)
+    const ids = linesOf<Printed>(r.stdout).map((t) => t.external_task_id)
     expect(ids).toEqual(['ks-pair-1', 'ks-pair-2'])
     const before = await tasksSent()
     const again = await cli(['generate', 'two herons again', '--external-task-id', 'ks-pair'])
@@ -142,13 +143,7 @@ describe('generate --takes, taking its time', () => {
       runIn(dir, args, { ...env, COMETAPI_BASE_URL: slow.url, KLING_STUDIO_DATA_DIR: data })
   }
   const lines = (stdout: string) =>
-    stdout
-      .trim()
-      .split('\n')
-      .map(
-        (line) =>
-          JSON.parse(line) as Printed & { task_id: string | null; error?: { kind: string } },
-      )
+    linesOf<Printed & { task_id: string | null; error?: { kind: string } }>(stdout)
 
   it('without --wait, leaves once the takes not sent wait only for its busy slots', async () => {
     const cli = await place('one-slot', { concurrency: 1 })

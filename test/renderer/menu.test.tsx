@@ -23,6 +23,20 @@ function boxOf(el: Element, box: { left: number; top: number; width: number; hei
     }) as DOMRect
 }
 
+/** Opens a menu from its button, the menu measuring 200 × 90 (as laid out) while it places itself. */
+function openSized(button: HTMLElement) {
+  const measure = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+    left: 0,
+    top: 0,
+    width: 200,
+    height: 90,
+    right: 200,
+    bottom: 90,
+  } as DOMRect)
+  fireEvent.click(button)
+  measure.mockRestore()
+}
+
 describe('menus', () => {
   it('opens More under its button in the window, whatever list it sits in, and closes on a choice', () => {
     const onSelect = vi.fn()
@@ -34,16 +48,7 @@ describe('menus', () => {
     const button = screen.getByRole('button', { name: /More/ })
     boxOf(button.parentElement!, { left: 600, top: 300, width: 80, height: 30 })
     // Menus measure themselves before they paint: given a size, the menu ends under the button.
-    const measure = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-      left: 0,
-      top: 0,
-      width: 200,
-      height: 90,
-      right: 200,
-      bottom: 90,
-    } as DOMRect)
-    fireEvent.click(button)
-    measure.mockRestore()
+    openSized(button)
     const menu = screen.getByRole('menu')
     expect(menu.className).toContain('anchored')
     // Right edges aligned (680 - 200), 4 px below the button (300 + 30 + 4).
@@ -58,16 +63,7 @@ describe('menus', () => {
     render(<MoreMenu items={items()} />)
     const button = screen.getByRole('button', { name: /More/ })
     boxOf(button.parentElement!, { left: 600, top: window.innerHeight - 40, width: 80, height: 30 })
-    const measure = vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-      left: 0,
-      top: 0,
-      width: 200,
-      height: 90,
-      right: 200,
-      bottom: 90,
-    } as DOMRect)
-    fireEvent.click(button)
-    measure.mockRestore()
+    openSized(button)
     expect(screen.getByRole('menu').style.top).toBe(`${window.innerHeight - 40 - 4 - 90}px`)
   })
 
